@@ -1,0 +1,48 @@
+"""Deterministic names and MAC addresses.
+
+Real clusters get random MACs (the kernel's ``eth_random_addr``) and random veth
+names (the CNI's ``RandomVethName``: ``veth`` + 8 hex digits from 4 random bytes).
+A reference must draw the same picture every build, so both are derived here
+from a hash of the owner's name, keeping the real formats: a locally
+administered unicast MAC, and ``veth`` + 8 hex digits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+__all__ = ["derive_mac", "netns_name", "normalize_mac", "veth_name"]
+
+
+def _digest(*parts: str) -> bytes:
+    return hashlib.sha256("\0".join(parts).encode()).digest()
+
+
+def derive_mac(*parts: str) -> str:
+    """A stable locally administered unicast MAC for the named owner."""
+    raw = bytearray(_digest("mac", *parts)[:6])
+    raw[0] = (raw[0] & 0b1111_1100) | 0b0000_0010  # unicast, locally administered
+    return ":".join(f"{b:02x}" for b in raw)
+
+
+def veth_name(node: str, pod_key: str) -> str:
+    """The host end of a pod's veth pair, as the CNI names it (15 chars max)."""
+    return "veth" + _digest("veth", node, pod_key)[:4].hex()
+
+
+def netns_name(pod_key: str) -> str:
+    """The pod's named netns as containerd creates it: ``cni-<uuid>``."""
+    return "cni-" + str(uuid.UUID(bytes=_digest("netns", pod_key)[:16], version=4))
+
+
+def normalize_mac(text: str) -> str | None:
+    """``AA-BB-…`` or ``aa:bb:…`` → ``aa:bb:…``; None if it is not a MAC."""
+    parts = text.replace("-", ":").split(":")
+    if len(parts) != 6 or not all(len(p) == 2 for p in parts):
+        return None
+    try:
+        values = [int(p, 16) for p in parts]
+    except ValueError:
+        return None
+    return ":".join(f"{v:02x}" for v in values)

@@ -1,0 +1,27 @@
+"""flannel's host-gw backend (``pkg/backend/hostgw``).
+
+No device and no encapsulation: per remote lease one route
+``<remote podCIDR> via <remote node IP> dev eth0``. The kernel only accepts a
+gateway it can reach on-link, so the backend "requires direct layer2
+connectivity between hosts": across a router the route is refused and the
+pod subnet falls through to the default route.
+"""
+
+from __future__ import annotations
+
+from netmodel.backends.entries import RemoteEntries
+from netmodel.kernel import Origin, RejectedRoute, Route
+from netmodel.spec import Node
+
+__all__ = ["remote_entries"]
+
+
+def remote_entries(node: Node, remote: Node) -> RemoteEntries:
+    route = Route(remote.pod_cidr, "eth0", Origin.FLANNEL, via=remote.ip)
+    if remote.segment != node.segment:
+        # fib_check_nh() finds no link-scope route to the gateway on eth0.
+        reason = (f"the kernel refused it (RTM_NEWROUTE: Nexthop has invalid gateway, "
+                  f"ENETUNREACH): {remote.ip} is on segment {remote.segment}, not on "
+                  f"eth0's segment {node.segment}")
+        return RemoteEntries(rejected=(RejectedRoute(route, reason),))
+    return RemoteEntries(routes=(route,))

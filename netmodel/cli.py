@@ -1,0 +1,106 @@
+"""``netmodel``: the command-line front end.
+
+Each subcommand parses, calls the library, and prints. Input errors (a bad spec,
+an unknown endpoint) print one line to stderr and exit 2; output is written only
+when everything it needs was computed, so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from netmodel.errors import NetmodelError
+from netmodel.iproute import TABLES, render_table
+from netmodel.load import load_spec
+from netmodel.model import Model
+from netmodel.text import format_trace
+from netmodel.tracer import PROTOCOLS, trace_endpoints
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="netmodel", description="Model the data plane of a Kubernetes "
+                     "cluster networked by flannel: derived node state and packet traces.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    trace = sub.add_parser("trace", help="trace a packet hop by hop, and its reply")
+    trace.add_argument("spec", help="cluster spec (YAML)")
+    trace.add_argument("source", metavar="FROM", help="pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR")
+    trace.add_argument("destination", metavar="TO", help="pod/NAME, pod/NS/NAME, node/NAME, "
+                       "ip/ADDR")
+    trace.add_argument("--port", type=int, help="destination port (default: the destination "
+                       "pod's first containerPort; none: an ICMP echo)")
+    trace.add_argument("--proto", choices=PROTOCOLS, help="protocol (default tcp)")
+    trace.add_argument("--sport", type=int, default=40000, help="source port (default 40000)")
+    trace.add_argument("--json", action="store_true", help="print the trace as JSON")
+    trace.add_argument("--lang", choices=("en", "zh"), default="en", help="language of details")
+
+    state = sub.add_parser("state", help="print a node's (or a pod's) kernel state as "
+                           "ip(8) and bridge(8) print it")
+    state.add_argument("spec", help="cluster spec (YAML)")
+    state.add_argument("node", metavar="NODE", help="node name")
+    state.add_argument("--pod", help="a pod on NODE (NAME or NS/NAME): its netns instead")
+    state.add_argument("--table", required=True, choices=sorted(TABLES),
+                       help="links = ip -d link, addrs = ip addr, routes = ip route, "
+                       "neigh = ip neigh, fdb = bridge fdb")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        output = _run(args)
+    except NetmodelError as exc:
+        print(f"netmodel: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(output)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> str:
+    model = Model(load_spec(args.spec))
+    if args.command == "trace":
+        return _trace(model, args)
+    return _state(model, args)
+
+
+def _trace(model: Model, args: argparse.Namespace) -> str:
+    for name in ("port", "sport"):
+        value = getattr(args, name)
+        if value is not None and not 1 <= value <= 65535:
+            raise NetmodelError(f"--{name} {value}: out of range (expected 1-65535)")
+    try:
+        trace = trace_endpoints(model, args.source, args.destination, port=args.port,
+                                proto=args.proto, sport=args.sport)
+    except ValueError as exc:
+        if isinstance(exc, NetmodelError):
+            raise
+        raise NetmodelError(str(exc)) from None
+    if args.json:
+        return json.dumps(trace.to_json(args.lang), ensure_ascii=False, indent=2) + "\n"
+    return format_trace(trace, args.lang)
+
+
+def _state(model: Model, args: argparse.Namespace) -> str:
+    cluster = model.cluster
+    if args.node not in cluster.nodes_by_name:
+        names = ", ".join(sorted(cluster.nodes_by_name)[:5])
+        raise NetmodelError(f"{cluster.source}: no node {args.node!r} (nodes: {names})")
+    if args.pod is None:
+        return render_table(model.node_netns(args.node), args.table)
+    key = args.pod if "/" in args.pod else f"default/{args.pod}"
+    pod = cluster.pods_by_key.get(key)
+    if pod is None or pod.node != args.node:
+        raise NetmodelError(f"{cluster.source}: no pod {key!r} on node {args.node}")
+    return render_table(model.pod_netns(pod), args.table)

@@ -1,0 +1,405 @@
+"""Walk a packet through the derived kernel state, lookup by lookup.
+
+Nothing here knows a path in advance. Each step is what the kernel of the
+current netns does with the packet in front of it: the local table then the
+main table (longest prefix), the neighbour table or an ARP exchange on the L2
+domain, a bridge FDB lookup, the VXLAN driver's FDB lookup and encapsulation,
+the TUN hand-off to flanneld's proxy, decapsulation by the UDP socket on the
+far node, TTL decrement on every forward. The walk ends in a disposition.
+
+Loops are caught when the same packet (TTL aside) enters the same device of
+the same netns twice: the kernel would circulate it until the TTL expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address
+
+from netmodel.backends import udp
+from netmodel.i18n import Detail, detail
+from netmodel.kernel import Link, LinkKind, Netns, Route
+from netmodel.model import Model
+from netmodel.node_state import ROUTER_NETNS
+from netmodel.packet import DEFAULT_TTL, IPv4, Outer, Packet
+from netmodel.packet import Ethernet as Eth
+from netmodel.spec import Backend, Protocol
+from netmodel.trace import Action, Disposition, Hop, Step
+
+__all__ = ["WalkResult", "walk"]
+
+MAX_STEPS = 1000
+EPHEMERAL_PORTS = (32768, 60999)  # net.ipv4.ip_local_port_range, VXLAN's source-port range
+BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
+
+
+@dataclass(frozen=True, slots=True)
+class WalkResult:
+    disposition: Disposition
+    reason: Detail
+    hops: tuple[Hop, ...]
+    final_netns: str
+    final_packet: Packet
+
+
+class _Stop(Exception):  # noqa: N818 - control flow, not an error
+    def __init__(self, disposition: Disposition, reason: Detail) -> None:
+        self.disposition = disposition
+        self.reason = reason
+
+
+def walk(model: Model, origin: str, packet: Packet) -> WalkResult:
+    """Send ``packet`` from a socket in netns ``origin`` and follow it."""
+    walker = _Walker(model)
+    try:
+        walker.send(model.netns(origin), packet)
+    except _Stop as stop:
+        return WalkResult(stop.disposition, stop.reason, walker.hops(), walker.last_netns,
+                          walker.last_packet)
+    raise AssertionError("a walk always ends in a disposition")  # pragma: no cover
+
+
+class _Walker:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.cluster = model.cluster
+        self._hops: list[tuple[Netns, list[Step]]] = []
+        self._seen: set[tuple[object, ...]] = set()
+        self._count = 0
+        self.last_netns = ""
+        self.last_packet: Packet | None = None
+        # A route a daemon asked for but the kernel refused, met on the way:
+        # a later NO_ROUTE is its consequence, and the reason says so.
+        self.refused: tuple[str, str] | None = None
+
+    # -- recording -------------------------------------------------------------
+
+    def step(self, ns: Netns, action: Action, device: str | None, why: Detail,
+             packet: Packet) -> None:
+        self._count += 1
+        if self._count > MAX_STEPS:
+            raise _Stop(Disposition.LOOP, detail("loop.steps", limit=MAX_STEPS))
+        if not self._hops or self._hops[-1][0].id != ns.id:
+            self._hops.append((ns, []))
+        self._hops[-1][1].append(Step(action, device, why, packet))
+        self.last_netns = ns.id
+        self.last_packet = packet
+
+    def stop(self, ns: Netns, disposition: Disposition, device: str | None, why: Detail,
+             packet: Packet) -> _Stop:
+        if disposition is Disposition.NO_ROUTE and self.refused is not None:
+            why = detail("route.none.refused", base=why, node=self.refused[0],
+                         reason=self.refused[1])
+        action = Action.DELIVER if disposition.success else Action.DROP
+        self.step(ns, action, device, why, packet)
+        return _Stop(disposition, why)
+
+    def hops(self) -> tuple[Hop, ...]:
+        return tuple(Hop(ns.node, ns.label, ns.id, tuple(steps)) for ns, steps in self._hops)
+
+    # -- sending -----------------------------------------------------------------
+
+    def send(self, ns: Netns, pkt: Packet) -> None:
+        """A socket in ``ns`` sends: the local table, then the main table."""
+        self.step(ns, Action.SEND, None, detail("send", who=self.model.place(ns), flow=pkt.l4), pkt)
+        self.route_out(ns, pkt)
+
+    def route_out(self, ns: Netns, pkt: Packet) -> None:
+        """Output routing for a locally generated packet (the active layer)."""
+        table = self.model.table(ns.id)
+        ip = pkt.active_ip
+        local = table.local_address(ip.dst)
+        if local is not None:
+            if ip.src is None:
+                pkt = pkt.with_active_ip(replace(ip, src=ip.dst))
+            pkt = pkt.with_active_eth(Eth("00:00:00:00:00:00", "00:00:00:00:00:00"))
+            self.step(ns, Action.ROUTE, "lo", detail("route.local", dst=ip.dst), pkt)
+            self.local_in(ns, "lo", pkt)
+            return
+        route = table.lookup(ip.dst)
+        if route is None:
+            raise self.stop(ns, Disposition.NO_ROUTE, None,
+                            detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
+        if ip.src is None:
+            src = table.preferred_source(route)
+            if src is None:
+                raise self.stop(ns, Disposition.NO_ROUTE, route.dev,
+                                detail("route.nosrc", dev=route.dev), pkt)
+            pkt = pkt.with_active_ip(replace(ip, src=src))
+            self.step(ns, Action.ROUTE, route.dev,
+                      self._route_detail(ns, route, ip.dst, chose_src=src), pkt)
+        else:
+            self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, ip.dst), pkt)
+        self.output(ns, route, pkt)
+
+    def _route_detail(self, ns: Netns, route: Route, dst: IPv4Address,
+                      chose_src: IPv4Address | None = None) -> Detail:
+        missing = next((r for r in ns.rejected if dst in r.route.dst), None)
+        if missing is not None:
+            self.refused = (ns.node, missing.reason)
+            return detail("route.match.rejected", route=route, by=route.origin,
+                          wanted=missing.route, reason=missing.reason)
+        if chose_src is not None:
+            return detail("route.match.src", route=route, by=route.origin, src=chose_src)
+        return detail("route.match", route=route, by=route.origin)
+
+    # -- output: neighbour, then the device ------------------------------------------
+
+    def output(self, ns: Netns, route: Route, pkt: Packet) -> None:
+        dev = ns.link(route.dev)
+        assert dev is not None, f"route {route} names a missing device"
+        if dev.kind is LinkKind.TUN:
+            self.tun_xmit(ns, dev, pkt)
+            return
+        nexthop = route.via if route.via is not None else pkt.active_ip.dst
+        mac = self.resolve(ns, dev, nexthop, pkt)
+        assert dev.mac is not None
+        pkt = pkt.with_active_eth(Eth(dev.mac, mac))
+        self.transmit(ns, dev, pkt)
+
+    def resolve(self, ns: Netns, dev: Link, nexthop: IPv4Address, pkt: Packet) -> str:
+        """The neighbour subsystem: a permanent entry, else ARP on the L2 domain."""
+        for entry in ns.neighbors:
+            if entry.ip == nexthop and entry.dev == dev.name:
+                self.step(ns, Action.NEIGHBOR, dev.name,
+                          detail("neigh.permanent", ip=nexthop, mac=entry.mac,
+                                 by=entry.origin), pkt)
+                return entry.mac
+        domain = self.model.l2_domain(ns, dev.name)
+        answer = self.model.arp(domain, nexthop) if domain is not None else None
+        if answer is None or answer.netns == ns.id:
+            why = (detail("neigh.vxlan", ip=nexthop, dev=dev.name)
+                   if dev.kind is LinkKind.VXLAN
+                   else detail("neigh.failed", ip=nexthop, dev=dev.name))
+            raise self.stop(ns, Disposition.NEIGHBOR_UNREACHABLE, dev.name, why, pkt)
+        self.step(ns, Action.NEIGHBOR, dev.name,
+                  detail("neigh.arp", ip=nexthop, mac=answer.mac, owner=answer.owner), pkt)
+        return answer.mac
+
+    def transmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+        if dev.kind is LinkKind.VXLAN:
+            self.vxlan_xmit(ns, dev, pkt)
+            return
+        self.step(ns, Action.TRANSMIT, dev.name, detail("xmit", dev=dev.name), pkt)
+        if dev.kind is LinkKind.BRIDGE:
+            self.bridge_forward(ns, dev, None, pkt)
+        elif dev.kind is LinkKind.VETH:
+            self.veth_xmit(ns, dev, pkt)
+        elif dev.kind is LinkKind.ETHERNET:
+            self.wire_xmit(ns, dev, pkt)
+        else:  # pragma: no cover - lo is handled by the local table
+            raise AssertionError(f"cannot transmit on {dev.kind}")
+
+    def veth_xmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+        assert dev.peer_netns is not None and dev.peer_name is not None
+        self.receive(self.model.netns(dev.peer_netns), dev.peer_name, pkt)
+
+    def wire_xmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+        domain = self.model.l2_domain(ns, dev.name)
+        eth = pkt.active_eth
+        assert domain is not None and eth is not None
+        station = self.model.station(domain, eth.dst)
+        if station is None:
+            raise self.stop(ns, Disposition.DROPPED, dev.name,
+                            detail("wire.nostation", mac=eth.dst, domain=domain), pkt)
+        self.receive(self.model.netns(station.netns), station.dev, pkt)
+
+    # -- bridge --------------------------------------------------------------------------
+
+    def bridge_forward(self, ns: Netns, bridge: Link, ingress: Link | None,
+                       pkt: Packet) -> None:
+        """br_forward: the FDB names the port that owns the destination MAC."""
+        eth = pkt.active_eth
+        assert eth is not None
+        entry = next((f for f in ns.fdb if f.master == bridge.name and f.mac == eth.dst
+                      and f.dev != bridge.name), None)
+        if entry is None:
+            raise self.stop(ns, Disposition.DROPPED, bridge.name,
+                            detail("bridge.unknown", mac=eth.dst, bridge=bridge.name), pkt)
+        port = ns.link(entry.dev)
+        assert port is not None
+        if ingress is not None and port.name == ingress.name and not port.hairpin:
+            raise self.stop(ns, Disposition.DROPPED, bridge.name,
+                            detail("bridge.nohairpin", port=port.name), pkt)
+        self.step(ns, Action.BRIDGE, bridge.name,
+                  detail("bridge.fdb", mac=eth.dst, port=port.name, bridge=bridge.name), pkt)
+        self.step(ns, Action.TRANSMIT, port.name, detail("xmit", dev=port.name), pkt)
+        self.veth_xmit(ns, port, pkt)
+
+    # -- receiving -------------------------------------------------------------------------
+
+    def receive(self, ns: Netns, devname: str, pkt: Packet) -> None:
+        dev = ns.link(devname)
+        assert dev is not None
+        ip = pkt.active_ip
+        key = (ns.id, devname, pkt.outer is not None, ip.src, ip.dst, pkt.ip.src,
+               pkt.ip.dst, pkt.l4)
+        if key in self._seen:
+            raise self.stop(ns, Disposition.LOOP, devname,
+                            detail("loop", dev=devname, who=self.model.place(ns)), pkt)
+        self._seen.add(key)
+        self.step(ns, Action.RECEIVE, devname, detail("recv", dev=devname), pkt)
+        if dev.master is not None:
+            bridge = ns.link(dev.master)
+            assert bridge is not None
+            eth = pkt.active_eth
+            assert eth is not None
+            if eth.dst == bridge.mac:
+                self.step(ns, Action.BRIDGE, bridge.name,
+                          detail("bridge.local", bridge=bridge.name), pkt)
+                self.ip_input(ns, bridge, pkt)
+            else:
+                self.bridge_forward(ns, bridge, dev, pkt)
+            return
+        eth = pkt.active_eth
+        if eth is not None and eth.dst not in (dev.mac, BROADCAST_MAC):
+            raise self.stop(ns, Disposition.DROPPED, devname,
+                            detail("recv.otherhost", mac=eth.dst, dev=devname), pkt)
+        self.ip_input(ns, dev, pkt)
+
+    def ip_input(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+        """ip_rcv: local delivery, or forwarding with a TTL decrement."""
+        table = self.model.table(ns.id)
+        ip = pkt.active_ip
+        if table.local_address(ip.dst) is not None:
+            self.local_in(ns, dev.name, pkt)
+            return
+        if not ns.ip_forward:
+            raise self.stop(ns, Disposition.DROPPED, dev.name,
+                            detail("fwd.disabled", who=self.model.place(ns)), pkt)
+        if ip.ttl <= 1:
+            raise self.stop(ns, Disposition.TTL_EXCEEDED, dev.name,
+                            detail("fwd.ttl", who=self.model.place(ns)), pkt)
+        route = table.lookup(ip.dst)
+        if route is None:
+            raise self.stop(ns, Disposition.NO_ROUTE, dev.name,
+                            detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
+        # ip_route_input() decides first; ip_forward() then decrements the TTL.
+        self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, ip.dst), pkt)
+        pkt = pkt.with_active_ip(replace(ip, ttl=ip.ttl - 1))
+        self.step(ns, Action.FORWARD, route.dev,
+                  detail("fwd", before=ip.ttl, after=ip.ttl - 1), pkt)
+        self.output(ns, route, pkt)
+
+    def local_in(self, ns: Netns, devname: str, pkt: Packet) -> None:
+        """A packet for this netns: a tunnel socket takes it, or a listener does."""
+        if pkt.outer is not None:
+            if pkt.outer.vni is not None:
+                self.vxlan_rcv(ns, pkt)
+            else:
+                self.flanneld_rcv(ns, pkt)
+            return
+        raise self.stop(ns, Disposition.DELIVERED, devname, self._listener(ns, pkt), pkt)
+
+    def _listener(self, ns: Netns, pkt: Packet) -> Detail:
+        l4 = pkt.l4
+        if l4.proto == "icmp":
+            return detail("deliver.icmp", who=self.model.place(ns))
+        if ns.id.startswith("pod:"):
+            pod = self.cluster.pod(ns.id[4:])
+            container = pod.listener(l4.dport, Protocol(l4.proto.upper()))
+            if container is not None:
+                return detail("deliver.container", container=container, pod=pod.key,
+                              port=f"{l4.dport}/{l4.proto}")
+            return detail("deliver.undeclared", pod=pod.key, port=f"{l4.dport}/{l4.proto}")
+        for pod in self.cluster.pods_by_node.get(ns.node, ()):
+            if pod.host_network and pod.listener(l4.dport, Protocol(l4.proto.upper())):
+                return detail("deliver.hostnetwork", pod=pod.key,
+                              port=f"{l4.dport}/{l4.proto}", who=self.model.place(ns))
+        return detail("deliver.host", who=self.model.place(ns), port=f"{l4.dport}/{l4.proto}")
+
+    # -- vxlan -----------------------------------------------------------------------------
+
+    def vxlan_xmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+        """vxlan_xmit: FDB lookup by inner destination MAC, then an outer IP/UDP/VXLAN."""
+        assert dev.vxlan is not None and pkt.eth is not None
+        self.step(ns, Action.TRANSMIT, dev.name, detail("xmit", dev=dev.name), pkt)
+        entry = next((f for f in ns.fdb if f.dev == dev.name and f.mac == pkt.eth.dst), None)
+        if entry is None or entry.dst is None:
+            raise self.stop(ns, Disposition.DROPPED, dev.name,
+                            detail("vxlan.nofdb", mac=pkt.eth.dst, dev=dev.name), pkt)
+        self.step(ns, Action.NEIGHBOR, dev.name,
+                  detail("vxlan.fdb", mac=entry.mac, dst=entry.dst, by=entry.origin), pkt)
+        info = dev.vxlan
+        outer = Outer(ip=IPv4(info.local, entry.dst, DEFAULT_TTL),
+                      sport=_flow_port(pkt), dport=info.port, vni=info.vni)
+        pkt = replace(pkt, outer=outer)
+        self.step(ns, Action.ENCAPSULATE, dev.name,
+                  detail("vxlan.encap", vni=info.vni, src=info.local, dst=entry.dst,
+                         port=info.port), pkt)
+        self.tunnel_out(ns, pkt)
+
+    def tunnel_out(self, ns: Netns, pkt: Packet) -> None:
+        """The outer packet is routed by the node's own table, like any local packet."""
+        table = self.model.table(ns.id)
+        route = table.lookup(pkt.active_ip.dst)
+        if route is None:
+            raise self.stop(ns, Disposition.NO_ROUTE, None,
+                            detail("route.none", dst=pkt.active_ip.dst, who=self.model.place(ns)), pkt)
+        self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, pkt.active_ip.dst),
+                  pkt)
+        self.output(ns, route, pkt)
+
+    def vxlan_rcv(self, ns: Netns, pkt: Packet) -> None:
+        assert pkt.outer is not None
+        dev = next((link for link in ns.links if link.vxlan is not None
+                    and link.vxlan.port == pkt.outer.dport and link.vxlan.vni == pkt.outer.vni),
+                   None)
+        if dev is None:
+            raise self.stop(ns, Disposition.REJECTED, None,
+                            detail("vxlan.nosocket", port=pkt.outer.dport, vni=pkt.outer.vni),
+                            pkt)
+        inner = replace(pkt, outer=None)
+        self.step(ns, Action.DECAPSULATE, dev.name,
+                  detail("vxlan.decap", port=pkt.outer.dport, vni=pkt.outer.vni, dev=dev.name),
+                  inner)
+        self.receive(ns, dev.name, inner)
+
+    # -- udp backend (flanneld's proxy) -----------------------------------------------------
+
+    def tun_xmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+        self.step(ns, Action.TRANSMIT, dev.name, detail("tun.xmit", dev=dev.name), pkt)
+        node = self.cluster.node(ns.node)
+        lease = self.model.lease_for(pkt.ip.dst)
+        if lease is None or lease is node:
+            raise self.stop(ns, Disposition.NO_ROUTE, dev.name,
+                            detail("tun.nolease", dst=pkt.ip.dst), pkt)
+        if pkt.ip.ttl <= 1:
+            raise self.stop(ns, Disposition.TTL_EXCEEDED, dev.name,
+                            detail("tun.ttl"), pkt)
+        inner = replace(pkt, eth=None, ip=replace(pkt.ip, ttl=pkt.ip.ttl - 1))
+        outer = Outer(ip=IPv4(node.ip, lease.ip, DEFAULT_TTL), sport=udp.PORT, dport=udp.PORT)
+        pkt = replace(inner, outer=outer)
+        self.step(ns, Action.USERSPACE, dev.name,
+                  detail("tun.encap", subnet=lease.pod_cidr, node=lease.name, dst=lease.ip,
+                         port=udp.PORT, before=inner.ip.ttl + 1, after=inner.ip.ttl), pkt)
+        self.tunnel_out(ns, pkt)
+
+    def flanneld_rcv(self, ns: Netns, pkt: Packet) -> None:
+        assert pkt.outer is not None
+        listening = (self.cluster.backend is Backend.UDP and ns.id not in (ROUTER_NETNS,)
+                     and ns.label == "host" and pkt.outer.dport == udp.PORT)
+        if not listening:
+            raise self.stop(ns, Disposition.REJECTED, None,
+                            detail("udp.nosocket", port=pkt.outer.dport), pkt)
+        if pkt.ip.ttl <= 1:
+            raise self.stop(ns, Disposition.TTL_EXCEEDED, udp.DEVICE, detail("tun.ttl"), pkt)
+        inner = replace(pkt, outer=None, ip=replace(pkt.ip, ttl=pkt.ip.ttl - 1))
+        self.step(ns, Action.USERSPACE, udp.DEVICE,
+                  detail("tun.decap", port=udp.PORT, dev=udp.DEVICE, before=pkt.ip.ttl,
+                         after=inner.ip.ttl), inner)
+        self.receive(ns, udp.DEVICE, inner)
+
+
+def _flow_port(pkt: Packet) -> int:
+    """The outer UDP source port. The kernel hashes the inner flow
+    (``udp_flow_src_port``) into the ephemeral range with a per-boot random
+    seed; this stand-in hashes the same fields without the seed, so a flow keeps
+    one port here as it does on a live node between reboots."""
+    low, high = EPHEMERAL_PORTS
+    key = f"{pkt.ip.src}|{pkt.ip.dst}|{pkt.l4.proto}|{pkt.l4.sport}|{pkt.l4.dport}"
+    value = 0
+    for char in key.encode():
+        value = (value * 131 + char) & 0xFFFFFFFF
+    return low + value % (high - low + 1)
+

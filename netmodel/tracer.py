@@ -1,0 +1,73 @@
+"""Trace a flow between two endpoints, and its reply.
+
+The request is sent from the source's socket; if it is delivered, the reply is
+sent from the receiving netns back to the address the request arrived from,
+and walked the same way. Ports default to the destination pod's first declared
+containerPort; with none, the flow is an ICMP echo (a ping).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from netmodel.endpoints import Destination, Source, parse_destination, parse_source
+from netmodel.forwarding import walk
+from netmodel.model import Model
+from netmodel.packet import ICMP_ECHO_REQUEST, L4, IPv4, Packet
+from netmodel.trace import Disposition, Flow, Trace
+
+__all__ = ["DEFAULT_SPORT", "trace", "trace_endpoints"]
+
+DEFAULT_SPORT = 40000  # a port from the ephemeral range (32768-60999)
+PROTOCOLS = ("tcp", "udp", "icmp")
+
+
+def trace_endpoints(model: Model, source: str, destination: str, *, port: int | None = None,
+                    proto: str | None = None, sport: int = DEFAULT_SPORT) -> Trace:
+    """Parse ``pod/…``, ``node/…``, ``ip/…`` endpoints and trace between them."""
+    src = parse_source(model, source)
+    dst = parse_destination(model, destination)
+    return trace(model, src, dst, port=port, proto=proto, sport=sport)
+
+
+def trace(model: Model, src: Source, dst: Destination, *, port: int | None = None,
+          proto: str | None = None, sport: int = DEFAULT_SPORT) -> Trace:
+    proto, port = _flow_kind(dst, port, proto)
+    if proto == "icmp":
+        l4 = L4("icmp", ICMP_ECHO_REQUEST, 1)
+        flow = Flow(src.address, dst.address, "icmp", 0, 0)
+    else:
+        l4 = L4(proto, sport, port)
+        flow = Flow(src.address, dst.address, proto, sport, port)
+    request = walk(model, src.netns, Packet(IPv4(src.address, dst.address), l4))
+    chosen = next((s.packet.ip.src for h in request.hops for s in h.steps
+                   if s.packet.ip.src is not None), None)
+    flow = replace(flow, src=chosen)
+    reply = None
+    if request.disposition is Disposition.DELIVERED:
+        arrived = request.final_packet
+        assert arrived.ip.src is not None
+        back = Packet(IPv4(arrived.ip.dst, arrived.ip.src), arrived.l4.reversed())
+        answer = walk(model, request.final_netns, back)
+        reply = Trace(Flow(back.ip.src, back.ip.dst, proto, back.l4.sport, back.l4.dport),
+                      answer.disposition, answer.reason, answer.hops)
+    return Trace(flow, request.disposition, request.reason, request.hops, reply)
+
+
+def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[str, int]:
+    if proto is not None and proto not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {proto!r} (expected one of {', '.join(PROTOCOLS)})")
+    if proto == "icmp":
+        return "icmp", 0
+    if port is not None:
+        return proto or "tcp", port
+    if dst.pod is not None:
+        for container in dst.pod.containers:
+            for cport in container.ports:
+                if cport.protocol.lower() == (proto or cport.protocol.lower()) and \
+                        cport.protocol.lower() in PROTOCOLS:
+                    return cport.protocol.lower(), cport.container_port
+    if proto is not None:
+        raise ValueError(f"--port is needed for {proto} (the destination declares no "
+                         f"{proto} port)")
+    return "icmp", 0
