@@ -42,7 +42,7 @@ class WalkResult:
     final_packet: Packet
 
 
-class _Stop(Exception):  # noqa: N818 - control flow, not an error
+class _Stop(Exception):
     def __init__(self, disposition: Disposition, reason: Detail) -> None:
         self.disposition = disposition
         self.reason = reason
@@ -54,6 +54,7 @@ def walk(model: Model, origin: str, packet: Packet) -> WalkResult:
     try:
         walker.send(model.netns(origin), packet)
     except _Stop as stop:
+        assert walker.last_packet is not None  # every stop records a step first
         return WalkResult(stop.disposition, stop.reason, walker.hops(), walker.last_netns,
                           walker.last_packet)
     raise AssertionError("a walk always ends in a disposition")  # pragma: no cover
@@ -334,8 +335,8 @@ class _Walker:
         table = self.model.table(ns.id)
         route = table.lookup(pkt.active_ip.dst)
         if route is None:
-            raise self.stop(ns, Disposition.NO_ROUTE, None,
-                            detail("route.none", dst=pkt.active_ip.dst, who=self.model.place(ns)), pkt)
+            raise self.stop(ns, Disposition.NO_ROUTE, None, detail(
+                "route.none", dst=pkt.active_ip.dst, who=self.model.place(ns)), pkt)
         self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, pkt.active_ip.dst),
                   pkt)
         self.output(ns, route, pkt)

@@ -15,8 +15,8 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 __all__ = [
     "Address",
     "FdbEntry",
-    "LinkKind",
     "Link",
+    "LinkKind",
     "Neighbor",
     "Netns",
     "Origin",

@@ -11,6 +11,8 @@ Every problem is a :class:`~netmodel.errors.SpecError` naming file, line and fie
 
 from __future__ import annotations
 
+import difflib
+import itertools
 from collections.abc import Callable, Iterator
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from pathlib import Path as FsPath
@@ -76,8 +78,11 @@ class _Loader:
             raise self.fail(path, f"expected a mapping, got {_kind(value)}")
         for key in value:
             if key not in allowed:
+                lowered = {a.lower(): a for a in allowed}
+                close = difflib.get_close_matches(str(key).lower(), lowered, n=1, cutoff=0.6)
+                hint = f"; did you mean {lowered[close[0]]!r}?" if close else ""
                 raise self.fail((*path, key), "unknown field "
-                                f"(expected one of {', '.join(sorted(allowed))})")
+                                f"(expected one of {', '.join(sorted(allowed))}){hint}")
         return value
 
     def sequence(self, value: Any, path: Path) -> list[Any]:
@@ -321,7 +326,7 @@ class _Loader:
         # Sorted by start, any overlap shows between neighbours: O(n log n) for
         # 5,000 nodes instead of comparing every pair.
         ordered = sorted(cidrs.items(), key=lambda item: (item[0].network_address, item[1]))
-        for (prev, i), (cur, j) in zip(ordered, ordered[1:], strict=False):
+        for (prev, i), (cur, j) in itertools.pairwise(ordered):
             if cur.network_address <= prev.broadcast_address:
                 first, second = (prev, i), (cur, j)
                 if j < i:

@@ -74,6 +74,11 @@ class Model:
             return derive_pod(self.cluster, pod, veth.index)
         raise KeyError(netns_id)
 
+    @property
+    def derived(self) -> tuple[str, ...]:
+        """The netns derived so far, in the order they were needed."""
+        return tuple(self._netns)
+
     def node_netns(self, name: str) -> Netns:
         return self.netns(node_netns_id(name))
 
@@ -122,9 +127,9 @@ class Model:
         value = int(ip)
         for length, nets in self._leases.items():
             mask = (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF
-            node = nets.get(value & mask)
-            if node is not None:
-                return node
+            found = nets.get(value & mask)
+            if found is not None:
+                return found
         return None
 
     # -- L2 domains ---------------------------------------------------------------

@@ -33,12 +33,12 @@ from netmodel.spec import Backend, Cluster, Node, Pod
 
 __all__ = [
     "BRIDGE",
+    "ROUTER_NETNS",
     "derive_node",
     "derive_pod",
     "derive_router",
     "node_netns_id",
     "pod_netns_id",
-    "ROUTER_NETNS",
     "sort_routes",
 ]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import Any
 
-__all__ = ["Ethernet", "IPv4", "L4", "Outer", "Packet", "ICMP_ECHO_REPLY", "ICMP_ECHO_REQUEST"]
+__all__ = ["ICMP_ECHO_REPLY", "ICMP_ECHO_REQUEST", "L4", "Ethernet", "IPv4", "Outer", "Packet"]
 
 ICMP_ECHO_REQUEST = 8
 ICMP_ECHO_REPLY = 0

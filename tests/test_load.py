@@ -1,0 +1,181 @@
+"""Spec loading: the real defaults, and one clear error per kind of bad input."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Network
+
+import pytest
+
+from netmodel.errors import SpecError
+from netmodel.load import load_spec, parse_spec
+from netmodel.spec import Backend
+
+MINIMAL = ("nodes: [{name: n1}, {name: n2}, {name: n3}]\n"
+           "pods: [{name: p, node: n2}, {name: q, node: n2}]\n")
+
+
+def test_defaults_are_flannel_and_kubeadm_defaults() -> None:
+    cluster = parse_spec(MINIMAL, "m.yaml")
+    assert cluster.backend is Backend.VXLAN
+    assert cluster.cluster_cidr == IPv4Network("10.244.0.0/16")
+    assert cluster.service_cidr == IPv4Network("10.96.0.0/12")
+    assert cluster.node_port_range == (30000, 32767)
+    assert cluster.underlay.mtu == 1500
+    assert cluster.name == "m"
+
+
+def test_pod_cidrs_are_24s_in_node_order() -> None:
+    cluster = parse_spec(MINIMAL, "m.yaml")
+    assert [str(n.pod_cidr) for n in cluster.nodes] == [
+        "10.244.0.0/24", "10.244.1.0/24", "10.244.2.0/24"]
+
+
+def test_pod_ips_start_at_dot_two_in_node_subnet() -> None:
+    cluster = parse_spec(MINIMAL, "m.yaml")
+    assert [p.ip for p in cluster.pods] == [IPv4Address("10.244.1.2"), IPv4Address("10.244.1.3")]
+
+
+def test_pod_ip_allocation_skips_addresses_given_explicitly() -> None:
+    spec = ("nodes: [{name: n1}]\npods: [{name: a, node: n1}, "
+            "{name: b, node: n1, ip: 10.244.0.2}]\n")
+    cluster = parse_spec(spec)
+    assert cluster.pod("default/a").ip == IPv4Address("10.244.0.3")
+
+
+def test_node_ips_follow_the_router_in_order() -> None:
+    cluster = parse_spec(MINIMAL)
+    router = cluster.underlay.segments[0].router_ip
+    assert [n.ip for n in cluster.nodes] == [router + 1, router + 2, router + 3]
+
+
+def test_hostnetwork_pod_has_its_nodes_ip() -> None:
+    cluster = parse_spec("nodes: [{name: n1}]\npods: [{name: h, node: n1, hostNetwork: true}]\n")
+    assert cluster.pod("default/h").ip == cluster.node("n1").ip
+
+
+def test_macs_are_deterministic_locally_administered_unicast() -> None:
+    first = parse_spec(MINIMAL)
+    second = parse_spec(MINIMAL)
+    macs = [n.mac for n in first.nodes] + [n.vtep_mac for n in first.nodes] + \
+        [p.mac for p in first.pods]
+    assert macs == [n.mac for n in second.nodes] + [n.vtep_mac for n in second.nodes] + \
+        [p.mac for p in second.pods]
+    assert len(set(macs)) == len(macs)
+    for mac in macs:
+        first_octet = int(mac[:2], 16)
+        assert first_octet & 0b10, mac  # locally administered
+        assert not first_octet & 0b01, mac  # unicast
+
+
+def test_mac_given_in_spec_is_kept_and_normalised() -> None:
+    cluster = parse_spec("nodes: [{name: n1, vtepMAC: 0A-58-0A-F4-00-00}]\n")
+    assert cluster.node("n1").vtep_mac == "0a:58:0a:f4:00:00"
+
+
+def test_load_spec_reads_a_file(tmp_path: pytest.TempPathFactory) -> None:
+    path = tmp_path / "c.yaml"  # type: ignore[operator]
+    path.write_text(MINIMAL)
+    assert len(load_spec(path).nodes) == 3
+
+
+BASE = "nodes:\n  - {name: n1}\n  - {name: n2}\n"
+
+BAD_SPECS = [
+    # YAML that does not parse: the line of the problem
+    ("nodes: [{name: n1}\npods: {", 2, "", "YAML syntax error"),
+    # a field the spec does not have: the allowed ones are listed
+    ("nodes:\n  - {name: n1, podCidr: 10.244.0.0/24}\n", 2, "nodes[0].podCidr",
+     "unknown field (expected one of ip, mac, name, podCIDR, segment, vtepMAC); did you "
+     "mean 'podCIDR'?"),
+    # a field of the wrong type
+    ("cluster:\n  underlay: {mtu: big}\nnodes: [{name: n1}]\n", 2, "cluster.underlay.mtu",
+     "expected an integer, got a string"),
+    # a list where a mapping belongs
+    ("cluster: [vxlan]\nnodes: [{name: n1}]\n", 1, "cluster", "expected a mapping, got a list"),
+    # duplicate node names
+    (BASE + "  - {name: n1}\n", 4, "nodes[2].name", "duplicate node name 'n1' (first at nodes[0])"),
+    # duplicate pods (same namespace and name)
+    (BASE + "pods:\n  - {name: p, node: n1}\n  - {name: p, node: n2}\n", 6, "pods[1].name",
+     "duplicate pod 'default/p'"),
+    # duplicate YAML keys would silently win in plain PyYAML
+    ("nodes:\n  - name: n1\n    name: n2\n", 3, "name", "duplicate key"),
+    # podCIDRs that overlap
+    ("nodes:\n  - {name: n1, podCIDR: 10.244.0.0/23}\n  - {name: n2, podCIDR: 10.244.1.0/24}\n",
+     3, "nodes[1].podCIDR", "10.244.1.0/24 overlaps nodes[0].podCIDR 10.244.0.0/23"),
+    # a podCIDR outside the clusterCIDR
+    ("nodes:\n  - {name: n1, podCIDR: 10.245.0.0/24}\n", 2, "nodes[0].podCIDR",
+     "outside clusterCIDR 10.244.0.0/16"),
+    # a pod IP outside its node's podCIDR
+    (BASE + "pods:\n  - {name: p, node: n1, ip: 10.244.1.5}\n", 5, "pods[0].ip",
+     "outside node n1's podCIDR 10.244.0.0/24"),
+    # a pod IP that host-local never hands out (.1 is the bridge)
+    (BASE + "pods:\n  - {name: p, node: n1, ip: 10.244.0.1}\n", 5, "pods[0].ip",
+     "reserved in 10.244.0.0/24"),
+    # the same pod IP twice
+    (BASE + "pods:\n  - {name: p, node: n1, ip: 10.244.0.9}\n"
+     "  - {name: q, node: n1, ip: 10.244.0.9}\n", 6, "pods[1].ip",
+     "10.244.0.9 is taken twice (also pods[0].ip)"),
+    # a pod on a node the spec does not have
+    (BASE + "pods:\n  - {name: p, node: n9}\n", 5, "pods[0].node",
+     "unknown node 'n9' (expected one of n1, n2)"),
+    # a backend flannel does not have (in this model)
+    ("cluster: {backend: wireguard}\nnodes: [{name: n1}]\n", 1, "cluster.backend",
+     "unknown backend 'wireguard' (expected one of host-gw, udp, vxlan)"),
+    # CIDR, IP and MAC syntax
+    ("cluster: {clusterCIDR: 10.244.0.0/33}\nnodes: [{name: n1}]\n", 1, "cluster.clusterCIDR",
+     "invalid CIDR '10.244.0.0/33'"),
+    ("cluster: {clusterCIDR: 10.244.0.1/16}\nnodes: [{name: n1}]\n", 1, "cluster.clusterCIDR",
+     "host bits zero"),
+    ("nodes:\n  - {name: n1, ip: 192.168.56.300}\n", 2, "nodes[0].ip",
+     "invalid IP address '192.168.56.300'"),
+    ("nodes:\n  - {name: n1, mac: 0a:58:zz:00:00:01}\n", 2, "nodes[0].mac",
+     "invalid MAC address '0a:58:zz:00:00:01'"),
+    ("nodes:\n  - {name: n1, mac: 01:00:5e:00:00:01}\n", 2, "nodes[0].mac", "multicast MAC"),
+    # pools that run out: pod addresses, node addresses, node subnets
+    ("nodes:\n  - {name: n1, podCIDR: 10.244.0.0/30}\npods:\n  - {name: a, node: n1}\n"
+     "  - {name: b, node: n1}\n", 5, "pods[1]",
+     "no free pod address left in node n1's podCIDR 10.244.0.0/30"),
+    ("cluster: {underlay: {cidr: 192.168.56.0/30}}\nnodes:\n  - {name: n1}\n  - {name: n2}\n",
+     4, "nodes[1]", "no free address left in segment underlay 192.168.56.0/30"),
+    ("cluster: {clusterCIDR: 10.244.0.0/23}\nnodes:\n  - {name: n1}\n  - {name: n2}\n"
+     "  - {name: n3}\n", 5, "nodes[2]", "no free /24 left in clusterCIDR 10.244.0.0/23"),
+    # an MTU too small to carry anything after VXLAN's 50 bytes
+    ("cluster: {underlay: {mtu: 100}}\nnodes: [{name: n1}]\n", 1, "cluster.underlay.mtu",
+     "100 is out of range (expected 118-65535)"),
+    # a node address that is the router's
+    ("nodes:\n  - {name: n1, ip: 192.168.56.1}\n", 2, "nodes[0].ip", "underlay router"),
+    # the service range inside the pod range
+    ("cluster: {serviceCIDR: 10.244.128.0/17}\nnodes: [{name: n1}]\n", 1, "cluster.serviceCIDR",
+     "overlaps clusterCIDR"),
+    # DESIGN.md's own example of a bad protocol
+    (BASE + "pods:\n  - name: p\n    node: n1\n    containers:\n      - name: c\n"
+     "        ports: [{containerPort: 80, protocol: TCPX}]\n", 9,
+     "pods[0].containers[0].ports[0].protocol",
+     "unknown protocol 'TCPX' (expected one of SCTP, TCP, UDP)"),
+    # no nodes at all
+    ("pods: []\n", 1, "nodes", "missing (expected at least one node)"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "field", "message"), BAD_SPECS)
+def test_bad_spec_names_file_line_and_field(text: str, line: int, field: str,
+                                            message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "bad.yaml")
+    error = caught.value
+    assert error.file == "bad.yaml"
+    assert error.line == line, str(error)
+    assert error.field == field, str(error)
+    assert message in str(error)
+    assert str(error).startswith(f"bad.yaml:{line}: ")
+    assert "\n" not in str(error)
+
+
+def test_missing_file_is_a_spec_error(tmp_path: pytest.TempPathFactory) -> None:
+    with pytest.raises(SpecError, match="cannot read spec"):
+        load_spec(tmp_path / "nope.yaml")  # type: ignore[operator]
+
+
+def test_empty_spec_is_a_spec_error() -> None:
+    with pytest.raises(SpecError, match="empty spec"):
+        parse_spec("", "empty.yaml")

@@ -1,0 +1,52 @@
+"""The site builds for real, strictly, in both languages, with no network."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+                             "-d", str(out)], cwd=ROOT, capture_output=True, text=True,
+                            env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return out
+
+
+@pytest.mark.slow
+def test_both_languages_are_built(site: Path) -> None:
+    english = (site / "index.html").read_text()
+    chinese = (site / "zh" / "index.html").read_text()
+    assert '<html lang="en"' in english
+    assert '<html lang="zh"' in chinese
+    assert "网络命名空间" in chinese
+
+
+@pytest.mark.slow
+def test_language_switcher_links_the_twin_page(site: Path) -> None:
+    english = (site / "index.html").read_text()
+    assert re.search(r'href="[^"]*zh/"[^>]*hreflang="zh"', english), "no link to /zh/"
+
+
+@pytest.mark.slow
+def test_pages_load_nothing_from_other_hosts(site: Path) -> None:
+    # Only resources the browser fetches by itself count (scripts, styles,
+    # images, fonts); plain <a> links to sources are fine.
+    loaded = re.compile(r'<(?:script|img|link(?![^>]*rel="(?:canonical|alternate)"))'
+                        r'[^>]*\b(?:src|href)="((?:https?:)?//[^"]*)"')
+    pages = list(site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert loaded.findall(page.read_text()) == [], page
