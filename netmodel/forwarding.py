@@ -48,9 +48,10 @@ class _Stop(Exception):
         self.reason = reason
 
 
-def walk(model: Model, origin: str, packet: Packet) -> WalkResult:
-    """Send ``packet`` from a socket in netns ``origin`` and follow it."""
-    walker = _Walker(model)
+def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False) -> WalkResult:
+    """Send ``packet`` from a socket in netns ``origin`` and follow it; a ``reply``
+    is delivered to the socket that sent the request, not to a listener."""
+    walker = _Walker(model, reply)
     try:
         walker.send(model.netns(origin), packet)
     except _Stop as stop:
@@ -61,8 +62,9 @@ def walk(model: Model, origin: str, packet: Packet) -> WalkResult:
 
 
 class _Walker:
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, reply: bool) -> None:
         self.model = model
+        self.reply = reply
         self.cluster = model.cluster
         self._hops: list[tuple[Netns, list[Step]]] = []
         self._seen: set[tuple[object, ...]] = set()
@@ -294,6 +296,8 @@ class _Walker:
 
     def _listener(self, ns: Netns, pkt: Packet) -> Detail:
         l4 = pkt.l4
+        if self.reply:
+            return detail("deliver.reply", who=self.model.place(ns))
         if l4.proto == "icmp":
             return detail("deliver.icmp", who=self.model.place(ns))
         if ns.id.startswith("pod:"):

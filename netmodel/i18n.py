@@ -20,8 +20,10 @@ LANGUAGES = ("en", "zh")
 _ORIGIN = {
     "en": {Origin.KERNEL: "the kernel", Origin.CNI: "the CNI bridge plugin",
            Origin.FLANNEL: "flanneld", Origin.PROVISIONING: "the node's network setup"},
-    "zh": {Origin.KERNEL: "内核", Origin.CNI: "CNI bridge 插件",
-           Origin.FLANNEL: "flanneld", Origin.PROVISIONING: "节点自身的网络配置"},
+    # Chinese puts a space between Han and Latin text but none between Han
+    # characters, so a Latin name carries its own spaces: "由 flanneld 添加", "由内核添加".
+    "zh": {Origin.KERNEL: "内核", Origin.CNI: " CNI bridge 插件",
+           Origin.FLANNEL: " flanneld ", Origin.PROVISIONING: "节点自身的网络配置"},
 }
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -33,14 +35,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "local 路由表：{dst} 是本网络命名空间自己的地址，报文经 lo 回环"},
     "route.match": {
         "en": "route lookup: {route} (installed by {by})",
-        "zh": "查路由表：命中 {route}（由 {by} 添加）"},
+        "zh": "查路由表：命中 {route}（由{by}添加）"},
     "route.match.src": {
         "en": "route lookup: {route} (installed by {by}); source address {src} selected",
-        "zh": "查路由表：命中 {route}（由 {by} 添加）；选定源地址 {src}"},
+        "zh": "查路由表：命中 {route}（由{by}添加）；选定源地址 {src}"},
     "route.match.rejected": {
         "en": "route lookup: {route} (installed by {by}); flanneld's route {wanted} is "
               "missing because {reason}",
-        "zh": "查路由表：命中 {route}（由 {by} 添加）；flanneld 的路由 {wanted} 不存在，"
+        "zh": "查路由表：命中 {route}（由{by}添加）；flanneld 的路由 {wanted} 不存在，"
               "原因：{reason}"},
     "route.none": {
         "en": "no route to {dst} in {who}'s routing table (the sender gets ENETUNREACH / "
@@ -54,7 +56,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{dev} 上没有可用作源地址的 IP"},
     "neigh.permanent": {
         "en": "neighbour table: {ip} is at {mac} (PERMANENT, programmed by {by})",
-        "zh": "邻居表：{ip} 对应 {mac}（PERMANENT，由 {by} 写入）"},
+        "zh": "邻居表：{ip} 对应 {mac}（PERMANENT，由{by}写入）"},
     "neigh.arp": {
         "en": "ARP: who has {ip}? {owner} answers {mac}",
         "zh": "ARP：谁是 {ip}？{owner} 应答 {mac}"},
@@ -122,12 +124,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "deliver.host": {
         "en": "delivered to a socket of {who} ({port})",
         "zh": "交付给 {who} 上的套接字（{port}）"},
+    "deliver.reply": {
+        "en": "delivered back to the socket in {who} that sent the request",
+        "zh": "回到 {who} 中发出请求的那个套接字"},
     "deliver.icmp": {
         "en": "delivered: the kernel of {who} answers the echo request itself",
         "zh": "已送达：{who} 的内核自己应答 echo 请求"},
     "vxlan.fdb": {
         "en": "VXLAN FDB: inner destination {mac} is the VTEP at {dst} (programmed by {by})",
-        "zh": "VXLAN 转发表：内层目的 MAC {mac} 对应位于 {dst} 的 VTEP（由 {by} 写入）"},
+        "zh": "VXLAN 转发表：内层目的 MAC {mac} 对应位于 {dst} 的 VTEP（由{by}写入）"},
     "vxlan.nofdb": {
         "en": "no FDB entry for {mac} on {dev} (learning off, no default destination): dropped",
         "zh": "{dev} 上没有 {mac} 的 FDB 表项（learning 关闭，也没有默认目的地址）：丢弃"},

@@ -34,7 +34,8 @@ class IPv4:
     ttl: int = DEFAULT_TTL
 
     def __str__(self) -> str:
-        return f"ip {self.src} → {self.dst} ttl {self.ttl}"
+        src = "(unset)" if self.src is None else self.src
+        return f"ip {src} → {self.dst} ttl {self.ttl}"
 
 
 @dataclass(frozen=True, slots=True)

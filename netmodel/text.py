@@ -13,30 +13,31 @@ from netmodel.trace import Trace
 __all__ = ["format_trace"]
 
 _LABELS = {
-    "en": {"flow": "flow", "reply": "reply", "reason": "why", "none": "(no reply: the "
-           "request was not delivered)"},
-    "zh": {"flow": "流", "reply": "回包", "reason": "原因", "none": "（无回包：请求未送达）"},
+    "en": {"flow": "flow", "reply": "reply", "reason": "why", ":": ": ",
+           "none": "(no reply: the request was not delivered)"},
+    "zh": {"flow": "流", "reply": "回包", "reason": "原因", ":": "：",
+           "none": "（无回包：请求未送达）"},
 }
 
 
 def format_trace(trace: Trace, lang: str = "en") -> str:
     words = _LABELS[lang]
-    lines = [f"{words['flow']}: {trace.flow}"]
+    lines = [f"{words['flow']}{words[':']}{trace.flow}"]
     lines.extend(_body(trace, lang))
     if trace.reply is not None:
         lines.append("")
-        lines.append(f"{words['reply']}: {trace.reply.flow}")
+        lines.append(f"{words['reply']}{words[':']}{trace.reply.flow}")
         lines.extend(_body(trace.reply, lang))
     elif not trace.disposition.success:
         lines.append("")
-        lines.append(f"{words['reply']}: {words['none']}")
+        lines.append(f"{words['reply']}{words[':']}{words['none']}")
     return "\n".join(lines) + "\n"
 
 
 def _body(trace: Trace, lang: str) -> list[str]:
     words = _LABELS[lang]
     lines = [f"{trace.disposition} ({disposition_text(trace.disposition, lang)})",
-             f"  {words['reason']}: {trace.reason.render(lang)}"]
+             f"  {words['reason']}{words[':']}{trace.reason.render(lang)}"]
     number = 0
     previous: Packet | None = None
     for index, hop in enumerate(trace.hops, start=1):

@@ -48,7 +48,7 @@ def trace(model: Model, src: Source, dst: Destination, *, port: int | None = Non
         arrived = request.final_packet
         assert arrived.ip.src is not None
         back = Packet(IPv4(arrived.ip.dst, arrived.ip.src), arrived.l4.reversed())
-        answer = walk(model, request.final_netns, back)
+        answer = walk(model, request.final_netns, back, reply=True)
         reply = Trace(Flow(back.ip.src, back.ip.dst, proto, back.l4.sport, back.l4.dport),
                       answer.disposition, answer.reason, answer.hops)
     return Trace(flow, request.disposition, request.reason, request.hops, reply)

@@ -231,3 +231,10 @@ def test_details_render_in_chinese(vxlan: Model) -> None:
     trace = trace_endpoints(vxlan, "pod/web-1", "pod/db-1")
     text = " ".join(s.detail.render("zh") for s in trace.steps)
     assert "封装" in text and "路由表" in text
+
+
+def test_reply_is_delivered_to_the_requesting_socket(vxlan: Model) -> None:
+    trace = trace_endpoints(vxlan, "pod/web-1", "pod/db-1")
+    assert trace.reply is not None
+    assert trace.reply.reason.key == "deliver.reply"
+    assert trace.reply.final_packet.l4.dport == trace.flow.sport
