@@ -1,8 +1,11 @@
 """Print a netns's state exactly as iproute2 prints it.
 
-The formats were taken from iproute2 6.1 on a 6.x kernel with the same devices
-built in real network namespaces (with IPv6 disabled, as the model is IPv4-only):
-including the trailing space ``ip route`` and ``ip neigh`` leave on each line.
+The formats were taken from iproute2 6.1 on a 6.x kernel, with the same devices
+built in real network namespaces (IPv6 disabled, as the model is IPv4-only),
+down to the trailing space ``ip route`` and ``ip neigh`` leave on each line.
+``tests/test_kernel_oracle.py`` rebuilds the model's state in namespaces and
+compares. The node is a 2-vCPU systemd host: veths have one queue per CPU, and
+NICs and TUN devices get ``fq_codel`` (net.core.default_qdisc).
 Kernel timers and counters that change by the second (bridge ``gc_timer``,
 ``forward_delay_timer``) are printed at rest, as 0.00.
 """
