@@ -69,7 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> str:
-    model = Model(load_spec(args.spec))
+    cluster = load_spec(args.spec)
+    for warning in cluster.warnings:
+        print(f"netmodel: {warning}", file=sys.stderr)
+    model = Model(cluster)
     if args.command == "trace":
         return _trace(model, args)
     return _state(model, args)

@@ -11,17 +11,18 @@ Every problem is a :class:`~netmodel.errors.SpecError` naming file, line and fie
 
 from __future__ import annotations
 
-import difflib
 import itertools
-from collections.abc import Callable, Iterator
-from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
+from collections.abc import Iterator
+from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from netmodel.addressing import derive_mac, normalize_mac
+from netmodel.addressing import derive_mac
 from netmodel.backends import overhead
 from netmodel.errors import SpecError
+from netmodel.fields import Fields, kind_of
+from netmodel.load_services import load_ingresses, load_services
 from netmodel.spec import (
     Backend,
     Cluster,
@@ -33,7 +34,7 @@ from netmodel.spec import (
     Segment,
     Underlay,
 )
-from netmodel.yamlsource import Path, SourceDoc, parse_yaml
+from netmodel.yamlsource import Path, parse_yaml
 
 __all__ = ["load_spec", "parse_spec"]
 
@@ -64,107 +65,14 @@ def parse_spec(text: str, file: str = "<spec>") -> Cluster:
     return _Loader(parse_yaml(text, file)).cluster()
 
 
-class _Loader:
-    def __init__(self, doc: SourceDoc) -> None:
-        self.doc = doc
-
-    # -- typed field readers -------------------------------------------------
-
-    def fail(self, path: Path, problem: str) -> SpecError:
-        return self.doc.error(path, problem)
-
-    def mapping(self, value: Any, path: Path, allowed: tuple[str, ...]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
-        for key in value:
-            if key not in allowed:
-                lowered = {a.lower(): a for a in allowed}
-                close = difflib.get_close_matches(str(key).lower(), lowered, n=1, cutoff=0.6)
-                hint = f"; did you mean {lowered[close[0]]!r}?" if close else ""
-                raise self.fail((*path, key), "unknown field "
-                                f"(expected one of {', '.join(sorted(allowed))}){hint}")
-        return value
-
-    def sequence(self, value: Any, path: Path) -> list[Any]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(path, f"expected a list, got {_kind(value)}")
-        return value
-
-    def string(self, value: Any, path: Path) -> str:
-        if not isinstance(value, str) or not value:
-            raise self.fail(path, f"expected a non-empty string, got {_kind(value)}")
-        return value
-
-    def name(self, value: Any, path: Path) -> str:
-        # Kubernetes object names are DNS-1123 labels/subdomains; we only refuse
-        # what would break our own output (slashes split pod/NS/NAME endpoints).
-        text = self.string(value, path)
-        if "/" in text or any(c.isspace() for c in text):
-            raise self.fail(path, f"invalid name {text!r} (no '/' or spaces)")
-        return text
-
-    def integer(self, value: Any, path: Path, low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected an integer, got {_kind(value)}")
-        if not low <= value <= high:
-            raise self.fail(path, f"{value} is out of range (expected {low}-{high})")
-        return value
-
-    def boolean(self, value: Any, path: Path) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(path, f"expected true or false, got {_kind(value)}")
-        return value
-
-    def choice(self, value: Any, path: Path, enum: Callable[[str], T],
-               choices: list[str], what: str) -> T:
-        text = self.string(value, path)
-        try:
-            return enum(text)
-        except ValueError:
-            raise self.fail(path, f"unknown {what} {text!r} "
-                            f"(expected one of {', '.join(sorted(choices))})") from None
-
-    def cidr(self, value: Any, path: Path) -> IPv4Network:
-        text = self.string(value, path)
-        try:
-            net = ip_network(text, strict=True)
-        except ValueError:
-            raise self.fail(path, f"invalid CIDR {text!r} (expected an IPv4 network "
-                            "such as 10.244.0.0/16, host bits zero)") from None
-        if not isinstance(net, IPv4Network):
-            raise self.fail(path, f"{text!r} is IPv6 (the model is IPv4-only)")
-        return net
-
-    def address(self, value: Any, path: Path) -> IPv4Address:
-        text = self.string(value, path)
-        try:
-            addr = ip_address(text)
-        except ValueError:
-            raise self.fail(path, f"invalid IP address {text!r} "
-                            "(expected an IPv4 address such as 10.244.1.5)") from None
-        if not isinstance(addr, IPv4Address):
-            raise self.fail(path, f"{text!r} is IPv6 (the model is IPv4-only)")
-        return addr
-
-    def mac(self, value: Any, path: Path) -> str:
-        text = self.string(value, path)
-        mac = normalize_mac(text)
-        if mac is None:
-            raise self.fail(path, f"invalid MAC address {text!r} "
-                            "(expected six hex pairs such as 0a:58:0a:f4:01:02)")
-        if int(mac[:2], 16) & 1:
-            raise self.fail(path, f"{mac} is a multicast MAC (expected unicast)")
-        return mac
-
+class _Loader(Fields):
     # -- the spec ------------------------------------------------------------
 
     def cluster(self) -> Cluster:
         root = self.doc.data
         if root is None:
             raise SpecError(self.doc.file, None, "", "empty spec (expected cluster:, nodes:)")
-        top = self.mapping(root, (), ("cluster", "nodes", "pods"))
+        top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses"))
         conf = self.mapping(top.get("cluster") or {}, ("cluster",),
                             ("name", "backend", "clusterCIDR", "serviceCIDR",
                              "serviceNodePortRange", "underlay"))
@@ -185,6 +93,11 @@ class _Loader:
         nodes = self.nodes(self.sequence(top["nodes"], ("nodes",)), underlay, cluster_cidr)
         by_name = {n.name: n for n in nodes}
         pods = self.pods(self.sequence(top.get("pods"), ("pods",)), by_name)
+        services, warnings = load_services(
+            self.doc, self.sequence(top.get("services"), ("services",)), pods, by_name,
+            service_cidr, port_range)
+        ingresses = load_ingresses(self.doc, self.sequence(top.get("ingresses"),
+                                                           ("ingresses",)), services)
         by_node: dict[str, list[Pod]] = {n.name: [] for n in nodes}
         for pod in pods:
             by_node[pod.node].append(pod)
@@ -195,6 +108,7 @@ class _Loader:
             nodes_by_name=MappingProxyType(by_name),
             pods_by_key=MappingProxyType({p.key: p for p in pods}),
             pods_by_node=MappingProxyType({k: tuple(v) for k, v in by_node.items()}),
+            services=services, ingresses=ingresses, warnings=tuple(warnings),
         )
 
     def port_range(self, value: Any) -> tuple[int, int]:
@@ -421,12 +335,12 @@ class _Loader:
         if value is None:
             return ()
         if not isinstance(value, dict):
-            raise self.fail(path, f"expected a mapping of label: value, got {_kind(value)}")
+            raise self.fail(path, f"expected a mapping of label: value, got {kind_of(value)}")
         out = []
         for key, val in value.items():
             if not isinstance(val, str | int | float) or isinstance(val, bool):
                 raise self.fail((*path, key), f"expected a string label value, got "
-                                f"{_kind(val)}")
+                                f"{kind_of(val)}")
             out.append((str(key), str(val)))
         return tuple(sorted(out))
 
@@ -455,13 +369,6 @@ class _Loader:
                 ports.append(ContainerPort(number, protocol, pname))
             out.append(Container(name, tuple(ports)))
         return tuple(out)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
 def _some(names: list[str], limit: int = 5) -> str:

@@ -10,6 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netmodel.load_services import SpecWarning
+    from netmodel.services import Ingress, Service
 
 __all__ = [
     "Backend",
@@ -146,6 +151,16 @@ class Cluster:
     nodes_by_name: Mapping[str, Node] = field(repr=False)
     pods_by_key: Mapping[str, Pod] = field(repr=False)
     pods_by_node: Mapping[str, tuple[Pod, ...]] = field(repr=False)
+    services: tuple[Service, ...] = ()
+    ingresses: tuple[Ingress, ...] = ()
+    warnings: tuple[SpecWarning, ...] = ()
+
+    def service(self, key: str) -> Service:
+        """A service by ``namespace/name``."""
+        for svc in self.services:
+            if svc.key == key:
+                return svc
+        raise KeyError(key)
 
     def __str__(self) -> str:
         return (f"cluster {self.name} ({self.backend}, {len(self.nodes)} nodes, "
