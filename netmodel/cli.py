@@ -16,12 +16,14 @@ from netmodel.errors import NetmodelError
 from netmodel.iproute import TABLES, render_table
 from netmodel.load import load_spec
 from netmodel.model import Model
+from netmodel.netfilter import restore_text, save_text
 from netmodel.text import format_trace
 from netmodel.tracer import PROTOCOLS, trace_endpoints
 
 __all__ = ["main"]
 
 EXIT_USAGE = 2
+_RULE_TABLES = ("iptables", "kube-proxy")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,9 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     state.add_argument("spec", help="cluster spec (YAML)")
     state.add_argument("node", metavar="NODE", help="node name")
     state.add_argument("--pod", help="a pod on NODE (NAME or NS/NAME): its netns instead")
-    state.add_argument("--table", required=True, choices=sorted(TABLES),
+    state.add_argument("--table", required=True, choices=sorted([*TABLES, *_RULE_TABLES]),
                        help="links = ip -d link, addrs = ip addr, routes = ip route, "
-                       "neigh = ip neigh, fdb = bridge fdb")
+                       "neigh = ip neigh, fdb = bridge fdb, iptables = iptables-save "
+                       "(filter and nat), kube-proxy = the payload kube-proxy hands "
+                       "iptables-restore")
     return parser
 
 
@@ -100,6 +104,12 @@ def _state(model: Model, args: argparse.Namespace) -> str:
     if args.node not in cluster.nodes_by_name:
         names = ", ".join(sorted(cluster.nodes_by_name)[:5])
         raise NetmodelError(f"{cluster.source}: no node {args.node!r} (nodes: {names})")
+    if args.table in _RULE_TABLES:
+        if args.pod is not None:
+            raise NetmodelError(f"--table {args.table}: pods have no iptables rules of "
+                                "their own (kube-proxy and flanneld program the node)")
+        ruleset = model.ruleset(args.node)
+        return save_text(ruleset) if args.table == "iptables" else restore_text(ruleset)
     if args.pod is None:
         return render_table(model.node_netns(args.node), args.table)
     key = args.pod if "/" in args.pod else f"default/{args.pod}"

@@ -32,7 +32,9 @@ __all__ = ["SpecWarning", "load_ingresses", "load_services"]
 
 _SERVICE_FIELDS = ("name", "namespace", "type", "clusterIP", "selector", "endpoints",
                    "externalTrafficPolicy", "externalIPs", "loadBalancerIP",
-                   "loadBalancerSourceRanges", "healthCheckNodePort", "ports")
+                   "loadBalancerSourceRanges", "healthCheckNodePort", "sessionAffinity",
+                   "sessionAffinityConfig", "ports")
+DEFAULT_AFFINITY_TIMEOUT = 10800  # 3 hours, the API default for ClientIP timeoutSeconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,7 @@ class _ServiceLoader(Fields):
         net = self.service_cidr
         size = net.num_addresses
         band = min(max(16, size // 16), 256)
-        first = int(net.network_address) + (band if size > 2 * band else 1)
+        first = int(net.network_address) + (band + 1 if size > 2 * band else 1)
         for value in range(first, int(net.broadcast_address)):
             candidate = IPv4Address(value)
             if candidate not in self.cluster_ips:
@@ -161,7 +163,25 @@ class _ServiceLoader(Fields):
         return Service(name=name, namespace=namespace, type=kind, cluster_ip=cluster_ip,
                        ports=ports, external_traffic_policy=policy, external_ips=external_ips,
                        load_balancer_ip=lb_ip, source_ranges=ranges,
-                       health_check_node_port=health, selector=selector)
+                       health_check_node_port=health, selector=selector,
+                       affinity_timeout=self.affinity(conf, path))
+
+    def affinity(self, conf: dict[str, Any], path: Path) -> int | None:
+        mode = self.string(conf.get("sessionAffinity", "None"), (*path, "sessionAffinity"))
+        if mode not in ("None", "ClientIP"):
+            raise self.fail((*path, "sessionAffinity"), f"unknown sessionAffinity {mode!r} "
+                            "(expected one of ClientIP, None)")
+        if mode == "None":
+            if "sessionAffinityConfig" in conf:
+                raise self.fail((*path, "sessionAffinityConfig"), "only with sessionAffinity "
+                                "ClientIP")
+            return None
+        cpath: Path = (*path, "sessionAffinityConfig")
+        config = self.mapping(conf.get("sessionAffinityConfig") or {}, cpath, ("clientIP",))
+        client = self.mapping(config.get("clientIP") or {}, (*cpath, "clientIP"),
+                              ("timeoutSeconds",))
+        return self.integer(client.get("timeoutSeconds", DEFAULT_AFFINITY_TIMEOUT),
+                            (*cpath, "clientIP", "timeoutSeconds"), 1, 86400)
 
     def selector(self, conf: dict[str, Any], path: Path) -> tuple[tuple[str, str], ...]:
         if "selector" in conf and "endpoints" in conf:

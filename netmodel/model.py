@@ -13,6 +13,8 @@ from ipaddress import IPv4Address
 
 from netmodel.i18n import Place
 from netmodel.kernel import LinkKind, Netns
+from netmodel.netfilter import Ruleset
+from netmodel.node_rules import node_ruleset
 from netmodel.node_state import (
     BRIDGE,
     ROUTER_NETNS,
@@ -50,6 +52,7 @@ class Model:
         self._pods_by_ip: dict[IPv4Address, Pod] | None = None
         self._nodes_by_ip: dict[IPv4Address, Node] | None = None
         self._leases: dict[int, dict[int, Node]] | None = None
+        self._rulesets: dict[str, Ruleset] = {}
         self._domains: dict[str, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
 
     # -- netns -----------------------------------------------------------------
@@ -96,6 +99,14 @@ class Model:
         if netns.label.startswith("pod "):
             return Place("pod", netns.label[4:])
         return Place("router")
+
+    def ruleset(self, node: str) -> Ruleset:
+        """The iptables rules of a node (kube-proxy, kubelet, flanneld), cached."""
+        found = self._rulesets.get(node)
+        if found is None:
+            found = node_ruleset(self.cluster, self.cluster.node(node))
+            self._rulesets[node] = found
+        return found
 
     def table(self, netns_id: str) -> RouteTable:
         found = self._tables.get(netns_id)

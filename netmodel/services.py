@@ -74,6 +74,7 @@ class Service:
     source_ranges: tuple[IPv4Network, ...] = ()
     health_check_node_port: int | None = None
     selector: tuple[tuple[str, str], ...] = ()
+    affinity_timeout: int | None = None  # sessionAffinity ClientIP: timeoutSeconds
 
     @property
     def key(self) -> str:
