@@ -14,12 +14,13 @@ from ipaddress import IPv4Address, ip_address
 from netmodel.errors import EndpointError
 from netmodel.model import Model
 from netmodel.node_state import node_netns_id
+from netmodel.services import Service
 from netmodel.spec import Pod
 
 __all__ = ["Destination", "Source", "parse_destination", "parse_source"]
 
-_FORMS = "pod/NAME, pod/NS/NAME, node/NAME or ip/ADDR"
-_LATER = ("svc", "ingress", "external")
+_FORMS = "pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, svc/NAME or svc/NS/NAME"
+_LATER = ("ingress", "external")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Destination:
     text: str
     address: IPv4Address
     pod: Pod | None = None
+    service: Service | None = None
 
 
 def parse_source(model: Model, text: str) -> Source:
@@ -66,6 +68,16 @@ def parse_destination(model: Model, text: str) -> Destination:
     if kind == "ip":
         address = _address(text, rest)
         return Destination(text, address, model.pod_by_ip(address))
+    if kind == "svc":
+        key = rest if "/" in rest else f"default/{rest}"
+        try:
+            svc = model.cluster.service(key)
+        except KeyError:
+            known = sorted(s.key for s in model.cluster.services)
+            hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
+            raise EndpointError(text, f"no service {key} in the spec (services: "
+                                f"{hint or 'none'})") from None
+        return Destination(text, svc.cluster_ip, service=svc)
     raise _unknown(text, kind)
 
 

@@ -17,9 +17,12 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 
 from netmodel.backends import udp
+from netmodel.conntrack import CtEntry
+from netmodel.hooks import Netfilter
 from netmodel.i18n import Detail, detail
 from netmodel.kernel import Link, LinkKind, Netns, Route
 from netmodel.model import Model
+from netmodel.netfilter_walk import Choice, RuleHit
 from netmodel.node_state import ROUTER_NETNS
 from netmodel.packet import DEFAULT_TTL, IPv4, Outer, Packet
 from netmodel.packet import Ethernet as Eth
@@ -40,6 +43,9 @@ class WalkResult:
     hops: tuple[Hop, ...]
     final_netns: str
     final_packet: Packet
+    rules_tested: int = 0
+    probability: float = 1.0
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 class _Stop(Exception):
@@ -48,23 +54,30 @@ class _Stop(Exception):
         self.reason = reason
 
 
-def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False) -> WalkResult:
-    """Send ``packet`` from a socket in netns ``origin`` and follow it; a ``reply``
-    is delivered to the socket that sent the request, not to a listener."""
-    walker = _Walker(model, reply)
+def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False,
+         conntrack: list[CtEntry] | None = None, endpoint: str | None = None) -> WalkResult:
+    """Send ``packet`` from a socket in netns ``origin`` and follow it. A ``reply``
+    is delivered to the socket that sent the request, not to a listener; it finds
+    the request's entries in ``conntrack`` (which the walk appends to). Where
+    kube-proxy picks an endpoint at random, ``endpoint`` ("IP:port") pins it."""
+    walker = _Walker(model, reply, [] if conntrack is None else conntrack, endpoint)
     try:
         walker.send(model.netns(origin), packet)
     except _Stop as stop:
         assert walker.last_packet is not None  # every stop records a step first
         return WalkResult(stop.disposition, stop.reason, walker.hops(), walker.last_netns,
-                          walker.last_packet)
+                          walker.last_packet, walker.nf.tested, walker.nf.probability,
+                          tuple(walker.choice.alternatives))
     raise AssertionError("a walk always ends in a disposition")  # pragma: no cover
 
 
 class _Walker:
-    def __init__(self, model: Model, reply: bool) -> None:
+    def __init__(self, model: Model, reply: bool, conntrack: list[CtEntry],
+                 endpoint: str | None) -> None:
         self.model = model
         self.reply = reply
+        self.choice = Choice(endpoint)
+        self.nf = Netfilter(model, self.choice, conntrack, self.step, self.stop)
         self.cluster = model.cluster
         self._hops: list[tuple[Netns, list[Step]]] = []
         self._seen: set[tuple[object, ...]] = set()
@@ -78,13 +91,13 @@ class _Walker:
     # -- recording -------------------------------------------------------------
 
     def step(self, ns: Netns, action: Action, device: str | None, why: Detail,
-             packet: Packet) -> None:
+             packet: Packet, rules: tuple[RuleHit, ...] = ()) -> None:
         self._count += 1
         if self._count > MAX_STEPS:
             raise _Stop(Disposition.LOOP, detail("loop.steps", limit=MAX_STEPS))
         if not self._hops or self._hops[-1][0].id != ns.id:
             self._hops.append((ns, []))
-        self._hops[-1][1].append(Step(action, device, why, packet))
+        self._hops[-1][1].append(Step(action, device, why, packet, rules))
         self.last_netns = ns.id
         self.last_packet = packet
 
@@ -93,9 +106,20 @@ class _Walker:
         if disposition is Disposition.NO_ROUTE and self.refused is not None:
             why = detail("route.none.refused", base=why, node=self.refused[0],
                          reason=self.refused[1])
+        if disposition is Disposition.NO_ROUTE:
+            why = self._virtual_ip_hint(why, packet)
         action = Action.DELIVER if disposition.success else Action.DROP
         self.step(ns, action, device, why, packet)
         return _Stop(disposition, why)
+
+    def _virtual_ip_hint(self, why: Detail, pkt: Packet) -> Detail:
+        """A packet to a ClusterIP that no rule rewrote: say why nothing answers."""
+        for svc in self.cluster.services:
+            if svc.cluster_ip == pkt.ip.dst:
+                ports = ", ".join(f"{p.port}/{p.protocol.lower()}" for p in svc.ports)
+                return detail("vip.nomatch", base=why, vip=svc.cluster_ip, svc=svc.key,
+                              ports=ports)
+        return why
 
     def hops(self) -> tuple[Hop, ...]:
         return tuple(Hop(ns.node, ns.label, ns.id, tuple(steps)) for ns, steps in self._hops)
@@ -107,32 +131,50 @@ class _Walker:
         self.step(ns, Action.SEND, None, detail("send", who=self.model.place(ns), flow=pkt.l4), pkt)
         self.route_out(ns, pkt)
 
-    def route_out(self, ns: Netns, pkt: Packet) -> None:
-        """Output routing for a locally generated packet (the active layer)."""
+    def route_out(self, ns: Netns, pkt: Packet, nat_done: bool = False) -> None:
+        """Output routing for a locally generated packet (the active layer), then
+        the OUTPUT hooks; a DNAT there sends the packet through routing again."""
         table = self.model.table(ns.id)
         ip = pkt.active_ip
         local = table.local_address(ip.dst)
+        route = None
         if local is not None:
             if ip.src is None:
                 pkt = pkt.with_active_ip(replace(ip, src=ip.dst))
-            pkt = pkt.with_active_eth(Eth("00:00:00:00:00:00", "00:00:00:00:00:00"))
             self.step(ns, Action.ROUTE, "lo", detail("route.local", dst=ip.dst), pkt)
+        else:
+            route = table.lookup(ip.dst)
+            if route is None:
+                raise self.stop(ns, Disposition.NO_ROUTE, None,
+                                detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
+            if ip.src is None:
+                src = table.preferred_source(route)
+                if src is None:
+                    raise self.stop(ns, Disposition.NO_ROUTE, route.dev,
+                                    detail("route.nosrc", dev=route.dev), pkt)
+                pkt = pkt.with_active_ip(replace(ip, src=src))
+                self.step(ns, Action.ROUTE, route.dev,
+                          self._route_detail(ns, route, ip.dst, chose_src=src), pkt)
+            else:
+                self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, ip.dst),
+                          pkt)
+        if not nat_done and self.nf.applies(ns, pkt):
+            dev = route.dev if route is not None else "lo"
+            rewritten = self.nf.pre_nat(ns, dev, pkt, "OUTPUT")
+            if rewritten.ip.dst != pkt.ip.dst:
+                self.step(ns, Action.ROUTE, None, detail("route.reroute",
+                                                         dst=rewritten.ip.dst), rewritten)
+                self.route_out(ns, rewritten, nat_done=True)
+                return
+            pkt = rewritten
+        if self.nf.applies(ns, pkt):
+            self.nf.filter(ns, "OUTPUT", route.dev if route is not None else "lo", pkt)
+        if route is None:
+            pkt = pkt.with_active_eth(Eth("00:00:00:00:00:00", "00:00:00:00:00:00"))
+            if self.nf.applies(ns, pkt):
+                self.nf.local_in(ns, "lo", pkt)
             self.local_in(ns, "lo", pkt)
             return
-        route = table.lookup(ip.dst)
-        if route is None:
-            raise self.stop(ns, Disposition.NO_ROUTE, None,
-                            detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
-        if ip.src is None:
-            src = table.preferred_source(route)
-            if src is None:
-                raise self.stop(ns, Disposition.NO_ROUTE, route.dev,
-                                detail("route.nosrc", dev=route.dev), pkt)
-            pkt = pkt.with_active_ip(replace(ip, src=src))
-            self.step(ns, Action.ROUTE, route.dev,
-                      self._route_detail(ns, route, ip.dst, chose_src=src), pkt)
-        else:
-            self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, ip.dst), pkt)
         self.output(ns, route, pkt)
 
     def _route_detail(self, ns: Netns, route: Route, dst: IPv4Address,
@@ -151,6 +193,8 @@ class _Walker:
     def output(self, ns: Netns, route: Route, pkt: Packet) -> None:
         dev = ns.link(route.dev)
         assert dev is not None, f"route {route} names a missing device"
+        if self.nf.applies(ns, pkt):
+            pkt = self.nf.post_nat(ns, route.dev, pkt)
         if dev.kind is LinkKind.TUN:
             self.tun_xmit(ns, dev, pkt)
             return
@@ -252,6 +296,13 @@ class _Walker:
                           detail("bridge.local", bridge=bridge.name), pkt)
                 self.ip_input(ns, bridge, pkt)
             else:
+                if self.nf.applies(ns, pkt):
+                    # br_netfilter (bridge-nf-call-iptables=1, which Kubernetes needs):
+                    # bridged IPv4 frames walk PREROUTING, FORWARD and POSTROUTING too,
+                    # which is how a same-node reply finds its conntrack entry.
+                    pkt = self.nf.pre_nat(ns, devname, pkt, "PREROUTING")
+                    self.nf.filter(ns, "FORWARD", bridge.name, pkt)
+                    pkt = self.nf.post_nat(ns, bridge.name, pkt)
                 self.bridge_forward(ns, bridge, dev, pkt)
             return
         eth = pkt.active_eth
@@ -261,10 +312,14 @@ class _Walker:
         self.ip_input(ns, dev, pkt)
 
     def ip_input(self, ns: Netns, dev: Link, pkt: Packet) -> None:
-        """ip_rcv: local delivery, or forwarding with a TTL decrement."""
+        """ip_rcv: PREROUTING, then local delivery or forwarding with a TTL decrement."""
         table = self.model.table(ns.id)
+        if self.nf.applies(ns, pkt):
+            pkt = self.nf.pre_nat(ns, dev.name, pkt, "PREROUTING")
         ip = pkt.active_ip
         if table.local_address(ip.dst) is not None:
+            if self.nf.applies(ns, pkt):
+                self.nf.local_in(ns, dev.name, pkt)
             self.local_in(ns, dev.name, pkt)
             return
         if not ns.ip_forward:
@@ -282,6 +337,8 @@ class _Walker:
         pkt = pkt.with_active_ip(replace(ip, ttl=ip.ttl - 1))
         self.step(ns, Action.FORWARD, route.dev,
                   detail("fwd", before=ip.ttl, after=ip.ttl - 1), pkt)
+        if self.nf.applies(ns, pkt):
+            self.nf.filter(ns, "FORWARD", route.dev, pkt)
         self.output(ns, route, pkt)
 
     def local_in(self, ns: Netns, devname: str, pkt: Packet) -> None:

@@ -165,6 +165,58 @@ CATALOG: dict[str, dict[str, str]] = {
     "tun.ttl": {
         "en": "flanneld's proxy discards the packet: its TTL reached zero",
         "zh": "flanneld 代理丢弃报文：TTL 已减到零"},
+    "nf.dnat": {
+        "en": "{table} {hook}: {tested} rules tested; DNAT to {to} (this endpoint is picked "
+              "with probability {odds})",
+        "zh": "{table} 表 {hook} 链：检查了 {tested} 条规则；DNAT 到 {to}"
+              "（选中该端点的概率为 {odds}）"},
+    "nf.pass": {
+        "en": "{table} {hook}: {tested} rules tested, {matched} matched; no address rewritten",
+        "zh": "{table} 表 {hook} 链：检查了 {tested} 条规则，命中 {matched} 条；地址未改写"},
+    "nf.accept": {
+        "en": "filter {hook}: {tested} rules tested; accepted (conntrack state {state})",
+        "zh": "filter 表 {hook} 链：检查了 {tested} 条规则；放行（conntrack 状态 {state}）"},
+    "nf.reject": {
+        "en": "filter {hook}: rejected by {chain} rule {position} after {tested} rules: "
+              "{rule} (the client gets ICMP port unreachable, i.e. connection refused)",
+        "zh": "filter 表 {hook} 链：检查 {tested} 条规则后被 {chain} 第 {position} 条规则拒绝："
+              "{rule}（客户端收到 ICMP 端口不可达，即连接被拒绝）"},
+    "nf.drop": {
+        "en": "filter {hook}: dropped by {chain} rule {position} after {tested} rules: {rule} "
+              "(silently: the client times out)",
+        "zh": "filter 表 {hook} 链：检查 {tested} 条规则后被 {chain} 第 {position} 条规则丢弃："
+              "{rule}（静默丢弃：客户端等到超时）"},
+    "nf.masq": {
+        "en": "nat POSTROUTING: {tested} rules tested; {chain} MASQUERADE: source becomes {src}, "
+              "the address of {dev} (source port kept here; --random-fully may change it)",
+        "zh": "nat 表 POSTROUTING 链：检查了 {tested} 条规则；{chain} 做 MASQUERADE：源地址改为 "
+              "{dev} 的地址 {src}（这里保留源端口；--random-fully 可能改变它）"},
+    "ct.new": {
+        "en": "conntrack entry: {entry}",
+        "zh": "conntrack 表项：{entry}"},
+    "ct.reply": {
+        "en": "conntrack: a reply of [{entry}]; destination restored to {dst} (un-SNAT), no rule "
+              "walked",
+        "zh": "conntrack：这是 [{entry}] 的回包；目的地址恢复为 {dst}（反向 SNAT），不再查规则"},
+    "ct.reply.plain": {
+        "en": "conntrack: a reply of [{entry}]; no rule walked",
+        "zh": "conntrack：这是 [{entry}] 的回包；不再查规则"},
+    "ct.undnat": {
+        "en": "conntrack: source restored to {src}:{port} (un-DNAT): the client sees the "
+              "address it connected to",
+        "zh": "conntrack：源地址恢复为 {src}:{port}（反向 DNAT）：客户端看到的仍是它连接的地址"},
+    "route.reroute": {
+        "en": "routing again after DNAT: {dst} is now the destination",
+        "zh": "DNAT 之后重新查路由：目的地址已变为 {dst}"},
+    "vip.nomatch": {
+        "en": "{base}. {vip} is the virtual IP of service {svc}: kube-proxy only DNATs "
+              "{ports}, no rule matched this packet, so it was routed like any other address "
+              "and nothing answers",
+        "zh": "{base}。{vip} 是服务 {svc} 的虚拟 IP：kube-proxy 只对 {ports} 做 DNAT，"
+              "没有规则匹配这个报文，于是它像普通地址一样被路由出去，没有任何东西应答"},
+    "exits": {
+        "en": "leaves the cluster through the router's uplink towards {dst}",
+        "zh": "经路由器的上行链路离开集群，去往 {dst}"},
     "udp.nosocket": {
         "en": "nothing listens on UDP {port} (ICMP port unreachable)",
         "zh": "没有进程监听 UDP {port}（ICMP 端口不可达）"},

@@ -14,8 +14,12 @@ __all__ = ["format_trace"]
 
 _LABELS = {
     "en": {"flow": "flow", "reply": "reply", "reason": "why", ":": ": ",
+           "tested": "iptables rules tested", "choices": "endpoints kube-proxy picks from",
+           "this": "this trace's probability",
            "none": "(no reply: the request was not delivered)"},
     "zh": {"flow": "流", "reply": "回包", "reason": "原因", ":": "：",
+           "tested": "检查过的 iptables 规则数", "choices": "kube-proxy 可选的端点",
+           "this": "本次追踪的概率",
            "none": "（无回包：请求未送达）"},
 }
 
@@ -38,6 +42,12 @@ def _body(trace: Trace, lang: str) -> list[str]:
     words = _LABELS[lang]
     lines = [f"{trace.disposition} ({disposition_text(trace.disposition, lang)})",
              f"  {words['reason']}{words[':']}{trace.reason.render(lang)}"]
+    if trace.rules_tested:
+        lines.append(f"  {words['tested']}{words[':']}{trace.rules_tested}")
+    if trace.alternatives:
+        choices = ", ".join(f"{e} ({p:.4f})" for e, p in trace.alternatives)
+        lines.append(f"  {words['choices']}{words[':']}{choices}; "
+                     f"{words['this']} {trace.probability:.4f}")
     number = 0
     previous: Packet | None = None
     for index, hop in enumerate(trace.hops, start=1):
@@ -47,6 +57,10 @@ def _body(trace: Trace, lang: str) -> list[str]:
             device = step.device or "-"
             lines.append(f"    {number:>3}. {step.action:<11} {device:<13} "
                          f"{step.detail.render(lang)}")
+            for hit in step.rules:
+                odds = f"  [p={hit.probability:.4f}]" if hit.probability is not None else ""
+                lines.append(f"{'':<35}{hit.table} {hit.chain} #{hit.position}: "
+                             f"{hit.rule.save()}{odds}")
             if step.packet != previous:
                 lines.append(f"{'':<35}{step.packet}")
                 previous = step.packet

@@ -14,7 +14,9 @@ from enum import StrEnum
 from ipaddress import IPv4Address
 from typing import Any
 
+from netmodel.conntrack import CtEntry
 from netmodel.i18n import Detail
+from netmodel.netfilter_walk import RuleHit
 from netmodel.packet import Packet
 
 __all__ = ["Action", "Disposition", "Flow", "Hop", "Step", "Trace"]
@@ -46,6 +48,8 @@ class Action(StrEnum):
     ENCAPSULATE = "ENCAPSULATE"
     DECAPSULATE = "DECAPSULATE"
     USERSPACE = "USERSPACE"  # flanneld's udp proxy handles the packet
+    NETFILTER = "NETFILTER"  # an iptables hook: rules tested, matched, NAT
+    CONNTRACK = "CONNTRACK"  # an entry created, or a reply un-NATed by it
     DELIVER = "DELIVER"
     DROP = "DROP"
 
@@ -75,14 +79,20 @@ class Step:
     device: str | None
     detail: Detail
     packet: Packet
+    rules: tuple[RuleHit, ...] = ()  # NETFILTER: the rules that matched, in order
 
     def __str__(self) -> str:
         return f"{self.action} {self.device or '-'}: {self.detail.render('en')}"
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
-        return {"action": str(self.action), "device": self.device,
-                "detail": self.detail.render(lang), "detail_key": self.detail.key,
-                "packet": self.packet.to_json()}
+        out: dict[str, Any] = {"action": str(self.action), "device": self.device,
+                               "detail": self.detail.render(lang),
+                               "detail_key": self.detail.key, "packet": self.packet.to_json()}
+        if self.rules:
+            out["rules"] = [{"table": h.table, "chain": h.chain, "position": h.position,
+                             "rule": h.rule.save(), "probability": h.probability}
+                            for h in self.rules]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,11 @@ class Trace:
     reason: Detail
     hops: tuple[Hop, ...]
     reply: Trace | None = field(default=None)
+    rules_tested: int = 0
+    probability: float = 1.0  # of the endpoint choices this trace took
+    conntrack: tuple[CtEntry, ...] = ()
+    alternatives: tuple[tuple[str, float], ...] = ()  # endpoints a statistic match could pick
+    next: Trace | None = None  # a second connection this one causes (an Ingress proxy's)
 
     @property
     def path(self) -> tuple[tuple[str, str], ...]:
@@ -130,8 +145,15 @@ class Trace:
             "flow": self.flow.to_json(),
             "disposition": str(self.disposition),
             "reason": self.reason.render(lang),
+            "rules_tested": self.rules_tested,
+            "probability": self.probability,
+            "conntrack": [str(e) for e in self.conntrack],
             "hops": [h.to_json(lang) for h in self.hops],
         }
+        if self.alternatives:
+            out["endpoints"] = [{"endpoint": e, "probability": p} for e, p in self.alternatives]
+        if self.next is not None:
+            out["next"] = self.next.to_json(lang)
         if self.reply is not None:
             reply = self.reply.to_json(lang)
             reply.pop("reply", None)

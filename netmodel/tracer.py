@@ -8,30 +8,47 @@ containerPort; with none, the flow is an ICMP echo (a ping).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
+from netmodel.conntrack import CtEntry
 from netmodel.endpoints import Destination, Source, parse_destination, parse_source
 from netmodel.forwarding import walk
 from netmodel.model import Model
 from netmodel.packet import ICMP_ECHO_REQUEST, L4, IPv4, Packet
 from netmodel.trace import Disposition, Flow, Trace
 
-__all__ = ["DEFAULT_SPORT", "trace", "trace_endpoints"]
+__all__ = ["DEFAULT_SPORT", "all_traces", "trace", "trace_endpoints"]
 
 DEFAULT_SPORT = 40000  # a port from the ephemeral range (32768-60999)
 PROTOCOLS = ("tcp", "udp", "icmp")
 
 
 def trace_endpoints(model: Model, source: str, destination: str, *, port: int | None = None,
-                    proto: str | None = None, sport: int = DEFAULT_SPORT) -> Trace:
+                    proto: str | None = None, sport: int = DEFAULT_SPORT,
+                    endpoint: str | None = None) -> Trace:
     """Parse ``pod/…``, ``node/…``, ``ip/…`` endpoints and trace between them."""
     src = parse_source(model, source)
     dst = parse_destination(model, destination)
-    return trace(model, src, dst, port=port, proto=proto, sport=sport)
+    return trace(model, src, dst, port=port, proto=proto, sport=sport, endpoint=endpoint)
+
+
+def all_traces(model: Model, source: str, destination: str, *, port: int | None = None,
+               proto: str | None = None, sport: int = DEFAULT_SPORT) -> Iterator[Trace]:
+    """One trace per endpoint kube-proxy's random draw can pick, each with its
+    probability (a generator: the caller decides how many to take)."""
+    first = trace_endpoints(model, source, destination, port=port, proto=proto, sport=sport)
+    if not first.alternatives:
+        yield first
+        return
+    for endpoint, _ in first.alternatives:
+        yield trace_endpoints(model, source, destination, port=port, proto=proto,
+                              sport=sport, endpoint=endpoint)
 
 
 def trace(model: Model, src: Source, dst: Destination, *, port: int | None = None,
-          proto: str | None = None, sport: int = DEFAULT_SPORT) -> Trace:
+          proto: str | None = None, sport: int = DEFAULT_SPORT,
+          endpoint: str | None = None) -> Trace:
     proto, port = _flow_kind(dst, port, proto)
     if proto == "icmp":
         l4 = L4("icmp", ICMP_ECHO_REQUEST, 1)
@@ -39,7 +56,9 @@ def trace(model: Model, src: Source, dst: Destination, *, port: int | None = Non
     else:
         l4 = L4(proto, sport, port)
         flow = Flow(src.address, dst.address, proto, sport, port)
-    request = walk(model, src.netns, Packet(IPv4(src.address, dst.address), l4))
+    conntrack: list[CtEntry] = []
+    request = walk(model, src.netns, Packet(IPv4(src.address, dst.address), l4),
+                   conntrack=conntrack, endpoint=endpoint)
     chosen = next((s.packet.ip.src for h in request.hops for s in h.steps
                    if s.packet.ip.src is not None), None)
     flow = replace(flow, src=chosen)
@@ -48,10 +67,13 @@ def trace(model: Model, src: Source, dst: Destination, *, port: int | None = Non
         arrived = request.final_packet
         assert arrived.ip.src is not None
         back = Packet(IPv4(arrived.ip.dst, arrived.ip.src), arrived.l4.reversed())
-        answer = walk(model, request.final_netns, back, reply=True)
+        answer = walk(model, request.final_netns, back, reply=True, conntrack=conntrack)
         reply = Trace(Flow(back.ip.src, back.ip.dst, proto, back.l4.sport, back.l4.dport),
-                      answer.disposition, answer.reason, answer.hops)
-    return Trace(flow, request.disposition, request.reason, request.hops, reply)
+                      answer.disposition, answer.reason, answer.hops,
+                      rules_tested=answer.rules_tested)
+    return Trace(flow, request.disposition, request.reason, request.hops, reply,
+                 rules_tested=request.rules_tested, probability=request.probability,
+                 conntrack=tuple(conntrack), alternatives=request.alternatives)
 
 
 def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[str, int]:
@@ -59,6 +81,16 @@ def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[s
         raise ValueError(f"unknown protocol {proto!r} (expected one of {', '.join(PROTOCOLS)})")
     if proto == "icmp":
         return "icmp", 0
+    if dst.service is not None:
+        ports = [p for p in dst.service.ports
+                 if (port is None or p.port == port)
+                 and (proto is None or p.protocol.lower() == proto)]
+        if not ports:
+            known = ", ".join(str(p) for p in dst.service.ports)
+            raise ValueError(f"service {dst.service.key} has no port "
+                             f"{port if port is not None else ''}{'/' + proto if proto else ''} "
+                             f"(ports: {known}); ping it with --proto icmp")
+        return ports[0].protocol.lower(), ports[0].port
     if port is not None:
         return proto or "tcp", port
     if dst.pod is not None:
