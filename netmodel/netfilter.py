@@ -335,6 +335,6 @@ def restore_text(ruleset: Ruleset, writer: str = "kube-proxy") -> str:
 def _owner(chain: str) -> str:
     if chain.startswith("FLANNEL-"):
         return "flanneld"
-    if chain == "KUBE-KUBELET-CANARY":
-        return "kubelet"
+    if chain.endswith("-CANARY"):
+        return "monitor"  # created with `iptables -N` by kubelet's and kube-proxy's monitors
     return "kube-proxy"

@@ -202,7 +202,7 @@ def test_unknown_endpoints_are_clear_errors(vxlan: Model) -> None:
         trace_endpoints(vxlan, "web-1", "pod/web-1")
     with pytest.raises(EndpointError, match="no pod, node or router"):
         trace_endpoints(vxlan, "ip/8.8.8.8", "pod/web-1")
-    with pytest.raises(EndpointError, match="Services model"):
+    with pytest.raises(EndpointError, match="no service default/web"):
         trace_endpoints(vxlan, "pod/web-1", "svc/web")
 
 
