@@ -13,14 +13,15 @@ from ipaddress import IPv4Address, ip_address
 
 from netmodel.errors import EndpointError
 from netmodel.model import Model
-from netmodel.node_state import node_netns_id
+from netmodel.node_state import UPLINK_ADDRESS, external_netns_id, node_netns_id
 from netmodel.services import Service
 from netmodel.spec import Pod
 
 __all__ = ["Destination", "Source", "parse_destination", "parse_source"]
 
-_FORMS = "pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, svc/NAME or svc/NS/NAME"
-_LATER = ("ingress", "external")
+_FORMS = ("pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, external/ADDR, svc/NAME or "
+          "svc/NS/NAME")
+_LATER = ("ingress",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,9 @@ def parse_source(model: Model, text: str) -> Source:
     if kind == "node":
         _node(model, text, rest)
         return Source(text, node_netns_id(rest), None)
+    if kind == "external":
+        address = _external(model, text, rest)
+        return Source(text, model.netns(external_netns_id(str(address))).id, address)
     if kind == "ip":
         address = _address(text, rest)
         owner = _owner_netns(model, address)
@@ -68,6 +72,10 @@ def parse_destination(model: Model, text: str) -> Destination:
     if kind == "ip":
         address = _address(text, rest)
         return Destination(text, address, model.pod_by_ip(address))
+    if kind == "external":
+        address = _external(model, text, rest)
+        model.netns(external_netns_id(str(address)))  # the client exists: it answers ARP
+        return Destination(text, address)
     if kind == "svc":
         key = rest if "/" in rest else f"default/{rest}"
         try:
@@ -122,6 +130,22 @@ def _address(text: str, rest: str) -> IPv4Address:
         raise EndpointError(text, f"invalid IPv4 address {rest!r}") from None
     if not isinstance(address, IPv4Address):
         raise EndpointError(text, "IPv6 is not modelled (expected an IPv4 address)")
+    return address
+
+
+def _external(model: Model, text: str, rest: str) -> IPv4Address:
+    """An address outside everything the cluster owns or routes itself."""
+    address = _address(text, rest)
+    cluster = model.cluster
+    inside = [("clusterCIDR", cluster.cluster_cidr), ("serviceCIDR", cluster.service_cidr),
+              *((f"segment {s.name}", s.cidr) for s in cluster.underlay.segments)]
+    for name, net in inside:
+        if address in net:
+            raise EndpointError(text, f"{address} is inside the cluster's {name} {net} "
+                                "(an external client needs an address outside it)")
+    if address == UPLINK_ADDRESS.ip or (not address.is_global and not address.is_private):
+        raise EndpointError(text, f"{address} cannot be a client (expected a unicast address "
+                            "outside the cluster, e.g. 198.51.100.7)")
     return address
 
 

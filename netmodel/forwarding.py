@@ -214,6 +214,9 @@ class _Walker:
                 return entry.mac
         domain = self.model.l2_domain(ns, dev.name)
         answer = self.model.arp(domain, nexthop) if domain is not None else None
+        if answer is None and domain == "wan":
+            raise self.stop(ns, Disposition.EXITS_CLUSTER, dev.name,
+                            detail("exits", dst=pkt.active_ip.dst), pkt)
         if answer is None or answer.netns == ns.id:
             why = (detail("neigh.vxlan", ip=nexthop, dev=dev.name)
                    if dev.kind is LinkKind.VXLAN
@@ -329,7 +332,7 @@ class _Walker:
             raise self.stop(ns, Disposition.TTL_EXCEEDED, dev.name,
                             detail("fwd.ttl", who=self.model.place(ns)), pkt)
         route = table.lookup(ip.dst)
-        if route is None:
+        if route is None or route.unreachable:
             raise self.stop(ns, Disposition.NO_ROUTE, dev.name,
                             detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
         # ip_route_input() decides first; ip_forward() then decrements the TTL.
@@ -364,6 +367,11 @@ class _Walker:
                 return detail("deliver.container", container=container, pod=pod.key,
                               port=f"{l4.dport}/{l4.proto}")
             return detail("deliver.undeclared", pod=pod.key, port=f"{l4.dport}/{l4.proto}")
+        for svc in self.cluster.services:
+            if ns.label == "host" and l4.proto == "tcp" and l4.dport == svc.health_check_node_port:
+                local = sum(1 for p in svc.ports for e in p.endpoints if e.node == ns.node)
+                key = "deliver.healthcheck.ok" if local else "deliver.healthcheck.fail"
+                return detail(key, svc=svc.key, count=local, who=self.model.place(ns))
         for pod in self.cluster.pods_by_node.get(ns.node, ()):
             if pod.host_network and pod.listener(l4.dport, Protocol(l4.proto.upper())):
                 return detail("deliver.hostnetwork", pod=pod.key,

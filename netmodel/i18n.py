@@ -19,11 +19,13 @@ LANGUAGES = ("en", "zh")
 
 _ORIGIN = {
     "en": {Origin.KERNEL: "the kernel", Origin.CNI: "the CNI bridge plugin",
-           Origin.FLANNEL: "flanneld", Origin.PROVISIONING: "the node's network setup"},
+           Origin.FLANNEL: "flanneld", Origin.PROVISIONING: "the node's network setup",
+           Origin.LOAD_BALANCER: "the load balancer"},
     # Chinese puts a space between Han and Latin text but none between Han
     # characters, so a Latin name carries its own spaces: "由 flanneld 添加", "由内核添加".
     "zh": {Origin.KERNEL: "内核", Origin.CNI: " CNI bridge 插件",
-           Origin.FLANNEL: " flanneld ", Origin.PROVISIONING: "节点自身的网络配置"},
+           Origin.FLANNEL: " flanneld ", Origin.PROVISIONING: "节点自身的网络配置",
+           Origin.LOAD_BALANCER: "负载均衡器"},
 }
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -127,6 +129,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "deliver.reply": {
         "en": "delivered back to the socket in {who} that sent the request",
         "zh": "回到 {who} 中发出请求的那个套接字"},
+    "deliver.healthcheck.ok": {
+        "en": "kube-proxy's health check server for {svc} answers HTTP 200: {count} local "
+              "endpoints on {who}, so the load balancer keeps sending traffic here",
+        "zh": "kube-proxy 为 {svc} 提供的健康检查服务返回 HTTP 200：{who} 上有 {count} 个本地端点，"
+              "负载均衡器会继续把流量发到这里"},
+    "deliver.healthcheck.fail": {
+        "en": "kube-proxy's health check server for {svc} answers HTTP 503: no local endpoint "
+              "on {who}, so the load balancer stops sending traffic here",
+        "zh": "kube-proxy 为 {svc} 提供的健康检查服务返回 HTTP 503：{who} 上没有本地端点，"
+              "负载均衡器不再把流量发到这里"},
     "deliver.icmp": {
         "en": "delivered: the kernel of {who} answers the echo request itself",
         "zh": "已送达：{who} 的内核自己应答 echo 请求"},
@@ -246,6 +258,8 @@ class Place:
             return "the underlay router" if lang == "en" else "底层网络的路由器"
         if self.kind == "node":
             return f"node {self.name}" if lang == "en" else f"节点 {self.name}"
+        if self.kind == "external":
+            return f"external client {self.name}" if lang == "en" else f"外部客户端 {self.name}"
         return f"pod {self.name}"
 
     def __str__(self) -> str:

@@ -42,6 +42,7 @@ class Origin(StrEnum):
     CNI = "cni"  # the bridge plugin with host-local IPAM, on pod creation
     FLANNEL = "flanneld"
     PROVISIONING = "provisioning"  # the node's own network setup (DHCP, netplan…)
+    LOAD_BALANCER = "load-balancer"  # the cloud LB (or MetalLB) sending a VIP to a node
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +105,12 @@ class Route:
     src: IPv4Address | None = None
     onlink: bool = False
     proto_kernel: bool = False  # the prefix route the kernel adds with an address
+    unreachable: bool = False  # RTN_UNREACHABLE: lookups end in EHOSTUNREACH
 
     def __str__(self) -> str:
         dst = "default" if self.dst.prefixlen == 0 else str(self.dst)
+        if self.unreachable:
+            return f"unreachable {dst}"
         out = dst
         if self.via is not None:
             out += f" via {self.via}"

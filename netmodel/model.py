@@ -18,6 +18,8 @@ from netmodel.node_rules import node_ruleset
 from netmodel.node_state import (
     BRIDGE,
     ROUTER_NETNS,
+    UPLINK,
+    derive_external,
     derive_node,
     derive_pod,
     derive_router,
@@ -70,6 +72,8 @@ class Model:
         kind, _, name = netns_id.partition(":")
         if kind == "node":
             return derive_node(self.cluster, self.cluster.node(name))
+        if kind == "external":
+            return derive_external(IPv4Address(name))
         if kind == "pod":
             pod = self.cluster.pod(name)
             host = self.node_netns(pod.node)
@@ -98,6 +102,8 @@ class Model:
             return Place("node", netns.node)
         if netns.label.startswith("pod "):
             return Place("pod", netns.label[4:])
+        if netns.label.startswith("external "):
+            return Place("external", netns.label[9:])
         return Place("router")
 
     def ruleset(self, node: str) -> Ruleset:
@@ -155,12 +161,17 @@ class Model:
         if link.kind is LinkKind.VETH and link.peer_netns is not None:
             return f"bridge:{netns.node}"  # a pod's eth0: its peer is a cni0 port
         if link.kind is LinkKind.ETHERNET:
+            if link.name == UPLINK or netns.id.startswith("external:"):
+                return "wan"
             if netns.id == ROUTER_NETNS:
                 return f"segment:{self.cluster.underlay.segments[link.index - 2].name}"
             return f"segment:{self.cluster.node(netns.node).segment}"
         return None
 
     def _domain(self, domain: str) -> tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]:
+        if domain == "wan":  # external clients come and go with the questions asked
+            ports = self._uplink_stations()
+            return {p.mac: p for p in ports}, {p.ip: p for p in ports if p.ip is not None}
         found = self._domains.get(domain)
         if found is None:
             ports = self._stations(domain)
@@ -198,6 +209,20 @@ class Model:
                     assert leg.mac is not None
                     ports.append(L2Port(router.id, leg.name, leg.mac, segment.router_ip,
                                         Place("router")))
+        return ports
+
+    def _uplink_stations(self) -> list[L2Port]:
+        router = self.netns(ROUTER_NETNS)
+        uplink = router.link(UPLINK)
+        assert uplink is not None and uplink.mac is not None
+        address = next(a.ip for a in router.addresses if a.dev == UPLINK)
+        ports = [L2Port(router.id, UPLINK, uplink.mac, address, Place("router"))]
+        for netns_id, ns in self._netns.items():
+            if netns_id.startswith("external:"):
+                eth0 = ns.link("eth0")
+                assert eth0 is not None and eth0.mac is not None
+                ports.append(L2Port(netns_id, "eth0", eth0.mac, IPv4Address(netns_id[9:]),
+                                    Place("external", netns_id[9:])))
         return ports
 
     def arp(self, domain: str, ip: IPv4Address) -> L2Port | None:

@@ -13,7 +13,7 @@ per node, so nothing is derived for nodes a question does not touch.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netmodel.addressing import derive_mac, netns_name, veth_name
 from netmodel.backends import host_gw, pod_mtu, udp, vxlan
@@ -34,9 +34,12 @@ from netmodel.spec import Backend, Cluster, Node, Pod
 __all__ = [
     "BRIDGE",
     "ROUTER_NETNS",
+    "derive_external",
     "derive_node",
     "derive_pod",
     "derive_router",
+    "external_netns_id",
+    "load_balancer_targets",
     "node_netns_id",
     "pod_netns_id",
     "sort_routes",
@@ -185,8 +188,49 @@ def derive_pod(cluster: Cluster, pod: Pod, host_veth_index: int) -> Netns:
     )
 
 
+UPLINK = "wan0"
+UPLINK_ADDRESS = IPv4Interface("203.0.113.1/32")  # RFC 5737 documentation range
+
+
+def external_netns_id(address: str) -> str:
+    return f"external:{address}"
+
+
+def derive_external(address: IPv4Address) -> Netns:
+    """A client beyond the router's uplink: one address, a route back via the router."""
+    lo, lo_addr = _loopback()
+    eth0 = Link(2, "eth0", LinkKind.ETHERNET, derive_mac("external", str(address)), 1500,
+                Origin.PROVISIONING)
+    own = Address("eth0", IPv4Interface(f"{address}/32"), Origin.PROVISIONING)
+    route = Route(IPv4Network("0.0.0.0/0"), "eth0", Origin.PROVISIONING,
+                  via=UPLINK_ADDRESS.ip, onlink=True)
+    return Netns(id=external_netns_id(str(address)), node="internet",
+                 label=f"external {address}", links=(lo, eth0), addresses=(lo_addr, own),
+                 routes=(route,))
+
+
+def load_balancer_targets(cluster: Cluster) -> list[tuple[IPv4Address, Node]]:
+    """Which node the network sends each LoadBalancer IP and external IP to.
+
+    A cloud load balancer sends only to nodes its health check finds healthy;
+    with externalTrafficPolicy Local that is the nodes with a local endpoint
+    (kube-proxy answers 200 on healthCheckNodePort there, 503 elsewhere). Of
+    those the first in spec order stands for the pool. External IPs are routed
+    by the network's owner; here to the first node."""
+    targets: list[tuple[IPv4Address, Node]] = []
+    for svc in cluster.services:
+        local_nodes = {e.node for p in svc.ports for e in p.endpoints}
+        healthy = [n for n in cluster.nodes
+                   if svc.health_check_node_port is None or n.name in local_nodes]
+        if svc.load_balancer_ip is not None and healthy:
+            targets.append((svc.load_balancer_ip, healthy[0]))
+        targets.extend((ip, cluster.nodes[0]) for ip in svc.external_ips)
+    return targets
+
+
 def derive_router(cluster: Cluster) -> Netns:
-    """The underlay router: one leg (.1) on every segment, forwarding between them."""
+    """The underlay router: one leg (.1) on every segment, forwarding between them,
+    and an uplink towards everything outside (external clients, the internet)."""
     lo, lo_addr = _loopback()
     links = [lo]
     addresses = [lo_addr]
@@ -198,5 +242,17 @@ def derive_router(cluster: Cluster) -> Netns:
                                                      f"{segment.cidr.prefixlen}"),
                                  Origin.PROVISIONING))
     routes = [_connected(a) for a in addresses[1:]]
+    links.append(Link(len(links) + 1, UPLINK, LinkKind.ETHERNET, derive_mac("router", UPLINK),
+                      cluster.underlay.mtu, Origin.PROVISIONING))
+    addresses.append(Address(UPLINK, UPLINK_ADDRESS, Origin.PROVISIONING))
+    routes.append(Route(IPv4Network("0.0.0.0/0"), UPLINK, Origin.PROVISIONING))
+    # An edge router does not send the cluster's private ranges to the internet.
+    routes.extend(Route(net, "lo", Origin.PROVISIONING, unreachable=True)
+                  for net in (cluster.cluster_cidr, cluster.service_cidr))
+    for ip, node in load_balancer_targets(cluster):
+        leg = next(i for i, seg in enumerate(cluster.underlay.segments)
+                   if seg.name == node.segment)
+        routes.append(Route(IPv4Network(f"{ip}/32"), f"eth{leg}", Origin.LOAD_BALANCER,
+                            via=node.ip))
     return Netns(id=ROUTER_NETNS, node="underlay", label="router", links=tuple(links),
                  addresses=tuple(addresses), routes=sort_routes(routes), ip_forward=True)

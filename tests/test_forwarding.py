@@ -152,10 +152,22 @@ def test_address_no_pod_holds_is_neighbour_unreachable_on_the_far_bridge(model: 
     assert trace.reply is None
 
 
-def test_address_outside_every_network_has_no_route_at_the_router(model: Model) -> None:
+def test_pod_traffic_to_the_internet_leaves_masqueraded_to_its_node(model: Model) -> None:
     trace = trace_endpoints(model, "pod/web-1", "ip/172.31.0.1", port=443)
-    assert trace.disposition is Disposition.NO_ROUTE
+    assert trace.disposition is Disposition.EXITS_CLUSTER
     assert trace.hops[-1].netns == "router"
+    # flanneld's FLANNEL-POSTRTG: pod source, destination outside the Network
+    assert trace.final_packet.ip.src == model.cluster.node("node-1").ip
+
+
+def test_address_in_the_pod_network_with_no_node_has_no_route(model: Model,
+                                                               backend: str) -> None:
+    trace = trace_endpoints(model, "pod/web-1", "ip/10.244.77.7", port=443)
+    assert trace.disposition is Disposition.NO_ROUTE
+    if backend == "udp":  # the whole Network goes into flannel0; flanneld has no lease
+        assert trace.hops[-1].netns == "host" and "flanneld" in trace.reason.render("en")
+    else:  # the node's default route; the router will not send 10.244/16 to the internet
+        assert trace.hops[-1].netns == "router"
 
 
 def test_host_gw_across_a_router_fails_and_says_why() -> None:
