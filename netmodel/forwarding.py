@@ -206,12 +206,12 @@ class _Walker:
 
     def resolve(self, ns: Netns, dev: Link, nexthop: IPv4Address, pkt: Packet) -> str:
         """The neighbour subsystem: a permanent entry, else ARP on the L2 domain."""
-        for entry in ns.neighbors:
-            if entry.ip == nexthop and entry.dev == dev.name:
-                self.step(ns, Action.NEIGHBOR, dev.name,
-                          detail("neigh.permanent", ip=nexthop, mac=entry.mac,
-                                 by=entry.origin), pkt)
-                return entry.mac
+        entry = self.model.table(ns.id).neighbor(nexthop, dev.name)
+        if entry is not None:
+            self.step(ns, Action.NEIGHBOR, dev.name,
+                      detail("neigh.permanent", ip=nexthop, mac=entry.mac, by=entry.origin),
+                      pkt)
+            return entry.mac
         domain = self.model.l2_domain(ns, dev.name)
         answer = self.model.arp(domain, nexthop) if domain is not None else None
         if answer is None and domain == "wan":
@@ -261,9 +261,8 @@ class _Walker:
         """br_forward: the FDB names the port that owns the destination MAC."""
         eth = pkt.active_eth
         assert eth is not None
-        entry = next((f for f in ns.fdb if f.master == bridge.name and f.mac == eth.dst
-                      and f.dev != bridge.name), None)
-        if entry is None:
+        entry = self.model.table(ns.id).fdb(bridge.name, eth.dst)
+        if entry is None or entry.dev == bridge.name:
             raise self.stop(ns, Disposition.DROPPED, bridge.name,
                             detail("bridge.unknown", mac=eth.dst, bridge=bridge.name), pkt)
         port = ns.link(entry.dev)
@@ -384,7 +383,7 @@ class _Walker:
         """vxlan_xmit: FDB lookup by inner destination MAC, then an outer IP/UDP/VXLAN."""
         assert dev.vxlan is not None and pkt.eth is not None
         self.step(ns, Action.TRANSMIT, dev.name, detail("xmit", dev=dev.name), pkt)
-        entry = next((f for f in ns.fdb if f.dev == dev.name and f.mac == pkt.eth.dst), None)
+        entry = self.model.table(ns.id).fdb(dev.name, pkt.eth.dst)
         if entry is None or entry.dst is None:
             raise self.stop(ns, Disposition.DROPPED, dev.name,
                             detail("vxlan.nofdb", mac=pkt.eth.dst, dev=dev.name), pkt)

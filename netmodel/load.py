@@ -11,6 +11,7 @@ Every problem is a :class:`~netmodel.errors.SpecError` naming file, line and fie
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Iterator
 from ipaddress import IPv4Address, IPv4Network
@@ -62,7 +63,15 @@ def load_spec(path: str | FsPath) -> Cluster:
 
 
 def parse_spec(text: str, file: str = "<spec>") -> Cluster:
-    return _Loader(parse_yaml(text, file)).cluster()
+    # Loading allocates millions of small acyclic objects; the cyclic collector
+    # would rescan the growing heap again and again and find nothing to free.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Loader(parse_yaml(text, file)).cluster()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Loader(Fields):
@@ -78,7 +87,7 @@ class _Loader(Fields):
                              "serviceNodePortRange", "underlay"))
         name = self.name(conf.get("name", FsPath(self.doc.file).stem), ("cluster", "name"))
         backend = self.choice(conf.get("backend", "vxlan"), ("cluster", "backend"),
-                              Backend, [b.value for b in Backend], "backend")
+                              Backend, "backend")
         cluster_cidr = self.cidr(conf.get("clusterCIDR", DEFAULT_CLUSTER_CIDR),
                                  ("cluster", "clusterCIDR"))
         service_cidr = self.cidr(conf.get("serviceCIDR", DEFAULT_SERVICE_CIDR),
@@ -296,7 +305,8 @@ class _Loader(Fields):
                                         f"(also pods[{taken[ip]}].ip)")
                     taken[ip] = i
             pending.append((i, conf, name, namespace, node, host))
-        pools: dict[str, Iterator[IPv4Address]] = {}
+        pools: dict[str, Iterator[int]] = {}
+        taken_ints = {int(ip) for ip in taken}
         pods = []
         for i, conf, name, namespace, node, host in pending:
             path = ("pods", i)
@@ -305,14 +315,15 @@ class _Loader(Fields):
             elif "ip" in conf:
                 ip = self.address(conf["ip"], (*path, "ip"))
             else:
-                pool = pools.setdefault(node.name, _pod_range(node.pod_cidr))
-                found = _next_free(pool, taken)
+                pool = pools.get(node.name)
+                if pool is None:
+                    pool = pools[node.name] = _pod_range(node.pod_cidr)
+                found = next((v for v in pool if v not in taken_ints), None)
                 if found is None:
                     raise self.fail(path, f"no free pod address left in node {node.name}'s "
                                     f"podCIDR {node.pod_cidr} (host-local allocates "
                                     f"{_range_text(node.pod_cidr)})")
-                ip = found
-                taken[ip] = i
+                ip = IPv4Address(found)
             key = f"{namespace}/{name}"
             mac = (self.mac(conf["mac"], (*path, "mac")) if "mac" in conf
                    else derive_mac("pod", key, "eth0"))
@@ -363,7 +374,7 @@ class _Loader(Fields):
                 number = self.integer(pconf["containerPort"], (*ppath, "containerPort"),
                                       1, 65535)
                 protocol = self.choice(pconf.get("protocol", "TCP"), (*ppath, "protocol"),
-                                       Protocol, [p.value for p in Protocol], "protocol")
+                                       Protocol, "protocol")
                 pname = (self.name(pconf["name"], (*ppath, "name"))
                          if "name" in pconf else None)
                 ports.append(ContainerPort(number, protocol, pname))
@@ -386,9 +397,8 @@ def _last(cidr: IPv4Network) -> IPv4Address:
     return cidr.broadcast_address - 1
 
 
-def _pod_range(cidr: IPv4Network) -> Iterator[IPv4Address]:
-    first, last = int(_first(cidr)), int(_last(cidr))
-    return (IPv4Address(v) for v in range(first, last + 1))
+def _pod_range(cidr: IPv4Network) -> Iterator[int]:
+    return iter(range(int(_first(cidr)), int(_last(cidr)) + 1))
 
 
 def _range_text(cidr: IPv4Network) -> str:

@@ -127,13 +127,13 @@ class _ServiceLoader(Fields):
     def service(self, path: Path, conf: dict[str, Any], name: str, namespace: str,
                 cluster_ip: IPv4Address) -> Service:
         kind = self.choice(conf.get("type", "ClusterIP"), (*path, "type"), ServiceType,
-                           [t.value for t in ServiceType], "service type")
+                           "service type")
         external_ips = tuple(self.address(v, (*path, "externalIPs", j)) for j, v in
                              enumerate(self.sequence(conf.get("externalIPs"),
                                                      (*path, "externalIPs"))))
         policy = self.choice(conf.get("externalTrafficPolicy", "Cluster"),
                              (*path, "externalTrafficPolicy"), TrafficPolicy,
-                             [p.value for p in TrafficPolicy], "externalTrafficPolicy")
+                             "externalTrafficPolicy")
         if policy is TrafficPolicy.LOCAL and kind is ServiceType.CLUSTER_IP \
                 and not external_ips:
             raise self.fail((*path, "externalTrafficPolicy"), "Local may only be set for "
@@ -216,7 +216,7 @@ class _ServiceLoader(Fields):
                 raise self.fail(ppath, "missing port")
             number = self.integer(pconf["port"], (*ppath, "port"), 1, 65535)
             protocol = self.choice(pconf.get("protocol", "TCP"), (*ppath, "protocol"),
-                                   Protocol, [p.value for p in Protocol], "protocol")
+                                   Protocol, "protocol")
             target = pconf.get("targetPort", number)
             if isinstance(target, int) and not isinstance(target, bool):
                 target = str(self.integer(target, (*ppath, "targetPort"), 1, 65535))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
 
-from netmodel.kernel import Address, Netns, Route
+from netmodel.kernel import Address, FdbEntry, Neighbor, Netns, Route
 
 __all__ = ["RouteTable"]
 
@@ -20,7 +20,7 @@ _LOOPBACK_NET = IPv4Network("127.0.0.0/8")
 class RouteTable:
     """The lookups of one netns, built once from its derived state."""
 
-    __slots__ = ("_by_len", "_lengths", "_local", "netns")
+    __slots__ = ("_by_len", "_fdb", "_lengths", "_local", "_neighbors", "netns")
 
     def __init__(self, netns: Netns) -> None:
         self.netns = netns
@@ -31,6 +31,21 @@ class RouteTable:
         self._by_len = by_len
         self._lengths = sorted(by_len, reverse=True)
         self._local = {a.ip: a for a in netns.addresses}
+        # One neighbour and one FDB entry per remote node: 5,000 on a big cluster.
+        self._neighbors = {(n.ip, n.dev): n for n in netns.neighbors}
+        self._fdb: dict[tuple[str, str], FdbEntry] = {}
+        for entry in netns.fdb:  # the first entry wins, as the kernel's lookup finds it
+            self._fdb.setdefault((entry.dev if entry.master is None else entry.master,
+                                  entry.mac), entry)
+
+    def neighbor(self, ip: IPv4Address, dev: str) -> Neighbor | None:
+        """A permanent neighbour entry for ``ip`` on ``dev``."""
+        return self._neighbors.get((ip, dev))
+
+    def fdb(self, dev: str, mac: str) -> FdbEntry | None:
+        """The FDB entry for ``mac``: a VXLAN device's own (by device) or a bridge's
+        (by bridge name, pointing at the port)."""
+        return self._fdb.get((dev, mac))
 
     def local_address(self, ip: IPv4Address) -> Address | None:
         """The address of this netns that makes ``ip`` local (lo for 127/8)."""
