@@ -18,7 +18,8 @@ from netmodel.load import load_spec
 from netmodel.model import Model
 from netmodel.netfilter import restore_text, save_text
 from netmodel.text import format_trace
-from netmodel.tracer import PROTOCOLS, trace_endpoints
+from netmodel.tracer import PROTOCOLS
+from netmodel.walks import all_walks, walk_between
 
 __all__ = ["main"]
 
@@ -38,13 +39,18 @@ def _parser() -> argparse.ArgumentParser:
 
     trace = sub.add_parser("trace", help="trace a packet hop by hop, and its reply")
     trace.add_argument("spec", help="cluster spec (YAML)")
-    trace.add_argument("source", metavar="FROM", help="pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR")
+    trace.add_argument("source", metavar="FROM", help="pod/NAME, pod/NS/NAME, node/NAME, "
+                       "ip/ADDR, external/ADDR")
     trace.add_argument("destination", metavar="TO", help="pod/NAME, pod/NS/NAME, node/NAME, "
-                       "ip/ADDR")
+                       "ip/ADDR, external/ADDR, svc/NAME, svc/NS/NAME, ingress/HOST/PATH")
     trace.add_argument("--port", type=int, help="destination port (default: the destination "
                        "pod's first containerPort; none: an ICMP echo)")
     trace.add_argument("--proto", choices=PROTOCOLS, help="protocol (default tcp)")
     trace.add_argument("--sport", type=int, default=40000, help="source port (default 40000)")
+    trace.add_argument("--endpoint", metavar="IP:PORT", help="where kube-proxy picks an "
+                       "endpoint at random, take this one")
+    trace.add_argument("--all", action="store_true", help="one trace per endpoint kube-proxy "
+                       "can pick, each with its probability")
     trace.add_argument("--json", action="store_true", help="print the trace as JSON")
     trace.add_argument("--lang", choices=("en", "zh"), default="en", help="language of details")
 
@@ -87,16 +93,28 @@ def _trace(model: Model, args: argparse.Namespace) -> str:
         value = getattr(args, name)
         if value is not None and not 1 <= value <= 65535:
             raise NetmodelError(f"--{name} {value}: out of range (expected 1-65535)")
+    if args.all and args.endpoint:
+        raise NetmodelError("--all and --endpoint exclude each other")
     try:
-        trace = trace_endpoints(model, args.source, args.destination, port=args.port,
-                                proto=args.proto, sport=args.sport)
+        if args.all:
+            traces = list(all_walks(model, args.source, args.destination, port=args.port,
+                                    proto=args.proto, sport=args.sport))
+        else:
+            traces = [walk_between(model, args.source, args.destination, port=args.port,
+                                   proto=args.proto, sport=args.sport,
+                                   endpoint=args.endpoint)]
     except ValueError as exc:
         if isinstance(exc, NetmodelError):
             raise
         raise NetmodelError(str(exc)) from None
     if args.json:
-        return json.dumps(trace.to_json(args.lang), ensure_ascii=False, indent=2) + "\n"
-    return format_trace(trace, args.lang)
+        data = [t.to_json(args.lang) for t in traces]
+        return json.dumps(data if args.all else data[0], ensure_ascii=False, indent=2) + "\n"
+    if not args.all:
+        return format_trace(traces[0], args.lang)
+    heading = "probability" if args.lang == "en" else "概率"
+    return "\n".join(f"##### {heading} {t.probability:.4f}\n{format_trace(t, args.lang)}"
+                     for t in traces)
 
 
 def _state(model: Model, args: argparse.Namespace) -> str:

@@ -21,7 +21,7 @@ __all__ = ["Destination", "Source", "parse_destination", "parse_source"]
 
 _FORMS = ("pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, external/ADDR, svc/NAME or "
           "svc/NS/NAME")
-_LATER = ("ingress",)
+_LATER: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,6 +226,11 @@ CATALOG: dict[str, dict[str, str]] = {
               "and nothing answers",
         "zh": "{base}。{vip} 是服务 {svc} 的虚拟 IP：kube-proxy 只对 {ports} 做 DNAT，"
               "没有规则匹配这个报文，于是它像普通地址一样被路由出去，没有任何东西应答"},
+    "ingress.proxy": {
+        "en": "{base}; the Ingress controller in pod {pod} matches host {host} path {path} "
+              "against rule {rule} and opens a new connection to service {svc} port {port}",
+        "zh": "{base}；pod {pod} 中的 Ingress 控制器用规则 {rule} 匹配主机 {host}、路径 {path}，"
+              "然后向服务 {svc} 的端口 {port} 新建一条连接"},
     "exits": {
         "en": "leaves the cluster through the router's uplink towards {dst}",
         "zh": "经路由器的上行链路离开集群，去往 {dst}"},

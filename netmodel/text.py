@@ -15,11 +15,11 @@ __all__ = ["format_trace"]
 _LABELS = {
     "en": {"flow": "flow", "reply": "reply", "reason": "why", ":": ": ",
            "tested": "iptables rules tested", "choices": "endpoints kube-proxy picks from",
-           "this": "this trace's probability",
+           "this": "this trace's probability", "next": "the proxy's new connection",
            "none": "(no reply: the request was not delivered)"},
     "zh": {"flow": "流", "reply": "回包", "reason": "原因", ":": "：",
            "tested": "检查过的 iptables 规则数", "choices": "kube-proxy 可选的端点",
-           "this": "本次追踪的概率",
+           "this": "本次追踪的概率", "next": "代理新建的连接",
            "none": "（无回包：请求未送达）"},
 }
 
@@ -35,6 +35,10 @@ def format_trace(trace: Trace, lang: str = "en") -> str:
     elif not trace.disposition.success:
         lines.append("")
         lines.append(f"{words['reply']}{words[':']}{words['none']}")
+    if trace.next is not None:
+        lines.append("")
+        lines.append(f"=== {words['next']} ===")
+        lines.append(format_trace(trace.next, lang).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,6 @@ containerPort; with none, the flow is an ICMP echo (a ping).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 from netmodel.conntrack import CtEntry
@@ -18,7 +17,7 @@ from netmodel.model import Model
 from netmodel.packet import ICMP_ECHO_REQUEST, L4, IPv4, Packet
 from netmodel.trace import Disposition, Flow, Trace
 
-__all__ = ["DEFAULT_SPORT", "all_traces", "trace", "trace_endpoints"]
+__all__ = ["DEFAULT_SPORT", "trace", "trace_endpoints"]
 
 DEFAULT_SPORT = 40000  # a port from the ephemeral range (32768-60999)
 PROTOCOLS = ("tcp", "udp", "icmp")
@@ -31,19 +30,6 @@ def trace_endpoints(model: Model, source: str, destination: str, *, port: int | 
     src = parse_source(model, source)
     dst = parse_destination(model, destination)
     return trace(model, src, dst, port=port, proto=proto, sport=sport, endpoint=endpoint)
-
-
-def all_traces(model: Model, source: str, destination: str, *, port: int | None = None,
-               proto: str | None = None, sport: int = DEFAULT_SPORT) -> Iterator[Trace]:
-    """One trace per endpoint kube-proxy's random draw can pick, each with its
-    probability (a generator: the caller decides how many to take)."""
-    first = trace_endpoints(model, source, destination, port=port, proto=proto, sport=sport)
-    if not first.alternatives:
-        yield first
-        return
-    for endpoint, _ in first.alternatives:
-        yield trace_endpoints(model, source, destination, port=port, proto=proto,
-                              sport=sport, endpoint=endpoint)
 
 
 def trace(model: Model, src: Source, dst: Destination, *, port: int | None = None,
