@@ -62,6 +62,7 @@ class _ServiceLoader(Fields):
         self.warnings: list[SpecWarning] = []
         self.cluster_ips: dict[IPv4Address, Path] = {}
         self.used_node_ports: dict[int, Path] = {}
+        self._by_label: dict[tuple[str, str, str], list[int]] | None = None
 
     def warn(self, path: Path, problem: str) -> None:
         self.warnings.append(SpecWarning(self.doc.file, self.doc.line_of(path),
@@ -260,14 +261,26 @@ class _ServiceLoader(Fields):
 
     def selected_pods(self, namespace: str, selector: tuple[tuple[str, str], ...],
                       path: Path) -> tuple[Pod, ...]:
-        wanted = set(selector)
-        pods = tuple(p for p in self.pods
-                     if p.namespace == namespace and wanted <= set(p.labels))
+        pods = tuple(self.pods[i] for i in self._matching(namespace, selector))
         if not pods:
             text = ",".join(f"{k}={v}" for k, v in selector)
             self.warn((*path, "selector"), f"selector {text} matches no pod in namespace "
                       f"{namespace}: the service has no endpoints")
         return pods
+
+    def _matching(self, namespace: str, selector: tuple[tuple[str, str], ...]) -> list[int]:
+        """Pods whose labels include the whole selector: the intersection of one
+        index entry per label, not a scan of every pod for every service."""
+        if self._by_label is None:
+            self._by_label = {}
+            for i, pod in enumerate(self.pods):
+                for key, value in pod.labels:
+                    self._by_label.setdefault((pod.namespace, key, value), []).append(i)
+        lists = sorted((self._by_label.get((namespace, k, v), []) for k, v in selector), key=len)
+        found = set(lists[0])
+        for other in lists[1:]:
+            found.intersection_update(other)
+        return sorted(found)
 
     def pod_endpoints(self, pods: tuple[Pod, ...], target: str, protocol: Protocol,
                       path: Path) -> tuple[Endpoint, ...]:

@@ -14,7 +14,7 @@ from ipaddress import IPv4Address
 from netmodel.i18n import Place
 from netmodel.kernel import LinkKind, Netns
 from netmodel.netfilter import Ruleset
-from netmodel.node_rules import node_ruleset
+from netmodel.node_rules import KubeProxyPart, kube_proxy_part, local_signature, node_ruleset
 from netmodel.node_state import (
     BRIDGE,
     ROUTER_NETNS,
@@ -55,6 +55,7 @@ class Model:
         self._nodes_by_ip: dict[IPv4Address, Node] | None = None
         self._leases: dict[int, dict[int, Node]] | None = None
         self._rulesets: dict[str, Ruleset] = {}
+        self._kube_parts: dict[object, KubeProxyPart] = {}
         self._domains: dict[str, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
 
     # -- netns -----------------------------------------------------------------
@@ -110,7 +111,12 @@ class Model:
         """The iptables rules of a node (kube-proxy, kubelet, flanneld), cached."""
         found = self._rulesets.get(node)
         if found is None:
-            found = node_ruleset(self.cluster, self.cluster.node(node))
+            spec = self.cluster.node(node)
+            signature = local_signature(self.cluster, node)
+            part = self._kube_parts.get(signature)
+            if part is None:
+                part = self._kube_parts[signature] = kube_proxy_part(self.cluster, spec)
+            found = node_ruleset(self.cluster, spec, part)
             self._rulesets[node] = found
         return found
 

@@ -13,7 +13,8 @@ decimals).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_network
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Src",
     "Statistic",
     "Target",
+    "group_rules",
     "restore_text",
     "save_text",
 ]
@@ -289,13 +291,26 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class Ruleset:
     """One node's filter and nat tables: chains in the order their writers declare
-    them, rules in the order they were appended (prepends already applied)."""
+    them, rules in the order they were appended (prepends already applied), and
+    the rules of each chain (``groups``), which nodes may share."""
 
     chains: tuple[tuple[str, str], ...]  # (table, chain), user chains only
     rules: tuple[Rule, ...]
+    groups: Mapping[tuple[str, str], tuple[Rule, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.groups:
+            object.__setattr__(self, "groups", group_rules(self.rules))
 
     def chain_rules(self, table: str, chain: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.table == table and r.chain == chain)
+        return self.groups.get((table, chain), ())
+
+
+def group_rules(rules: Iterable[Rule]) -> dict[tuple[str, str], tuple[Rule, ...]]:
+    grouped: dict[tuple[str, str], list[Rule]] = {}
+    for rule in rules:
+        grouped.setdefault((rule.table, rule.chain), []).append(rule)
+    return {key: tuple(value) for key, value in grouped.items()}
 
 
 def save_text(ruleset: Ruleset) -> str:

@@ -80,12 +80,15 @@ class _Context:
 
 
 class _Index:
-    """Rule positions of one chain keyed by (dst, proto, dport); the rest generic."""
+    """Rule positions of one chain keyed by (dst, proto, dport); the rest generic.
+    Built once per chain's rules, which nodes with the same rules share."""
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
         self.keyed: dict[tuple[int | None, str | None, int | None], list[int]] = {}
         self.generic: list[int] = []
+        self.branch: tuple[list[int], list[str], list[float]] | None = None
+        self.branch_known = False  # computed on the first walk that needs it
         for i, rule in enumerate(rules):
             key = _key(rule)
             if key is None:
@@ -121,39 +124,42 @@ def _key(rule: Rule) -> tuple[int | None, str | None, int | None] | None:
     return host, proto.name, dport.port
 
 
+_INDEXES: dict[int, tuple[tuple[Rule, ...], _Index]] = {}
+
+
+def _index_of(rules: tuple[Rule, ...]) -> _Index:
+    found = _INDEXES.get(id(rules))
+    if found is None or found[0] is not rules:
+        found = (rules, _Index(rules))
+        _INDEXES[id(rules)] = found
+    return found[1]
+
+
 class _Tables:
-    """Per-ruleset chain lists and indexes, built once."""
+    """A node's chains, looked up by name; indexes come from the shared cache."""
 
     def __init__(self, ruleset: Ruleset) -> None:
-        chains: dict[tuple[str, str], list[Rule]] = {}
-        for rule in ruleset.rules:
-            chains.setdefault((rule.table, rule.chain), []).append(rule)
-        self.index = {k: _Index(tuple(v)) for k, v in chains.items()}
-        self.branches: dict[tuple[str, str], tuple[list[int], list[str], list[float]] | None] = {}
-        self.dnat_of: dict[str, str] = {}
-        for (table, chain), idx in self.index.items():
-            for rule in idx.rules:
-                if table == "nat" and rule.target.name == "DNAT" and rule.target.to:
-                    ip, port = rule.target.to
-                    self.dnat_of[chain] = f"{ip}:{port}"
+        self.groups = ruleset.groups
 
+    def index(self, table: str, chain: str) -> _Index | None:
+        rules = self.groups.get((table, chain))
+        return None if rules is None else _index_of(rules)
 
-_TABLES: dict[int, tuple[Ruleset, _Tables]] = {}
-
-
-def _tables(ruleset: Ruleset) -> _Tables:
-    found = _TABLES.get(id(ruleset))
-    if found is None or found[0] is not ruleset:
-        found = (ruleset, _Tables(ruleset))
-        _TABLES[id(ruleset)] = found
-    return found[1]
+    def dnat_of(self, chain: str | None) -> str | None:
+        """Where an endpoint chain (KUBE-SEP-…) DNATs to, as "IP:port"."""
+        if chain is None or not chain.startswith("KUBE-SEP-"):
+            return None
+        for rule in self.groups.get(("nat", chain), ()):
+            if rule.target.name == "DNAT" and rule.target.to is not None:
+                return f"{rule.target.to[0]}:{rule.target.to[1]}"
+        return None
 
 
 def run_hook(ruleset: Ruleset, table: str, hook: str, packet: Packet, *, mark: int,
              ctstate: str, is_local: Callable[[IPv4Address], bool],
              choice: Choice) -> HookResult:
     """Walk ``table``'s builtin ``hook`` chain for ``packet``."""
-    walk = _Walk(_tables(ruleset), table, _Context(packet, is_local, ctstate), mark, choice)
+    walk = _Walk(_Tables(ruleset), table, _Context(packet, is_local, ctstate), mark, choice)
     verdict = walk.chain(hook, builtin=True) or "ACCEPT"
     return HookResult(verdict, walk.packet, walk.mark, tuple(walk.hits), walk.tested,
                       walk.dnat, walk.masquerade, walk.probability)
@@ -177,7 +183,7 @@ class _Walk:
 
     def chain(self, name: str, builtin: bool = False) -> str | None:
         """A verdict, or None when the chain ran out (RETURN)."""
-        index = self.tables.index.get((self.table, name))
+        index = self.tables.index(self.table, name)
         if index is None:
             return None
         self.depth += 1
@@ -205,10 +211,9 @@ class _Walk:
 
     def _options(self, name: str, index: _Index
                  ) -> tuple[list[int], list[str], list[float]] | None:
-        key = (self.table, name)
-        if key not in self.tables.branches:
+        if not index.branch_known:
             options = [(i, r) for i, r in enumerate(index.rules)
-                       if r.target.name in self.tables.dnat_of and r.item(Recent) is None]
+                       if self.tables.dnat_of(r.target.name) and r.item(Recent) is None]
             found = None
             if options and any(r.item(Statistic) for _, r in options):
                 odds = []
@@ -219,9 +224,9 @@ class _Walk:
                     odds.append(remaining * p)
                     remaining *= 1.0 - p
                 found = ([i for i, _ in options],
-                         [self.tables.dnat_of[r.target.name or ""] for _, r in options], odds)
-            self.tables.branches[key] = found
-        return self.tables.branches[key]
+                         [self.tables.dnat_of(r.target.name) or "" for _, r in options], odds)
+            index.branch, index.branch_known = found, True
+        return index.branch
 
     def _statistic_branch(self, name: str, index: _Index) -> tuple[int, float] | None:
         """In a KUBE-SVC/SVL chain: which rule the random draw takes, and its odds."""
@@ -272,8 +277,8 @@ class _Walk:
             elif isinstance(item, Statistic) and (branch is None or branch[0] != position):
                 return False
         # The unconditional last rule matches only when the draw got that far.
-        return not (branch is not None and rule.target.name in self.tables.dnat_of
-                    and rule.item(Recent) is None and position != branch[0])
+        return not (branch is not None and rule.item(Recent) is None
+                    and position != branch[0] and self.tables.dnat_of(rule.target.name))
 
     def _target(self, rule: Rule) -> str | None:
         target = rule.target

@@ -6,15 +6,19 @@ flush; kubelet owns KUBE-FIREWALL's jumps; flanneld appends its own chains.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from netmodel.flannel_iptables import flannel_chains, flannel_rules
 from netmodel.kube_proxy import KubeProxyConfig, proxier_rules
-from netmodel.netfilter import Ruleset
+from netmodel.netfilter import Rule, Ruleset, group_rules
+from netmodel.services import TrafficPolicy
 from netmodel.spec import Cluster, Node
 
-__all__ = ["kube_proxy_config", "node_ruleset"]
+__all__ = ["KubeProxyPart", "kube_proxy_config", "kube_proxy_part", "local_signature",
+           "node_ruleset"]
 
-_CANARIES = [(table, chain) for table in ("filter", "nat")
-             for chain in ("KUBE-KUBELET-CANARY", "KUBE-PROXY-CANARY")]
+_CANARIES = tuple((table, chain) for table in ("filter", "nat")
+             for chain in ("KUBE-KUBELET-CANARY", "KUBE-PROXY-CANARY"))
 
 
 def kube_proxy_config(cluster: Cluster) -> KubeProxyConfig:
@@ -22,11 +26,37 @@ def kube_proxy_config(cluster: Cluster) -> KubeProxyConfig:
     return KubeProxyConfig(cluster_cidr=str(cluster.cluster_cidr))
 
 
-def node_ruleset(cluster: Cluster, node: Node) -> Ruleset:
+@dataclass(frozen=True, slots=True)
+class KubeProxyPart:
+    """kube-proxy's rules for every node with the same local endpoints."""
+
+    chains: tuple[tuple[str, str], ...]
+    rules: tuple[Rule, ...]
+    groups: dict[tuple[str, str], tuple[Rule, ...]]
+
+
+def local_signature(cluster: Cluster, node: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What makes one node's kube-proxy rules differ from another's: the local
+    endpoints of Services with externalTrafficPolicy Local (their KUBE-SVL chains,
+    and the DROP where there are none). Nodes with the same signature share rules."""
+    return tuple((svc.key, tuple(str(e) for p in svc.ports for e in p.endpoints
+                                 if e.node == node))
+                 for svc in cluster.services
+                 if svc.external and svc.external_traffic_policy is TrafficPolicy.LOCAL)
+
+
+def kube_proxy_part(cluster: Cluster, node: Node) -> KubeProxyPart:
+    chains, rules = proxier_rules(cluster.services, node.name, (node.ip,),
+                                  kube_proxy_config(cluster))
+    return KubeProxyPart(tuple(chains), tuple(rules), group_rules(rules))
+
+
+def node_ruleset(cluster: Cluster, node: Node, part: KubeProxyPart | None = None) -> Ruleset:
     config = kube_proxy_config(cluster)
-    chains, rules = proxier_rules(cluster.services, node.name, (node.ip,), config)
-    return Ruleset(
-        chains=tuple([*_CANARIES, *chains, *flannel_chains()]),
-        rules=tuple([*rules, *flannel_rules(cluster.cluster_cidr, node.pod_cidr,
-                                             config.random_fully)]),
-    )
+    part = part or kube_proxy_part(cluster, node)
+    flannel = flannel_rules(cluster.cluster_cidr, node.pod_cidr, config.random_fully)
+    groups = dict(part.groups)
+    for key, extra in group_rules(flannel).items():
+        groups[key] = groups.get(key, ()) + extra
+    return Ruleset(chains=(*_CANARIES, *part.chains, *flannel_chains()),
+                   rules=part.rules + tuple(flannel), groups=groups)
