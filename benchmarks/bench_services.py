@@ -84,7 +84,8 @@ def measure(spec: Path, traces: int, seed: int) -> dict[str, Any]:
     first_ms = (time.perf_counter() - start) * 1000
     # Cold: the endpoint's node is touched for the first time (its state, 5,000
     # routes, is derived on the way). Warm: the same flow again.
-    cold, warm = [], []
+    cold: list[float] = []
+    warm: list[float] = []
     delivered = 0
     for _ in range(traces):
         client = f"pod/{rng.choice(clients).key}"
