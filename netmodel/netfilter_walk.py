@@ -215,7 +215,7 @@ class _Walk:
             options = [(i, r) for i, r in enumerate(index.rules)
                        if self.tables.dnat_of(r.target.name) and r.item(Recent) is None]
             found = None
-            if options and any(r.item(Statistic) for _, r in options):
+            if options:  # a choice of one still checks a pinned endpoint
                 odds = []
                 remaining = 1.0
                 for _, rule in options:

@@ -109,3 +109,77 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).with_name("netmodel")
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "trace" in result.stdout
+
+
+SERVICES = TWO_NODES.format(backend="vxlan").replace("pods:", "pods:", 1) + """\
+services:
+  - name: db
+    selector: {app: db}
+    ports: [{port: 5432}]
+"""
+
+
+@pytest.fixture
+def svc_spec(tmp_path: Path) -> Path:
+    path = tmp_path / "svc.yaml"
+    text = SERVICES.replace("  - name: db-1\n    node: node-2\n",
+                            "  - name: db-1\n    node: node-2\n    labels: {app: db}\n")
+    path.write_text(text)
+    return path
+
+
+def test_state_prints_iptables_save_and_kube_proxys_payload(svc_spec: Path) -> None:
+    save = run("state", str(svc_spec), "node-1", "--table", "iptables").stdout
+    assert save.startswith("*filter\n:INPUT ACCEPT [0:0]\n")
+    assert '-m comment --comment "default/db cluster IP" -m tcp --dport 5432' in save
+    payload = run("state", str(svc_spec), "node-1", "--table", "kube-proxy").stdout
+    assert "-A KUBE-MARK-MASQ -j MARK --or-mark 0x00004000" in payload
+    assert ":INPUT" not in payload  # kube-proxy declares only its own chains
+
+
+def test_trace_to_a_service_pinned_and_all(svc_spec: Path) -> None:
+    pinned = run("trace", str(svc_spec), "pod/web-1", "svc/db", "--endpoint",
+                 "10.244.1.2:5432", "--json")
+    assert json.loads(pinned.stdout)["probability"] == 1.0
+    every = json.loads(run("trace", str(svc_spec), "pod/web-1", "svc/db", "--all",
+                           "--json").stdout)
+    assert isinstance(every, list) and len(every) == 1
+
+
+def test_trace_from_an_external_client(svc_spec: Path) -> None:
+    result = run("trace", str(svc_spec), "external/198.51.100.7", "node/node-1", "--port", "22")
+    assert result.returncode == 0
+    assert "internet · external 198.51.100.7" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    # an endpoint the service does not have
+    (["trace", "{spec}", "pod/web-1", "svc/db", "--endpoint", "10.9.9.9:1"],
+     "not one this service's chain can pick"),
+    # both at once
+    (["trace", "{spec}", "pod/web-1", "svc/db", "--all", "--endpoint", "10.244.1.2:5432"],
+     "--all and --endpoint exclude each other"),
+    # an "external" client inside the pod network
+    (["trace", "{spec}", "external/10.244.0.9", "svc/db"], "inside the cluster's clusterCIDR"),
+    # an Ingress rule that does not exist
+    (["trace", "{spec}", "external/198.51.100.7", "ingress/shop.example.com/"],
+     "no Ingress rule matches"),
+    # iptables rules are the node's, not a pod's
+    (["state", "{spec}", "node-1", "--pod", "web-1", "--table", "iptables"],
+     "pods have no iptables rules"),
+])
+def test_bad_service_input_is_one_line_exit_2(svc_spec: Path, args: list[str],
+                                               message: str) -> None:
+    result = run(*[a.replace("{spec}", str(svc_spec)) for a in args])
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr
+
+
+def test_spec_warnings_go_to_stderr_and_the_command_still_runs(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("nodes: [{name: n1}]\nservices:\n  - {name: x, selector: {app: no}, "
+                    "ports: [{port: 80}]}\n")
+    result = run("state", str(path), "n1", "--table", "routes")
+    assert result.returncode == 0 and result.stdout
+    assert result.stderr.startswith(f"netmodel: {path}:3: services[0].selector: warning: ")
