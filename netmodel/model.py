@@ -8,6 +8,7 @@ in linear time, the first time they are needed.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -45,16 +46,21 @@ class L2Port:
 
 class Model:
     """Derived state of a cluster, cached per netns. Not thread-safe by design:
-    each front end (CLI run, MkDocs build) owns its own."""
+    each front end (CLI run, MkDocs build) owns its own.
 
-    def __init__(self, cluster: Cluster) -> None:
+    The caches keep the ``cache_size`` most recently used netns (and node
+    rulesets): a question touches a handful, and a long-lived process (mkdocs
+    serve) walking a 5,000-node cluster must not grow without bound."""
+
+    def __init__(self, cluster: Cluster, cache_size: int = 1024) -> None:
         self.cluster = cluster
-        self._netns: dict[str, Netns] = {}
+        self.cache_size = cache_size
+        self._netns: OrderedDict[str, Netns] = OrderedDict()
         self._tables: dict[str, RouteTable] = {}
         self._pods_by_ip: dict[IPv4Address, Pod] | None = None
         self._nodes_by_ip: dict[IPv4Address, Node] | None = None
         self._leases: dict[int, dict[int, Node]] | None = None
-        self._rulesets: dict[str, Ruleset] = {}
+        self._rulesets: OrderedDict[str, Ruleset] = OrderedDict()
         self._kube_parts: dict[object, KubeProxyPart] = {}
         self._domains: dict[str, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
 
@@ -65,6 +71,11 @@ class Model:
         if found is None:
             found = self._derive(netns_id)
             self._netns[netns_id] = found
+            if len(self._netns) > self.cache_size:
+                evicted, _ = self._netns.popitem(last=False)
+                self._tables.pop(evicted, None)
+        else:
+            self._netns.move_to_end(netns_id)
         return found
 
     def _derive(self, netns_id: str) -> Netns:
@@ -118,11 +129,15 @@ class Model:
                 part = self._kube_parts[signature] = kube_proxy_part(self.cluster, spec)
             found = node_ruleset(self.cluster, spec, part)
             self._rulesets[node] = found
+            if len(self._rulesets) > self.cache_size:
+                self._rulesets.popitem(last=False)
+        else:
+            self._rulesets.move_to_end(node)
         return found
 
     def table(self, netns_id: str) -> RouteTable:
         found = self._tables.get(netns_id)
-        if found is None:
+        if found is None or found.netns is not self.netns(netns_id):
             found = RouteTable(self.netns(netns_id))
             self._tables[netns_id] = found
         return found

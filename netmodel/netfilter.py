@@ -13,7 +13,8 @@ decimals).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_network
 
@@ -27,6 +28,7 @@ __all__ = [
     "Item",
     "Mark",
     "NfAcct",
+    "Overlay",
     "Proto",
     "Recent",
     "Rule",
@@ -291,19 +293,48 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class Ruleset:
     """One node's filter and nat tables: chains in the order their writers declare
-    them, rules in the order they were appended (prepends already applied), and
-    the rules of each chain (``groups``), which nodes may share."""
+    them, rules in the order they were appended (prepends already applied, kept
+    as ``parts`` that nodes may share), and the rules of each chain (``groups``)."""
 
     chains: tuple[tuple[str, str], ...]  # (table, chain), user chains only
-    rules: tuple[Rule, ...]
+    parts: tuple[tuple[Rule, ...], ...]
     groups: Mapping[tuple[str, str], tuple[Rule, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.groups:
             object.__setattr__(self, "groups", group_rules(self.rules))
 
+    @classmethod
+    def of(cls, chains: Iterable[tuple[str, str]], rules: Iterable[Rule]) -> Ruleset:
+        return cls(tuple(chains), (tuple(rules),))
+
+    @property
+    def rules(self) -> Iterator[Rule]:
+        return itertools.chain.from_iterable(self.parts)
+
     def chain_rules(self, table: str, chain: str) -> tuple[Rule, ...]:
         return self.groups.get((table, chain), ())
+
+
+class Overlay(Mapping[tuple[str, str], tuple[Rule, ...]]):
+    """A node's own chains over the chains it shares with other nodes: 60,000
+    chains on a 10,000-Service cluster are not copied for every node."""
+
+    def __init__(self, base: Mapping[tuple[str, str], tuple[Rule, ...]],
+                 top: Mapping[tuple[str, str], tuple[Rule, ...]]) -> None:
+        self.base = base
+        self.top = top
+
+    def __getitem__(self, key: tuple[str, str]) -> tuple[Rule, ...]:
+        found = self.top.get(key)
+        return self.base[key] if found is None else found
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        yield from self.base
+        yield from (key for key in self.top if key not in self.base)
+
+    def __len__(self) -> int:
+        return len(self.base) + sum(1 for key in self.top if key not in self.base)
 
 
 def group_rules(rules: Iterable[Rule]) -> dict[tuple[str, str], tuple[Rule, ...]]:

@@ -125,11 +125,14 @@ def _key(rule: Rule) -> tuple[int | None, str | None, int | None] | None:
 
 
 _INDEXES: dict[int, tuple[tuple[Rule, ...], _Index]] = {}
+_INDEXES_MAX = 250_000  # chains: two 10,000-Service clusters' worth
 
 
 def _index_of(rules: tuple[Rule, ...]) -> _Index:
     found = _INDEXES.get(id(rules))
     if found is None or found[0] is not rules:
+        if len(_INDEXES) >= _INDEXES_MAX:  # a long mkdocs serve builds many models
+            _INDEXES.clear()
         found = (rules, _Index(rules))
         _INDEXES[id(rules)] = found
     return found[1]

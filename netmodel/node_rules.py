@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from netmodel.flannel_iptables import flannel_chains, flannel_rules
 from netmodel.kube_proxy import KubeProxyConfig, proxier_rules
-from netmodel.netfilter import Rule, Ruleset, group_rules
+from netmodel.netfilter import Overlay, Rule, Ruleset, group_rules
 from netmodel.services import TrafficPolicy
 from netmodel.spec import Cluster, Node
 
@@ -54,9 +54,7 @@ def kube_proxy_part(cluster: Cluster, node: Node) -> KubeProxyPart:
 def node_ruleset(cluster: Cluster, node: Node, part: KubeProxyPart | None = None) -> Ruleset:
     config = kube_proxy_config(cluster)
     part = part or kube_proxy_part(cluster, node)
-    flannel = flannel_rules(cluster.cluster_cidr, node.pod_cidr, config.random_fully)
-    groups = dict(part.groups)
-    for key, extra in group_rules(flannel).items():
-        groups[key] = groups.get(key, ()) + extra
+    flannel = tuple(flannel_rules(cluster.cluster_cidr, node.pod_cidr, config.random_fully))
+    own = {key: part.groups.get(key, ()) + extra for key, extra in group_rules(flannel).items()}
     return Ruleset(chains=(*_CANARIES, *part.chains, *flannel_chains()),
-                   rules=part.rules + tuple(flannel), groups=groups)
+                   parts=(part.rules, flannel), groups=Overlay(part.groups, own))

@@ -130,7 +130,7 @@ def test_overall_rules_match_kube_proxys_own_test() -> None:
                              mark_spelling="short")
     chains, rules = proxier_rules(_overall_services(), "test-node",
                                   (IPv4Address("192.168.0.2"),), config)
-    payload = restore_text(Ruleset(tuple(chains), tuple(rules)))
+    payload = restore_text(Ruleset.of(chains, rules))
     expected = "".join(line + "\n" for line in (DATA / "overall-expected.txt").read_text()
                        .splitlines() if not line.startswith("#"))
     assert _sorted_like_kube_proxy_tests(payload) == expected
