@@ -30,6 +30,7 @@ from netmodel.kernel import (
     Route,
 )
 from netmodel.spec import Backend, Cluster, Node, Pod
+from netmodel.underlay import same_l2
 
 __all__ = [
     "BRIDGE",
@@ -151,7 +152,6 @@ def _remote_entries(cluster: Cluster, node: Node) -> RemoteEntries:
     its lease table lives in the userspace proxy)."""
     if cluster.backend is Backend.UDP:
         return RemoteEntries()
-    build = vxlan.remote_entries if cluster.backend is Backend.VXLAN else host_gw.remote_entries
     routes: list[Route] = []
     neighbors: list[Neighbor] = []
     fdb: list[FdbEntry] = []
@@ -159,7 +159,11 @@ def _remote_entries(cluster: Cluster, node: Node) -> RemoteEntries:
     for remote in cluster.nodes:
         if remote is node:
             continue
-        entries = build(node, remote)
+        if cluster.backend is Backend.VXLAN:
+            entries = vxlan.remote_entries(node, remote)
+        else:
+            entries = host_gw.remote_entries(node, remote, same_l2(cluster, node.name,
+                                                                   remote.name))
         routes.extend(entries.routes)
         neighbors.extend(entries.neighbors)
         fdb.extend(entries.fdb)

@@ -16,9 +16,11 @@ from netmodel.spec import Node
 __all__ = ["remote_entries"]
 
 
-def remote_entries(node: Node, remote: Node) -> RemoteEntries:
+def remote_entries(node: Node, remote: Node, on_link: bool) -> RemoteEntries:
+    """``on_link``: the remote node is on this node's L2 segment (the underlay
+    graph says so), so the kernel accepts it as a gateway on eth0."""
     route = Route(remote.pod_cidr, "eth0", Origin.FLANNEL, via=remote.ip)
-    if remote.segment != node.segment:
+    if not on_link:
         # fib_check_nh() finds no link-scope route to the gateway on eth0.
         reason = (f"the kernel refused it (RTM_NEWROUTE: Nexthop has invalid gateway, "
                   f"ENETUNREACH): {remote.ip} is on segment {remote.segment}, not on "
