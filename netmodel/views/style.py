@@ -1,0 +1,47 @@
+"""Colours and fonts shared by every view.
+
+Views colour with sentinel values that :mod:`netmodel.render` maps to Material's
+CSS variables, so one SVG follows the reader's light or dark palette.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["COLOURS", "FONT", "GRAPH", "safe_id"]
+
+# sentinel hex value -> the CSS variable that replaces it in the page
+COLOURS = {
+    "fg": ("#010101", "var(--md-default-fg-color, #222)"),
+    "muted": ("#020202", "var(--md-default-fg-color--light, #666)"),
+    "line": ("#030303", "var(--md-default-fg-color--lighter, #999)"),
+    "box": ("#040404", "var(--md-code-bg-color, #f5f5f5)"),
+    "accent": ("#050505", "var(--md-accent-fg-color, #526cfe)"),
+    "primary": ("#060606", "var(--md-primary-fg-color, #4051b5)"),
+    "bg": ("#070707", "var(--md-default-bg-color, #fff)"),
+    "warn": ("#080808", "var(--md-typeset-del-color, rgba(245,80,54,.5))"),
+}
+FONT = "Helvetica,Arial,sans-serif"
+GRAPH = {"fontname": FONT, "fontsize": "11", "bgcolor": "transparent", "nodesep": "0.25",
+         "ranksep": "0.35", "color": COLOURS["line"][0], "fontcolor": COLOURS["fg"][0]}
+
+
+def colour(name: str) -> str:
+    return COLOURS[name][0]
+
+
+_ID = re.compile(r"[^A-Za-z0-9_]")
+
+
+def safe_id(text: str) -> str:
+    """A DOT/SVG-safe id that stays readable and stable: node:web-1 -> node_web_1."""
+    return "n_" + _ID.sub("_", text)
+
+
+def text(value: object) -> str:
+    """A label for DOT: backslashes escaped (a name cannot smuggle in ``\\l`` or
+    ``\\N``), line breaks as DOT's ``\\n``. The graphviz package quotes the rest."""
+    return str(value).replace("\\", "\\\\").replace("\n", "\\n")
+
+
+__all__ += ["colour", "text"]
