@@ -44,4 +44,14 @@ def text(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace("\n", "\\n")
 
 
-__all__ += ["colour", "text"]
+_RECORD = re.compile(r"([{}|<>\"])")
+
+
+def field(value: object) -> str:
+    """Text for one field of a record label: the record's own syntax ({ } | < >)
+    escaped as well. (Records, not HTML-like labels: the WebAssembly Graphviz
+    is built without expat, so HTML labels would fall back to the node's name.)"""
+    return _RECORD.sub(r"\\\1", text(value))
+
+
+__all__ += ["colour", "field", "text"]

@@ -1,0 +1,106 @@
+"""The path view: a trace drawn over the devices it crosses, hops numbered.
+
+Each box is a device in its netns (grouped by node); each numbered edge is the
+packet moving on, labelled where its headers change: DNAT, SNAT/MASQUERADE,
+encapsulation, decapsulation. The reply, if asked for, is drawn dashed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import graphviz
+
+from netmodel.i18n import disposition_text
+from netmodel.packet import Packet
+from netmodel.trace import Trace
+from netmodel.views.labels import label
+from netmodel.views.style import GRAPH, colour, safe_id, text
+
+__all__ = ["path", "waypoints"]
+
+
+@dataclass(frozen=True, slots=True)
+class Waypoint:
+    node: str
+    netns: str  # the hop's label: "host", "pod default/web-1", "router", "external …"
+    netns_id: str
+    device: str
+    step: int  # 1-based number of the first step here
+    packet: Packet
+
+
+def waypoints(trace: Trace) -> list[Waypoint]:
+    """Where the packet is, device by device, in order (consecutive repeats merged)."""
+    out: list[Waypoint] = []
+    number = 0
+    for hop in trace.hops:
+        for step in hop.steps:
+            number += 1
+            if step.device is None:
+                continue
+            if out and (out[-1].netns_id, out[-1].device) == (hop.netns_id, step.device):
+                continue
+            out.append(Waypoint(hop.node, hop.netns, hop.netns_id, step.device, number,
+                                step.packet))
+    return out
+
+
+def change(before: Packet, after: Packet) -> str:
+    """What happened to the headers between two waypoints, in a few words."""
+    notes = []
+    if before.outer is None and after.outer is not None:
+        o = after.outer
+        kind = f"VXLAN {o.vni}" if o.vni is not None else f"UDP {o.dport}"
+        notes.append(f"+{kind} {o.ip.src} → {o.ip.dst}")
+    if before.outer is not None and after.outer is None:
+        notes.append(f"−{'VXLAN' if before.outer.vni is not None else 'UDP'}")
+    if before.ip.dst != after.ip.dst or before.l4.dport != after.l4.dport:
+        notes.append(f"DNAT → {after.ip.dst}:{after.l4.dport}")
+    if before.ip.src is not None and before.ip.src != after.ip.src:
+        notes.append(f"SNAT → {after.ip.src}")
+    return "\n".join(notes)
+
+
+def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
+    dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "LR", "newrank": "true"},
+                           node_attr={"fontname": GRAPH["fontname"], "fontsize": "10",
+                                      "shape": "box", "style": "rounded,filled",
+                                      "fillcolor": colour("bg"), "color": colour("line"),
+                                      "fontcolor": colour("fg")},
+                           edge_attr={"fontname": GRAPH["fontname"], "fontsize": "9",
+                                      "fontcolor": colour("fg"), "color": colour("accent")})
+    legs = [(trace, "", "solid", colour("accent"))]
+    if reply and trace.reply is not None:
+        legs.append((trace.reply, "r", "dashed", colour("primary")))
+    seen: dict[str, list[Waypoint]] = {}
+    for leg, _, _, _ in legs:
+        for point in waypoints(leg):
+            seen.setdefault(point.node, []).append(point)
+    for node in sorted(seen):
+        with dot.subgraph(name=f"cluster_{safe_id(node)}") as box:
+            box.attr(label=text(label("node", lang, name=node) if node not in
+                                ("underlay", "internet") else node),
+                     style="rounded", color=colour("primary"))
+            by_netns: dict[str, list[Waypoint]] = {}
+            for point in seen[node]:
+                by_netns.setdefault(point.netns_id, []).append(point)
+            for netns_id in sorted(by_netns):
+                points = by_netns[netns_id]
+                with box.subgraph(name=f"cluster_{safe_id(netns_id)}") as inner:
+                    inner.attr(label=text(points[0].netns), style="rounded,filled",
+                               fillcolor=colour("box"), color=colour("line"))
+                    for device in sorted({p.device for p in points}):
+                        inner.node(safe_id(f"{netns_id}/{device}"), text(device))
+    for leg, tag, style, hue in legs:
+        points = waypoints(leg)
+        for n, (a, b) in enumerate(itertools.pairwise(points), start=1):
+            note = change(a.packet, b.packet)
+            head = f"{tag}{n}"
+            dot.edge(safe_id(f"{a.netns_id}/{a.device}"), safe_id(f"{b.netns_id}/{b.device}"),
+                     label=text(f"{head}\n{note}" if note else head), style=style, color=hue)
+    dot.attr(label=text(label("path.title", lang, flow=trace.flow,
+                              disposition=disposition_text(trace.disposition, lang))),
+             labelloc="t")
+    return str(dot.source)
