@@ -68,7 +68,12 @@ def parse_spec(text: str, file: str = "<spec>") -> Cluster:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Loader(parse_yaml(text, file)).cluster()
+        cluster = _Loader(parse_yaml(text, file)).cluster()
+        # The cluster lives as long as the process uses it: move it out of the
+        # collector's generations, or the first full pass afterwards walks all of
+        # it (~0.4 s on the 150,000-pod benchmark, in the middle of a trace).
+        gc.freeze()
+        return cluster
     finally:
         if enabled:
             gc.enable()

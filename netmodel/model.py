@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
+from netmodel.backends.entries import RemoteEntries
 from netmodel.i18n import Place
 from netmodel.kernel import LinkKind, Netns
 from netmodel.netfilter import Ruleset
@@ -62,6 +63,7 @@ class Model:
         self._leases: dict[int, dict[int, Node]] | None = None
         self._rulesets: OrderedDict[str, Ruleset] = OrderedDict()
         self._kube_parts: dict[object, KubeProxyPart] = {}
+        self._remote_entries: dict[tuple[str, bool], RemoteEntries] = {}
         self._domains: dict[str, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
 
     # -- netns -----------------------------------------------------------------
@@ -83,7 +85,7 @@ class Model:
             return derive_router(self.cluster)
         kind, _, name = netns_id.partition(":")
         if kind == "node":
-            return derive_node(self.cluster, self.cluster.node(name))
+            return derive_node(self.cluster, self.cluster.node(name), self._remote_entries)
         if kind == "external":
             return derive_external(IPv4Address(name))
         if kind == "pod":

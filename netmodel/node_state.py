@@ -86,8 +86,11 @@ def _pods_with_netns(cluster: Cluster, node: str) -> tuple[Pod, ...]:
     return tuple(p for p in cluster.pods_by_node[node] if not p.host_network)
 
 
-def derive_node(cluster: Cluster, node: Node) -> Netns:
-    """The host netns of ``node``."""
+def derive_node(cluster: Cluster, node: Node,
+                shared: dict[tuple[str, bool], RemoteEntries] | None = None) -> Netns:
+    """The host netns of ``node``. ``shared`` memoizes what flanneld programs for
+    each remote lease: the same entries on every node (for host-gw, on every node
+    of the same L2 domain), so 5,000 nodes need not build 5,000 copies each."""
     mtu = cluster.underlay.mtu
     segment = cluster.underlay.segment(node.segment)
     lo, lo_addr = _loopback()
@@ -135,7 +138,7 @@ def derive_node(cluster: Cluster, node: Node) -> Netns:
             fdb.append(FdbEntry(mac, name, Origin.KERNEL, master=BRIDGE))
             fdb.extend(FdbEntry(m, name, Origin.KERNEL) for m in _DEVICE_MCAST)
 
-    remote = _remote_entries(cluster, node)
+    remote = _remote_entries(cluster, node, {} if shared is None else shared)
     routes.extend(remote.routes)
     # The vxlan device's FDB lines come right after eth0's in the dump (ifindex order).
     fdb[len(_DEVICE_MCAST):len(_DEVICE_MCAST)] = remote.fdb
@@ -147,7 +150,8 @@ def derive_node(cluster: Cluster, node: Node) -> Netns:
     )
 
 
-def _remote_entries(cluster: Cluster, node: Node) -> RemoteEntries:
+def _remote_entries(cluster: Cluster, node: Node,
+                    shared: dict[tuple[str, bool], RemoteEntries]) -> RemoteEntries:
     """What flanneld programs for every other node's lease (none for udp:
     its lease table lives in the userspace proxy)."""
     if cluster.backend is Backend.UDP:
@@ -159,11 +163,12 @@ def _remote_entries(cluster: Cluster, node: Node) -> RemoteEntries:
     for remote in cluster.nodes:
         if remote is node:
             continue
-        if cluster.backend is Backend.VXLAN:
-            entries = vxlan.remote_entries(node, remote)
-        else:
-            entries = host_gw.remote_entries(node, remote, same_l2(cluster, node.name,
-                                                                   remote.name))
+        on_link = cluster.backend is Backend.VXLAN or same_l2(cluster, node.name, remote.name)
+        entries = shared.get((remote.name, on_link))
+        if entries is None:
+            entries = (vxlan.remote_entries(node, remote) if cluster.backend is Backend.VXLAN
+                       else host_gw.remote_entries(node, remote, on_link))
+            shared[(remote.name, on_link)] = entries
         routes.extend(entries.routes)
         neighbors.extend(entries.neighbors)
         fdb.extend(entries.fdb)

@@ -22,8 +22,9 @@ def remote_entries(node: Node, remote: Node, on_link: bool) -> RemoteEntries:
     route = Route(remote.pod_cidr, "eth0", Origin.FLANNEL, via=remote.ip)
     if not on_link:
         # fib_check_nh() finds no link-scope route to the gateway on eth0.
+        # Shared by every node of the other L2 domains: name only the remote's side.
         reason = (f"the kernel refused it (RTM_NEWROUTE: Nexthop has invalid gateway, "
-                  f"ENETUNREACH): {remote.ip} is on segment {remote.segment}, not on "
-                  f"eth0's segment {node.segment}")
+                  f"ENETUNREACH): {remote.ip} is on segment {remote.segment}, which eth0 "
+                  "does not reach without a router")
         return RemoteEntries(rejected=(RejectedRoute(route, reason),))
     return RemoteEntries(routes=(route,))
