@@ -63,6 +63,16 @@ def change(before: Packet, after: Packet) -> str:
     return "\n".join(notes)
 
 
+def _netns_label(netns: str, lang: str) -> str:
+    if netns == "host":
+        return label("host", lang)
+    if netns == "router":
+        return label("router", lang)
+    if netns.startswith("pod "):
+        return label("pod", lang, name=netns[4:])
+    return netns
+
+
 def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
     dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "LR", "newrank": "true"},
                            node_attr={"fontname": GRAPH["fontname"], "fontsize": "10",
@@ -89,7 +99,8 @@ def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
             for netns_id in sorted(by_netns):
                 points = by_netns[netns_id]
                 with box.subgraph(name=f"cluster_{safe_id(netns_id)}") as inner:
-                    inner.attr(label=text(points[0].netns), style="rounded,filled",
+                    inner.attr(label=text(_netns_label(points[0].netns, lang)),
+                               style="rounded,filled",
                                fillcolor=colour("box"), color=colour("line"))
                     for device in sorted({p.device for p in points}):
                         inner.node(safe_id(f"{netns_id}/{device}"), text(device))

