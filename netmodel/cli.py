@@ -11,7 +11,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from netmodel.check import run_check
 from netmodel.errors import NetmodelError
 from netmodel.iproute import TABLES, render_table
 from netmodel.load import load_spec
@@ -64,11 +66,17 @@ def _parser() -> argparse.ArgumentParser:
                        "neigh = ip neigh, fdb = bridge fdb, iptables = iptables-save "
                        "(filter and nat), kube-proxy = the payload kube-proxy hands "
                        "iptables-restore")
+    check = sub.add_parser("check", help="CI: specs load, fences are valid, expectations "
+                           "hold, committed diagram snapshots match the model")
+    check.add_argument("--update", action="store_true", help="rewrite the snapshots")
+    check.add_argument("--root", default=".", help="the project (default: here)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args)
     try:
         output = _run(args)
     except NetmodelError as exc:
@@ -76,6 +84,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     sys.stdout.write(output)
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = run_check(Path(args.root), update=args.update)
+    for problem in result.problems:
+        print(f"netmodel check: {problem}", file=sys.stderr)
+    verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"
+    extra = f", {result.written} snapshot(s) written" if args.update else ""
+    print(f"netmodel check: {result.specs} specs, {result.fences} fences{extra}: {verdict}")
+    return 0 if result.ok else 1
 
 
 def _run(args: argparse.Namespace) -> str:
