@@ -1,0 +1,88 @@
+"""Views: reviewed golden DOT, escaping, determinism, both languages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from netmodel.load import parse_spec
+from netmodel.model import Model
+from netmodel.render import inline_svg, render_svg
+from netmodel.views import chains, frame, path, topology
+from netmodel.walks import walk_between
+
+from .conftest import TWO_NODES
+
+GOLDEN = Path(__file__).parent / "data" / "views"
+UPDATE = os.environ.get("NETMODEL_UPDATE_GOLDEN") == "1"
+SPEC = TWO_NODES.format(backend="vxlan") + """\
+services:
+  - {name: db, selector: {app: db}, ports: [{port: 5432}]}
+"""
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    text = SPEC.replace("  - name: db-1\n    node: node-2\n",
+                        "  - name: db-1\n    node: node-2\n    labels: {app: db}\n")
+    return Model(parse_spec(text, "views.yaml"))
+
+
+def _views(model: Model, lang: str) -> dict[str, str]:
+    trace = walk_between(model, "pod/web-1", "svc/db")
+    return {
+        "topology": topology(model, lang=lang),
+        "topology-pod": topology(model, focus="pod/web-1", lang=lang),
+        "path": path(trace, lang=lang),
+        "path-reply": path(trace, reply=True, lang=lang),
+        "frame": frame(trace, lang=lang),
+        "chains": chains(trace, lang=lang),
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_views_match_reviewed_golden_dot(model: Model, lang: str) -> None:
+    for name, dot in _views(model, lang).items():
+        golden = GOLDEN / f"{name}.{lang}.dot"
+        if UPDATE:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(dot)
+        assert golden.exists(), f"{golden} missing: NETMODEL_UPDATE_GOLDEN=1 writes it"
+        assert dot == golden.read_text(), f"{name} ({lang}) differs from {golden}"
+
+
+def test_views_are_deterministic_in_dot_and_svg(model: Model) -> None:
+    first, second = _views(model, "en"), _views(Model(model.cluster), "en")
+    assert first == second
+    assert render_svg(first["path"]) == render_svg(second["path"])
+
+
+def test_chinese_labels_come_from_the_catalog(model: Model) -> None:
+    views = _views(model, "zh")
+    assert "宿主机网络命名空间" in views["topology"]
+    assert "隧道添加" in views["frame"]
+
+
+def test_frame_shows_vxlans_fifty_bytes_of_outer_headers(model: Model) -> None:
+    dot = frame(walk_between(model, "pod/web-1", "svc/db"))
+    outer = [part for part in dot.split("{") if "added by the tunnel" in part]
+    sizes = [int(part.split("|")[1].split()[0]) for part in outer]
+    assert sizes == [14, 20, 8, 8] and sum(sizes) == 50
+
+
+def test_a_hostile_name_cannot_inject_markup_or_dot() -> None:
+    evil = "<script>alert(1)<\\\\script>"
+    spec = f"nodes: [{{name: n1}}]\npods: [{{name: '{evil}', node: n1}}]\n"
+    model = Model(parse_spec(spec))
+    svg = inline_svg(render_svg(topology(model)), prefix="t", title="t", desc="t", lang="en")
+    assert "<script" not in svg
+    assert "&lt;script&gt;" in svg
+
+
+def test_topology_refuses_too_many_nodes_without_focus() -> None:
+    model = Model(parse_spec("nodes:\n" + "".join(f"  - {{name: n{i}}}\n" for i in range(9))))
+    with pytest.raises(ValueError, match="focus on node/NAME"):
+        topology(model)
+    assert "n8" in topology(model, focus="node/n8")
