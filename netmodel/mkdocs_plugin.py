@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 from netmodel.errors import NetmodelError
 from netmodel.fences import FenceOptions, build_diagram, find_fences, read_fence
 from netmodel.i18n import LANGUAGES
-from netmodel.load import load_spec
+from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.render import inline_svg, render_svg
 
@@ -115,15 +115,26 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """For --dirty: pages whose diagrams changed (spec or model) lose their built
-        HTML, so the dirty build redoes them although their Markdown is unchanged."""
-        source = _source_digest()
+        HTML, so the dirty build redoes them although their Markdown is unchanged.
+        What was used where is kept on disk: `mkdocs serve` reloads the config,
+        and with it this plugin, on every rebuild."""
+        state = self._state()
+        self.uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
+        self.spec_digests = dict(state.get("specs", {}))
         stale: set[str] = set()
         for spec, pages in self.uses.items():
-            if source != self.source or self._digest(Path(spec)) != self.spec_digests.get(spec):
+            changed_model = state.get("source") != self.source
+            if changed_model or self._digest(Path(spec)) != self.spec_digests.get(spec):
                 stale |= pages
-        self.source = source
         for dest in stale:
             Path(dest).unlink(missing_ok=True)
+
+    def _state(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.cache / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.diagrams))
@@ -186,7 +197,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             return str(data["svg"]), str(data["title"]), str(data["desc"])
         model = self.models.get((str(spec), digest))
         if model is None:
-            model = Model(load_spec(spec))
+            shown = os.path.relpath(spec, self.diagrams.parent)  # messages name it as authors do
+            model = Model(parse_spec(spec.read_text(encoding="utf-8"), shown))
             self.models[(str(spec), digest)] = model
         diagram = build_diagram(model, options, lang, self.config.reply)
         svg = render_svg(diagram.dot, self.config.engine)
@@ -207,6 +219,18 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, config: MkDocsConfig) -> None:
         log.info(f"diagrams: {self.rendered} rendered, {self.cached} from the cache")
         self.rendered = self.cached = 0
+        # mkdocs-static-i18n builds once per language: merge, do not overwrite.
+        state = self._state()
+        uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
+        for spec, pages in self.uses.items():
+            uses.setdefault(spec, set()).update(pages)
+        state = {"source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
+                 "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
+        self.cache.mkdir(parents=True, exist_ok=True)
+        target = self.cache / "state.json"
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        temporary.replace(target)
 
 
 __all__ = ["NetmodelConfig", "NetmodelPlugin", "PluginError"]

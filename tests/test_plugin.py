@@ -1,0 +1,148 @@
+"""The MkDocs plugin: its config, and real builds of a tiny two-language site."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netmodel.mkdocs_plugin import NetmodelPlugin
+
+from .conftest import TWO_NODES
+
+pytestmark = pytest.mark.slow
+
+MKDOCS_YML = """\
+site_name: tiny
+theme: {name: material, font: false}
+plugins:
+  - i18n:
+      docs_structure: suffix
+      languages:
+        - {locale: en, name: English, default: true, build: true}
+        - {locale: zh, name: 中文, build: true}
+  - netmodel
+"""
+FENCE = """\
+# Tiny
+
+```netmodel
+spec: c.yaml
+view: {view}
+from: pod/web-1
+to: pod/db-1
+caption: {{en: one hop, zh: 一跳}}
+```
+"""
+
+
+@pytest.mark.parametrize(("options", "key", "message"), [
+    # an engine that does not exist
+    ({"engine": "svgz"}, "engine", "Expected one of: ('wasm', 'dot')"),
+    # a wrongly typed option
+    ({"reply": "yes"}, "reply", "Expected type: <class 'bool'>"),
+    # an option the plugin does not have
+    ({"colour": "red"}, "colour", "Unrecognised configuration name"),
+])
+def test_config_errors(options: dict[str, object], key: str, message: str) -> None:
+    errors, warnings = NetmodelPlugin().load_config(options)
+    problems = errors + warnings
+    assert [k for k, _ in problems] == [key]
+    assert message in str(problems[0][1])
+
+
+def test_config_defaults() -> None:
+    plugin = NetmodelPlugin()
+    assert plugin.load_config({}) == ([], [])
+    assert (plugin.config.engine, plugin.config.diagrams_dir, plugin.config.reply) == (
+        "wasm", "diagrams", False)
+
+
+def make_site(root: Path, view: str = "path") -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "diagrams").mkdir()
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    (root / "docs" / "index.md").write_text(FENCE.format(view=view))
+    (root / "docs" / "index.zh.md").write_text(FENCE.format(view=view).replace("Tiny", "小站"))
+    (root / "diagrams" / "c.yaml").write_text(TWO_NODES.format(backend="vxlan"))
+    return root
+
+
+def build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # mkdocs warns about every --dirty build, so such builds cannot be --strict
+    strict = [] if "--dirty" in extra else ["--strict"]
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *strict, *extra],
+                          cwd=root, capture_output=True, text=True, env=env, check=False)
+
+
+def test_real_build_puts_an_svg_in_each_language(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    english = (site / "site" / "index.html").read_text()
+    chinese = (site / "site" / "zh" / "index.html").read_text()
+    assert re.search(r'<svg id="nm-index-1" class="netmodel-diagram" role="img" lang="en"',
+                     english)
+    assert 'lang="zh"' in chinese and "一跳" in chinese and "宿主机" not in english
+    assert "<title id=\"nm-index-1-title\">tcp 10.244.0.2:40000" in english
+    assert "已送达" in chinese  # the title's disposition, in Chinese
+    assert "netmodel-figure" in english and "<figcaption>one hop</figcaption>" in english
+
+
+def test_second_build_renders_nothing_and_an_edit_renders_again(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    first = build(site)
+    assert "diagrams: 1 rendered, 0 from the cache" in first.stderr
+    second = build(site)
+    assert "diagrams: 0 rendered, 1 from the cache" in second.stderr
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
+    third = build(site)
+    assert "diagrams: 1 rendered, 0 from the cache" in third.stderr
+
+
+def test_output_is_byte_identical_across_clean_builds(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    build(site)
+    first = (site / "site" / "index.html").read_bytes()
+    shutil.rmtree(site / "site")
+    shutil.rmtree(site / ".netmodel-cache")
+    build(site)
+    assert (site / "site" / "index.html").read_bytes() == first
+
+
+def test_a_broken_fence_fails_strict_with_page_file_and_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "docs" / "index.md").write_text("# Tiny\n\ntext\n\n```netmodel\nspec: c.yaml\n"
+                                             "view: paths\n```\n")
+    result = build(site)
+    assert result.returncode != 0
+    assert "index.md:5: netmodel fence: unknown view 'paths'" in result.stderr
+
+
+def test_a_bad_spec_names_the_page_and_the_spec_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_text(spec.read_text().replace("backend: vxlan", "backend: vxlam"))
+    result = build(site)
+    assert result.returncode != 0
+    assert "index.md:3: diagrams/c.yaml:4: cluster.backend: unknown backend 'vxlam'" in \
+        result.stderr
+
+
+def test_dirty_build_redoes_a_page_whose_spec_changed(tmp_path: Path) -> None:
+    site = make_site(tmp_path, view="topology")
+    assert build(site).returncode == 0
+    page = site / "site" / "index.html"
+    assert "mtu 1500" in page.read_text()
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
+    dirty = build(site, "--dirty")
+    assert dirty.returncode == 0, dirty.stderr
+    assert "mtu 9000" in page.read_text() and "mtu 1500" not in page.read_text()
