@@ -146,3 +146,47 @@ def test_dirty_build_redoes_a_page_whose_spec_changed(tmp_path: Path) -> None:
     dirty = build(site, "--dirty")
     assert dirty.returncode == 0, dirty.stderr
     assert "mtu 9000" in page.read_text() and "mtu 1500" not in page.read_text()
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_refreshes_a_page_when_its_spec_changes(tmp_path: Path) -> None:
+    """An author edits a spec under `mkdocs serve`: the page changes, no restart."""
+    import time
+    import urllib.request
+
+    site = make_site(tmp_path, view="topology")
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def page() -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+            return str(answer.read().decode())
+
+    def wait_for(text: str, limit: float = 40.0) -> bool:
+        deadline = time.monotonic() + limit  # bounded: a broken reload fails, never hangs
+        while time.monotonic() < deadline:
+            try:
+                if text in page():
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert wait_for("mtu 1500"), "the first build never served"
+        spec = site / "diagrams" / "c.yaml"
+        spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
+        assert wait_for("mtu 9000"), "the edited spec never reached the page"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
