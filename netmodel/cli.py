@@ -15,12 +15,15 @@ from pathlib import Path
 
 from netmodel.check import run_check
 from netmodel.errors import NetmodelError
+from netmodel.fences import FenceOptions, build_diagram
 from netmodel.iproute import TABLES, render_table
 from netmodel.load import load_spec
 from netmodel.model import Model
 from netmodel.netfilter import restore_text, save_text
+from netmodel.render import ENGINES, render_svg, standalone_svg
 from netmodel.text import format_trace
 from netmodel.tracer import PROTOCOLS
+from netmodel.views import VIEWS
 from netmodel.walks import all_walks, walk_between
 
 __all__ = ["main"]
@@ -66,6 +69,22 @@ def _parser() -> argparse.ArgumentParser:
                        "neigh = ip neigh, fdb = bridge fdb, iptables = iptables-save "
                        "(filter and nat), kube-proxy = the payload kube-proxy hands "
                        "iptables-restore")
+    render = sub.add_parser("render", help="draw one diagram (DOT, or SVG with -o x.svg)")
+    render.add_argument("spec", help="cluster spec (YAML)")
+    render.add_argument("--view", required=True, choices=VIEWS)
+    render.add_argument("--from", dest="source", metavar="FROM", help="as for trace (path, "
+                        "frame and chains views)")
+    render.add_argument("--to", dest="destination", metavar="TO", help="as for trace")
+    render.add_argument("--port", type=int)
+    render.add_argument("--proto", choices=PROTOCOLS)
+    render.add_argument("--endpoint", metavar="IP:PORT")
+    render.add_argument("--hop", type=int, help="frame: the step whose packet to show")
+    render.add_argument("--focus", help="topology: node/NAME or pod/NAME")
+    render.add_argument("--reply", action="store_true", help="path: draw the reply too")
+    render.add_argument("--lang", choices=("en", "zh"), default="en")
+    render.add_argument("--engine", choices=ENGINES, default="wasm")
+    render.add_argument("-o", "--output", help="out.dot or out.svg (default: DOT on stdout)")
+
     check = sub.add_parser("check", help="CI: specs load, fences are valid, expectations "
                            "hold, committed diagram snapshots match the model")
     check.add_argument("--update", action="store_true", help="rewrite the snapshots")
@@ -103,7 +122,35 @@ def _run(args: argparse.Namespace) -> str:
     model = Model(cluster)
     if args.command == "trace":
         return _trace(model, args)
+    if args.command == "render":
+        return _render(model, args)
     return _state(model, args)
+
+
+def _render(model: Model, args: argparse.Namespace) -> str:
+    if args.view != "topology" and (args.source is None or args.destination is None):
+        raise NetmodelError(f"--view {args.view} needs --from and --to")
+    options = FenceOptions(spec=args.spec, view=args.view, source=args.source,
+                           destination=args.destination, port=args.port, proto=args.proto,
+                           endpoint=args.endpoint, hop=args.hop, focus=args.focus,
+                           reply=args.reply)
+    try:
+        dot = build_diagram(model, options, args.lang).dot
+    except ValueError as exc:
+        raise NetmodelError(str(exc)) from None
+    if args.output is None:
+        return dot
+    target = Path(args.output)
+    if target.suffix not in (".dot", ".svg"):
+        raise NetmodelError(f"-o {args.output}: expected a .dot or .svg file name")
+    content = dot if target.suffix == ".dot" else standalone_svg(render_svg(dot, args.engine))
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:  # whole or nothing: a failed render leaves no half-written file
+        temporary.write_text(content, encoding="utf-8")
+        temporary.replace(target)
+    except OSError as exc:
+        raise NetmodelError(f"-o {args.output}: {exc.strerror}") from None
+    return ""
 
 
 def _trace(model: Model, args: argparse.Namespace) -> str:

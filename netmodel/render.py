@@ -20,7 +20,7 @@ from functools import cache
 from netmodel.errors import NetmodelError
 from netmodel.views.style import COLOURS
 
-__all__ = ["ENGINES", "engine_version", "inline_svg", "render_svg"]
+__all__ = ["ENGINES", "engine_version", "inline_svg", "render_svg", "standalone_svg"]
 
 ENGINES = ("wasm", "dot")
 
@@ -79,3 +79,14 @@ def inline_svg(svg: str, *, prefix: str, title: str, desc: str, lang: str) -> st
             f'<desc id="{prefix}-desc">{html.escape(desc)}</desc>'
             f"<style>{rules}</style>")
     return svg[:opening_end] + meta + svg[opening_end:]
+
+
+def standalone_svg(svg: str) -> str:
+    """An SVG file of its own (no page, no palette): the sentinel colours become
+    the light palette's fallbacks."""
+    for sentinel, value in COLOURS.values():
+        fallback = value.rsplit(",", 1)[-1].strip().rstrip(")")
+        if value.count("(") > 1:  # rgba(...) fallback
+            fallback = value[value.index(",") + 1:].strip()[:-1]
+        svg = svg.replace(sentinel, fallback)
+    return svg

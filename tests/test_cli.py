@@ -183,3 +183,29 @@ def test_spec_warnings_go_to_stderr_and_the_command_still_runs(tmp_path: Path) -
     result = run("state", str(path), "n1", "--table", "routes")
     assert result.returncode == 0 and result.stdout
     assert result.stderr.startswith(f"netmodel: {path}:3: services[0].selector: warning: ")
+
+
+def test_render_writes_dot_or_a_standalone_svg(spec: Path, tmp_path: Path) -> None:
+    dot = run("render", str(spec), "--view", "frame", "--from", "pod/web-1", "--to",
+              "pod/db-1", "--lang", "zh")
+    assert dot.returncode == 0 and dot.stdout.startswith("digraph frame {")
+    assert "隧道添加" in dot.stdout
+    out = tmp_path / "path.svg"
+    made = run("render", str(spec), "--view", "path", "--from", "pod/web-1", "--to",
+               "pod/db-1", "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    svg = out.read_text()
+    assert svg.startswith("<?xml") and "<svg" in svg and "#010101" not in svg
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    # a path needs both ends
+    (["--view", "path"], "--view path needs --from and --to"),
+    # an output format we do not write
+    (["--view", "topology", "-o", "{tmp}/x.png"], "expected a .dot or .svg file name"),
+])
+def test_render_bad_input_writes_nothing(spec: Path, tmp_path: Path, args: list[str],
+                                         message: str) -> None:
+    result = run("render", str(spec), *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.returncode == 2 and message in result.stderr
+    assert list(tmp_path.glob("x.*")) == []
