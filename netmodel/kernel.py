@@ -187,11 +187,5 @@ class Netns:
                 return link
         return None
 
-    def link_by_index(self, index: int) -> Link | None:
-        for link in self.links:
-            if link.index == index:
-                return link
-        return None
-
     def __str__(self) -> str:
         return f"netns {self.label} on {self.node}"

@@ -17,6 +17,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_network
+from typing import ClassVar
 
 __all__ = [
     "BUILTIN_CHAINS",
@@ -65,29 +66,29 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
-class Src:
-    text: str  # as written: "10.180.0.1" or "10.244.0.0/16"
-    negated: bool = False
+class _Address:
+    """``[!] -s ADDR`` / ``[!] -d ADDR``, kept as written ("10.180.0.1" or a CIDR)."""
 
-    @property
-    def net(self) -> IPv4Network:
-        return ip_network(self.text, strict=False)  # type: ignore[return-value]
-
-    def restore(self) -> list[str]:
-        return [*(["!"] if self.negated else []), "-s", self.text]
-
-
-@dataclass(frozen=True, slots=True)
-class Dst:
     text: str
     negated: bool = False
+    flag: ClassVar[str] = ""
 
     @property
     def net(self) -> IPv4Network:
         return ip_network(self.text, strict=False)  # type: ignore[return-value]
 
     def restore(self) -> list[str]:
-        return [*(["!"] if self.negated else []), "-d", self.text]
+        return [*(["!"] if self.negated else []), self.flag, self.text]
+
+
+class Src(_Address):
+    __slots__ = ()
+    flag = "-s"
+
+
+class Dst(_Address):
+    __slots__ = ()
+    flag = "-d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,9 +273,8 @@ class Rule:
         proto = self.item(Proto)
         dport = self.item(DPort)
         for ends in (src, dst):
-            if isinstance(ends, Src | Dst):
-                flag = "-s" if isinstance(ends, Src) else "-d"
-                tokens += [*(["!"] if ends.negated else []), flag, str(ends.net)]
+            if isinstance(ends, _Address):
+                tokens += [*(["!"] if ends.negated else []), ends.flag, str(ends.net)]
         if isinstance(proto, Proto):
             tokens += ["-p", proto.name]
         for it in self.items:
@@ -311,9 +311,6 @@ class Ruleset:
     @property
     def rules(self) -> Iterator[Rule]:
         return itertools.chain.from_iterable(self.parts)
-
-    def chain_rules(self, table: str, chain: str) -> tuple[Rule, ...]:
-        return self.groups.get((table, chain), ())
 
 
 class Overlay(Mapping[tuple[str, str], tuple[Rule, ...]]):
