@@ -23,7 +23,6 @@ from netmodel.i18n import Detail, detail
 from netmodel.kernel import Link, LinkKind, Netns, Route
 from netmodel.model import Model
 from netmodel.netfilter_walk import Choice, RuleHit
-from netmodel.node_state import ROUTER_NETNS
 from netmodel.packet import DEFAULT_TTL, IPv4, Outer, Packet
 from netmodel.packet import Ethernet as Eth
 from netmodel.spec import Backend, Protocol
@@ -446,8 +445,9 @@ class _Walker:
 
     def flanneld_rcv(self, ns: Netns, pkt: Packet) -> None:
         assert pkt.outer is not None
-        listening = (self.cluster.backend is Backend.UDP and ns.id not in (ROUTER_NETNS,)
-                     and ns.label == "host" and pkt.outer.dport == udp.PORT)
+        # flanneld's proxy socket: only on a node's host netns, with the udp backend.
+        listening = (self.cluster.backend is Backend.UDP and ns.label == "host"
+                     and pkt.outer.dport == udp.PORT)
         if not listening:
             raise self.stop(ns, Disposition.REJECTED, None,
                             detail("udp.nosocket", port=pkt.outer.dport), pkt)
