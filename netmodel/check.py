@@ -22,6 +22,7 @@ from netmodel.i18n import LANGUAGES
 from netmodel.load import load_spec
 from netmodel.model import Model
 from netmodel.trace import Trace
+from netmodel.values import answer, find_references, front_matter_spec
 
 __all__ = ["CheckResult", "run_check", "summary"]
 
@@ -130,6 +131,26 @@ def _pages(docs: Path) -> Iterator[tuple[Path, str]]:
         yield page, lang
 
 
+def _check_values(text: str, where: str, diagrams_dir: Path,
+                  models: dict[Path, Model]) -> list[str]:
+    references = find_references(text)
+    if not references:
+        return []
+    name = front_matter_spec(text)
+    model = models.get((diagrams_dir / name).resolve()) if name else None
+    out = []
+    for _, _, line, query in references:
+        if model is None:
+            out.append(f"{where}:{line}: {{{{nm {query}}}}} needs a loadable netmodel_spec in "
+                       "the page's front matter")
+            continue
+        try:
+            answer(model, query)
+        except NetmodelError as exc:
+            out.append(f"{where}:{line}: {exc}")
+    return out
+
+
 def run_check(root: Path, *, update: bool = False, docs: str = "docs",
               diagrams: str = "diagrams") -> CheckResult:
     problems: list[str] = []
@@ -146,7 +167,9 @@ def run_check(root: Path, *, update: bool = False, docs: str = "docs",
     fences = written = 0
     for page, lang in _pages(root / docs):
         where = page.relative_to(root).as_posix()
-        for number, fence in enumerate(find_fences(page.read_text(encoding="utf-8")), 1):
+        text = page.read_text(encoding="utf-8")
+        problems.extend(_check_values(text, where, diagrams_dir, models))
+        for number, fence in enumerate(find_fences(text), 1):
             fences += 1
             try:
                 options = read_fence(fence, where)

@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import os
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from netmodel.i18n import LANGUAGES
 from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.render import inline_svg, render_svg
+from netmodel.values import answer, find_references
 
 log = get_plugin_logger(__name__)
 
@@ -71,6 +73,7 @@ class NetmodelConfig(Config):  # type: ignore[no-untyped-call]
     """Draw the reply in path views, unless a fence says ``reply: false``."""
 
 
+
 def _source_digest() -> str:
     """netmodel's own code: a model change must invalidate the cache."""
     digest = hashlib.sha256()
@@ -96,6 +99,18 @@ def page_language(page: Page, config: MkDocsConfig) -> str:
     return language if language in LANGUAGES else "en"
 
 
+def _front_matter_lines(page: Page) -> int:
+    """How many lines the page's front matter (``---`` … ``---``) takes."""
+    try:
+        source = Path(page.file.abs_src_path or "").read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    if not source.startswith("---"):
+        return 0
+    end = source.find("\n---", 3)
+    return 0 if end < 0 else source.count("\n", 0, end) + 2
+
+
 class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.models: dict[tuple[str, str], Model] = {}
@@ -104,6 +119,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.source = _source_digest()
         self.rendered = 0
         self.cached = 0
+        self._offset = 0
 
     # -- configuration ------------------------------------------------------------
 
@@ -145,9 +161,12 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
+        # MkDocs hands over the body without its front matter: report lines of the file.
+        self._offset = _front_matter_lines(page)
+        markdown = self._values(markdown, page)
         fences = find_fences(markdown)
         if not fences:
-            return None
+            return markdown
         lang = page_language(page, config)
         out, cursor = [f"<style>{' '.join(_CSS.split())}</style>"
                        f"<script>{' '.join(_JS.split())}</script>\n\n"], 0
@@ -158,8 +177,44 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         out.append(markdown[cursor:])
         return "".join(out)
 
+    def _values(self, markdown: str, page: Page) -> str:
+        """``{{nm QUERY}}`` → what the model answers (see :mod:`netmodel.values`)."""
+        references = find_references(markdown)
+        if not references:
+            return markdown
+        where = page.file.src_path
+        name = page.meta.get("netmodel_spec")  # front matter, as `netmodel check` reads it
+        out, cursor = [], 0
+        for start, end, line, query in references:
+            out.append(markdown[cursor:start])
+            try:
+                if not name:
+                    raise NetmodelError("no spec for {{nm}} values: set netmodel_spec in the "
+                                        "page's front matter")
+                out.append(html.escape(answer(self._model(str(name)), query)))
+            except NetmodelError as exc:
+                log.warning(f"{where}:{line + self._offset}: {exc}")
+                out.append(f"<code>{{{{nm {html.escape(query)}}}}}</code>")
+            cursor = end
+        out.append(markdown[cursor:])
+        return "".join(out)
+
+    def _model(self, name: str) -> Model:
+        spec = (self.diagrams / name).resolve()
+        digest = self._digest(spec)
+        if digest is None:
+            raise NetmodelError(f"spec {name!r} not found in {self.config.diagrams_dir}/")
+        model = self.models.get((str(spec), digest))
+        if model is None:
+            shown = os.path.relpath(spec, self.diagrams.parent)
+            model = Model(parse_spec(spec.read_text(encoding="utf-8"), shown))
+            self.models[(str(spec), digest)] = model
+        return model
+
     def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:
         where = page.file.src_path
+        if self._offset:
+            fence = replace(fence, line=fence.line + self._offset)
         try:
             options = read_fence(fence, where)
             spec = (self.diagrams / options.spec).resolve()
@@ -195,12 +250,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             self.cached += 1
             data = json.loads(cached.read_text(encoding="utf-8"))
             return str(data["svg"]), str(data["title"]), str(data["desc"])
-        model = self.models.get((str(spec), digest))
-        if model is None:
-            shown = os.path.relpath(spec, self.diagrams.parent)  # messages name it as authors do
-            model = Model(parse_spec(spec.read_text(encoding="utf-8"), shown))
-            self.models[(str(spec), digest)] = model
-        diagram = build_diagram(model, options, lang, self.config.reply)
+        diagram = build_diagram(self._model(options.spec), options, lang, self.config.reply)
         svg = render_svg(diagram.dot, self.config.engine)
         self.rendered += 1
         self.cache.mkdir(parents=True, exist_ok=True)

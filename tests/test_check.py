@@ -88,3 +88,10 @@ def test_copy_of_project_is_independent(project: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(project, copy)
     assert run_check(copy).ok
+
+
+def test_values_are_checked_too(project: Path) -> None:
+    (project / "docs" / "values.md").write_text(
+        "---\nnetmodel_spec: c.yaml\n---\n\nMTU {{nm mtu}}, port {{nm port host-gw}}.\n")
+    problems = run_check(project, update=True).problems
+    assert problems == ("docs/values.md:5: {{nm port host-gw}}: host-gw has no port",)

@@ -190,3 +190,18 @@ def test_serve_refreshes_a_page_when_its_spec_changes(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_values_in_prose_come_from_the_model(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    page = site / "docs" / "index.md"
+    page.write_text("---\nnetmodel_spec: c.yaml\n---\n# T\n\nThe pod MTU is {{nm mtu}}; "
+                    "node-2 has {{nm node node-2 podCIDR}}.\n")
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "index.html").read_text()
+    assert "The pod MTU is 1450; node-2 has 10.244.1.0/24." in html
+    page.write_text("---\nnetmodel_spec: c.yaml\n---\n# T\n\nbad {{nm node node-9 ip}}\n")
+    failed = build(site)
+    assert failed.returncode != 0 and "index.md:6: {{nm node node-9 ip}}: no node" in \
+        failed.stderr
