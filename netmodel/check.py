@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from netmodel.errors import NetmodelError
-from netmodel.fences import build_diagram, check_expectations, find_fences, read_fence
+from netmodel.fences import (
+    build_diagram,
+    check_expectations,
+    find_fences,
+    read_fence,
+    state_table,
+)
 from netmodel.i18n import LANGUAGES
 from netmodel.load import load_spec
 from netmodel.model import Model
@@ -178,9 +184,14 @@ def run_check(root: Path, *, update: bool = False, docs: str = "docs",
                 if model is None:
                     raise NetmodelError(f"{where}:{fence.line}: spec {options.spec!r} is not a "
                                         f"loadable file under {diagrams}/")
+                if options.table is not None:
+                    state_table(model, options)  # computed at build time; nothing to draw
+                    continue
                 diagram = build_diagram(model, options, lang)
             except NetmodelError as exc:
-                problems.append(str(exc))
+                text_of = str(exc)
+                problems.append(text_of if text_of.startswith(where)
+                                else f"{where}:{fence.line}: {text_of}")
                 continue
             problems.extend(f"{where}:{fence.line}: {p}"
                             for p in check_expectations(options, diagram.trace))

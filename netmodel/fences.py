@@ -25,7 +25,9 @@ import yaml_rs
 
 from netmodel.errors import NetmodelError
 from netmodel.i18n import disposition_text
+from netmodel.iproute import render_table
 from netmodel.model import Model
+from netmodel.netfilter import restore_text, save_text
 from netmodel.trace import Trace
 from netmodel.views import VIEWS, chains, frame, path, topology
 from netmodel.walks import walk_between
@@ -34,7 +36,8 @@ __all__ = ["Diagram", "Fence", "FenceError", "build_diagram", "check_expectation
            "find_fences", "read_fence"]
 
 OPTIONS = ("spec", "view", "from", "to", "port", "proto", "endpoint", "hop", "focus",
-           "caption", "reply", "expect", "hops")
+           "caption", "reply", "expect", "hops", "table", "node", "pod")
+TABLES = ("links", "addrs", "routes", "neigh", "fdb", "iptables", "kube-proxy")
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```netmodel[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
                     re.M | re.S)
 
@@ -67,6 +70,9 @@ class FenceOptions:
     caption: dict[str, str] = field(default_factory=dict)
     expect: str | None = None
     hops: int | None = None
+    table: str | None = None  # a state table instead of a diagram
+    node: str | None = None
+    pod: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +107,12 @@ def read_fence(fence: Fence, where: str) -> FenceOptions:
     if unknown:
         raise FenceError(f"{here}: netmodel fence: unknown option {unknown[0]!r} (expected "
                          f"one of {', '.join(OPTIONS)})")
-    for required in ("spec", "view"):
-        if required not in raw:
-            raise FenceError(f"{here}: netmodel fence: missing {required!r}")
+    if "spec" not in raw:
+        raise FenceError(f"{here}: netmodel fence: missing 'spec'")
+    if "table" in raw:
+        return _table_options(raw, here)
+    if "view" not in raw:
+        raise FenceError(f"{here}: netmodel fence: missing 'view' (or 'table')")
     view = str(raw["view"])
     if view not in VIEWS:
         raise FenceError(f"{here}: netmodel fence: unknown view {view!r} (expected one of "
@@ -131,6 +140,38 @@ def read_fence(fence: Fence, where: str) -> FenceOptions:
         reply=bool(raw["reply"]) if "reply" in raw else None,
         caption={str(k): str(v) for k, v in caption.items()},
         expect=_opt(raw, "expect"), hops=number("hops"))
+
+
+def _table_options(raw: dict[str, Any], here: str) -> FenceOptions:
+    table = str(raw["table"])
+    if table not in TABLES:
+        raise FenceError(f"{here}: netmodel fence: unknown table {table!r} (expected one of "
+                         f"{', '.join(TABLES)})")
+    if "node" not in raw:
+        raise FenceError(f"{here}: netmodel fence: table {table!r} needs 'node'")
+    extra = sorted(set(raw) - {"spec", "table", "node", "pod", "caption"})
+    if extra:
+        raise FenceError(f"{here}: netmodel fence: {extra[0]!r} does not apply to a table")
+    return FenceOptions(spec=str(raw["spec"]), view="table", table=table,
+                        node=str(raw["node"]), pod=_opt(raw, "pod"))
+
+
+def state_table(model: Model, options: FenceOptions) -> str:
+    """The text `netmodel state` prints, for a ``table`` fence."""
+    assert options.table is not None and options.node is not None
+    cluster = model.cluster
+    if options.node not in cluster.nodes_by_name:
+        raise NetmodelError(f"no node {options.node!r} in the spec")
+    if options.table in ("iptables", "kube-proxy"):
+        ruleset = model.ruleset(options.node)
+        return save_text(ruleset) if options.table == "iptables" else restore_text(ruleset)
+    if options.pod is None:
+        return render_table(model.node_netns(options.node), options.table)
+    key = options.pod if "/" in options.pod else f"default/{options.pod}"
+    pod = cluster.pods_by_key.get(key)
+    if pod is None or pod.node != options.node:
+        raise NetmodelError(f"no pod {key!r} on node {options.node}")
+    return render_table(model.pod_netns(pod), options.table)
 
 
 def _opt(raw: dict[str, Any], key: str) -> str | None:
@@ -180,4 +221,4 @@ def spec_path(options: FenceOptions, diagrams_dir: Path) -> Path:
     return (diagrams_dir / options.spec).resolve()
 
 
-__all__ += ["FenceOptions", "spec_path"]
+__all__ += ["TABLES", "FenceOptions", "spec_path", "state_table"]

@@ -32,7 +32,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from netmodel.errors import NetmodelError
-from netmodel.fences import FenceOptions, build_diagram, find_fences, read_fence
+from netmodel.fences import FenceOptions, build_diagram, find_fences, read_fence, state_table
 from netmodel.i18n import LANGUAGES
 from netmodel.load import parse_spec
 from netmodel.model import Model
@@ -219,6 +219,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             options = read_fence(fence, where)
             spec = (self.diagrams / options.spec).resolve()
             self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
+            if options.table is not None:
+                return self._table(fence, options)
             svg, title, desc = self._diagram(spec, options, lang, where, fence.line)
         except NetmodelError as exc:
             # A warning, so `mkdocs build --strict` fails; the page says what broke.
@@ -234,6 +236,14 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         body = f'<figure class="netmodel-figure">{figure}{tail}</figure>'
         # One line: Markdown passes a raw HTML block through until a blank line.
         return str(fence.indent + " ".join(body.split("\n")))
+
+    def _table(self, fence: Any, options: FenceOptions) -> str:
+        """A state table as a code block: computed text, not a picture."""
+        self.spec_digests[str((self.diagrams / options.spec).resolve())] = \
+            self._digest((self.diagrams / options.spec).resolve()) or ""
+        text = state_table(self._model(options.spec), options)
+        body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
+        return f"{fence.indent}```text\n{body}{fence.indent}```"
 
     def _diagram(self, spec: Path, options: FenceOptions, lang: str, where: str,
                  line: int) -> tuple[str, str, str]:

@@ -95,3 +95,10 @@ def test_values_are_checked_too(project: Path) -> None:
         "---\nnetmodel_spec: c.yaml\n---\n\nMTU {{nm mtu}}, port {{nm port host-gw}}.\n")
     problems = run_check(project, update=True).problems
     assert problems == ("docs/values.md:5: {{nm port host-gw}}: host-gw has no port",)
+
+
+def test_table_fences_are_computed_and_a_bad_node_is_located(project: Path) -> None:
+    (project / "docs" / "ref.md").write_text(
+        "# Ref\n\n```netmodel\nspec: c.yaml\ntable: routes\nnode: node-9\n```\n")
+    problems = run_check(project, update=True).problems
+    assert problems == ("docs/ref.md:3: no node 'node-9' in the spec",)

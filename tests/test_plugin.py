@@ -205,3 +205,13 @@ def test_values_in_prose_come_from_the_model(tmp_path: Path) -> None:
     failed = build(site)
     assert failed.returncode != 0 and "index.md:6: {{nm node node-9 ip}}: no node" in \
         failed.stderr
+
+
+def test_a_table_fence_is_the_nodes_computed_state(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "docs" / "index.md").write_text(
+        "# T\n\n```netmodel\nspec: c.yaml\ntable: routes\nnode: node-1\n```\n")
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "index.html").read_text()
+    assert "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink" in html
