@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .linkcheck import broken_links
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -50,3 +52,27 @@ def test_pages_load_nothing_from_other_hosts(site: Path) -> None:
     assert pages
     for page in pages:
         assert loaded.findall(page.read_text()) == [], page
+
+
+@pytest.mark.slow
+def test_no_broken_internal_link_or_anchor_in_either_language(site: Path) -> None:
+    assert (site / "zh" / "index.html").exists()
+    assert broken_links(site) == []
+
+
+@pytest.mark.slow
+def test_every_page_has_its_twin_in_the_other_language(site: Path) -> None:
+    english = {p.relative_to(site) for p in site.rglob("index.html")
+               if p.relative_to(site).parts[0] not in ("zh", "assets", "search")}
+    for page in english:
+        assert (site / "zh" / page).exists(), f"no Chinese twin of {page}"
+
+
+def test_the_link_checker_finds_a_broken_link_and_anchor(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/">ok</a><a href="b/">gone</a>'
+                                         '<a href="a/#here">ok</a><a href="a/#nope">bad</a>'
+                                         '<a href="https://example.org/x">external</a>')
+    (tmp_path / "a" / "index.html").write_text('<h2 id="here">H</h2>')
+    assert broken_links(tmp_path) == ["index.html: b/ (no such file)",
+                                      "index.html: a/#nope (no anchor)"]
