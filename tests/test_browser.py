@@ -1,0 +1,115 @@
+"""What a reader sees, in a real browser (Debian's Chromium, headless, via Playwright):
+every diagram visible with a size, the language switcher landing on the twin page,
+and a Chinese search finding Chinese words."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# No network for Chromium: its background services would try to reach the internet.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    out = tmp_path_factory.mktemp("browser-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=ROOT,
+                   env=env, check=True, capture_output=True)
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(out))
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(base_url: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        instance = play.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def _pages() -> list[str]:
+    pages = []
+    for source in sorted((ROOT / "docs").glob("*.md")):
+        if source.name.count(".") == 1:  # English sources; the Chinese twin is checked too
+            stem = source.stem
+            pages.append("" if stem == "index" else f"{stem}/")
+    return pages
+
+
+@pytest.mark.parametrize("page", _pages())
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_diagram_is_visible_with_a_size(browser: Any, base_url: str, page: str,
+                                              lang: str) -> None:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    url = f"{base_url}/{'zh/' if lang == 'zh' else ''}{page}"
+    tab.goto(url)
+    diagrams = tab.locator("svg.netmodel-diagram")
+    for i in range(diagrams.count()):
+        box = diagrams.nth(i).bounding_box()
+        assert box is not None and box["width"] > 50 and box["height"] > 20, (url, i, box)
+        assert diagrams.nth(i).get_attribute("lang") == lang
+    assert tab.locator(".netmodel-error").count() == 0, f"{url} shows a diagram error"
+    tab.close()
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_the_language_switcher_lands_on_the_twin_page(browser: Any, base_url: str,
+                                                       page: str) -> None:
+    tab = browser.new_page()
+    tab.goto(f"{base_url}/{page}")
+    link = tab.locator('a[hreflang="zh"]').first
+    href = link.get_attribute("href")
+    assert href is not None
+    tab.goto(f"{base_url}/{page}" if href.startswith("#") else tab.url.rstrip("/") + "/" + href
+             if not href.startswith("/") else base_url + href)
+    assert tab.url.rstrip("/").endswith(f"/zh/{page}".rstrip("/")), (page, tab.url)
+    assert tab.locator("html").get_attribute("lang") == "zh"
+    tab.close()
+
+
+def test_chinese_search_finds_chinese_words(browser: Any, base_url: str) -> None:
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto(f"{base_url}/zh/")
+    box = tab.locator("input.md-search__input")
+    box.click()
+    # The search index loads in a worker; a query typed before it is ready is lost.
+    tab.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
+                          " return m && !/Initializing|初始化/.test(m.textContent); }",
+                          timeout=20000)
+    box.fill("网络命名空间")
+    box.dispatch_event("keyup")  # Material's search listens for key events
+    results = tab.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert results.count() > 0
+    tab.close()
