@@ -184,6 +184,8 @@ def _trace(model: Model, args: argparse.Namespace) -> str:
 
 def _state(model: Model, args: argparse.Namespace) -> str:
     cluster = model.cluster
+    if args.node == "router" and args.table in TABLES and args.pod is None:
+        return render_table(model.netns("router"), args.table)  # the underlay router
     if args.node not in cluster.nodes_by_name:
         names = ", ".join(sorted(cluster.nodes_by_name)[:5])
         raise NetmodelError(f"{cluster.source}: no node {args.node!r} (nodes: {names})")

@@ -160,8 +160,11 @@ def state_table(model: Model, options: FenceOptions) -> str:
     """The text `netmodel state` prints, for a ``table`` fence."""
     assert options.table is not None and options.node is not None
     cluster = model.cluster
+    if options.node == "router" and options.table not in ("iptables", "kube-proxy") \
+            and options.pod is None:
+        return render_table(model.netns("router"), options.table)  # the underlay router
     if options.node not in cluster.nodes_by_name:
-        raise NetmodelError(f"no node {options.node!r} in the spec")
+        raise NetmodelError(f"no node {options.node!r} in the spec (or 'router')")
     if options.table in ("iptables", "kube-proxy"):
         ruleset = model.ruleset(options.node)
         return save_text(ruleset) if options.table == "iptables" else restore_text(ruleset)

@@ -19,12 +19,12 @@ LANGUAGES = ("en", "zh")
 
 _ORIGIN = {
     "en": {Origin.KERNEL: "the kernel", Origin.CNI: "the CNI bridge plugin",
-           Origin.FLANNEL: "flanneld", Origin.PROVISIONING: "the node's network setup",
+           Origin.FLANNEL: "flanneld", Origin.PROVISIONING: "the host's own network setup",
            Origin.LOAD_BALANCER: "the load balancer"},
     # Chinese puts a space between Han and Latin text but none between Han
     # characters, so a Latin name carries its own spaces: "由 flanneld 添加", "由内核添加".
     "zh": {Origin.KERNEL: "内核", Origin.CNI: " CNI bridge 插件",
-           Origin.FLANNEL: " flanneld ", Origin.PROVISIONING: "节点自身的网络配置",
+           Origin.FLANNEL: " flanneld ", Origin.PROVISIONING: "主机自身的网络配置",
            Origin.LOAD_BALANCER: "负载均衡器"},
 }
 

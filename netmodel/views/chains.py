@@ -8,6 +8,8 @@ branch taken with its probability, and the endpoint it DNATs to.
 
 from __future__ import annotations
 
+import re
+
 import graphviz
 
 from netmodel.trace import Action, Trace
@@ -19,7 +21,13 @@ __all__ = ["chains"]
 _SHOWN = ("nf.dnat", "nf.masq", "nf.reject", "nf.drop")
 
 
-def _short(rule: str, width: int = 70) -> str:
+_COMMENT = re.compile(r' -m comment --comment "[^"]*"')
+
+
+def _short(rule: str, width: int = 90) -> str:
+    """The rule as iptables-save prints it, minus its comment (long, and the reader
+    has the chain name): what it matches and where it jumps must stay visible."""
+    rule = _COMMENT.sub("", rule)
     return rule if len(rule) <= width else rule[: width - 1] + "…"
 
 

@@ -63,6 +63,14 @@ def change(before: Packet, after: Packet) -> str:
     return "\n".join(notes)
 
 
+def _place_label(node: str, lang: str) -> str:
+    if node == "underlay":
+        return label("underlay", lang)
+    if node == "internet":
+        return label("internet", lang)
+    return label("node", lang, name=node)
+
+
 def _netns_label(netns: str, lang: str) -> str:
     if netns == "host":
         return label("host", lang)
@@ -70,6 +78,8 @@ def _netns_label(netns: str, lang: str) -> str:
         return label("router", lang)
     if netns.startswith("pod "):
         return label("pod", lang, name=netns[4:])
+    if netns.startswith("external "):
+        return label("external", lang, ip=netns[9:])
     return netns
 
 
@@ -84,14 +94,17 @@ def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
     legs = [(trace, "", "solid", colour("accent"))]
     if reply and trace.reply is not None:
         legs.append((trace.reply, "r", "dashed", colour("primary")))
+    if trace.next is not None:  # an Ingress proxy's own connection, numbered p1, p2…
+        legs.append((trace.next, "p", "solid", colour("primary")))
+        if reply and trace.next.reply is not None:
+            legs.append((trace.next.reply, "pr", "dashed", colour("muted")))
     seen: dict[str, list[Waypoint]] = {}
     for leg, _, _, _ in legs:
         for point in waypoints(leg):
             seen.setdefault(point.node, []).append(point)
     for node in sorted(seen):
         with dot.subgraph(name=f"cluster_{safe_id(node)}") as box:
-            box.attr(label=text(label("node", lang, name=node) if node not in
-                                ("underlay", "internet") else node),
+            box.attr(label=text(_place_label(node, lang)),
                      style="rounded", color=colour("primary"))
             by_netns: dict[str, list[Waypoint]] = {}
             for point in seen[node]:

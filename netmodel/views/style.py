@@ -7,6 +7,7 @@ CSS variables, so one SVG follows the reader's light or dark palette.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = ["COLOURS", "FONT", "GRAPH", "safe_id"]
 
@@ -38,10 +39,22 @@ def safe_id(text: str) -> str:
     return "n_" + _ID.sub("_", text)
 
 
+def _widen(line: str) -> str:
+    """Graphviz sizes boxes from font metrics; the WebAssembly build has no fonts and
+    measures a CJK character at about half its real width, so Chinese labels spill
+    out of their boxes. Two spaces per wide character, split around the line,
+    restore the width without moving the text off centre."""
+    wide = sum(1 for ch in line if unicodedata.east_asian_width(ch) in ("W", "F"))
+    if not wide:
+        return line
+    return " " * wide + line + " " * wide
+
+
 def text(value: object) -> str:
     """A label for DOT: backslashes escaped (a name cannot smuggle in ``\\l`` or
     ``\\N``), line breaks as DOT's ``\\n``. The graphviz package quotes the rest."""
-    return str(value).replace("\\", "\\\\").replace("\n", "\\n")
+    lines = [_widen(line) for line in str(value).split("\n")]
+    return "\\n".join(line.replace("\\", "\\\\") for line in lines)
 
 
 _RECORD = re.compile(r"([{}|<>\"])")
