@@ -18,6 +18,10 @@ Queries (against the page's spec):
 - ``svc [NS/]NAME clusterIP|nodePort|endpoints|healthCheckNodePort|lbIP``
 - ``chain svc|svl|ext|fw [NS/]NAME[:PORT]`` — kube-proxy's chain name
 - ``probability N`` — what kube-proxy writes for 1/N (10 decimals)
+- ``mark``, ``mark.written``, ``mark.bit`` — the masquerade mark as iptables-save shows
+  it (0x4000), as kube-proxy writes it (0x00004000), and its bit (14)
+- ``pod [NS/]NAME port [CONTAINER]`` / ``svc [NS/]NAME port|targetPort`` — the first
+  declared port (of that container)
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from netmodel.backends import overhead, pod_mtu, udp, vxlan
 from netmodel.errors import NetmodelError
 from netmodel.kube_proxy import chain_name, probability
 from netmodel.model import Model
+from netmodel.node_rules import kube_proxy_config
 from netmodel.services import Service
 from netmodel.spec import Backend
 
@@ -79,13 +84,24 @@ def answer(model: Model, query: str) -> str:
         pod = cluster.pods_by_key.get(key)
         if pod is None:
             raise NetmodelError(f"{{{{nm {query}}}}}: no pod {key!r} in the spec")
+        declared = [p.container_port for c in pod.containers for p in c.ports]
         fields = {"ip": pod.ip, "mac": pod.mac, "node": pod.node,
-                  "veth": veth_name(pod.node, pod.key)}
+                  "veth": veth_name(pod.node, pod.key),
+                  "port": declared[0] if declared else None}
         return str(_field(fields, rest[1], query))
+    if head == "pod" and len(rest) == 3 and rest[1] == "port":
+        key = rest[0] if "/" in rest[0] else f"default/{rest[0]}"
+        pod = cluster.pods_by_key.get(key)
+        container = next((c for c in pod.containers if c.name == rest[2]), None) if pod else None
+        if container is None or not container.ports:
+            raise NetmodelError(f"{{{{nm {query}}}}}: no container {rest[2]!r} with a port in "
+                                f"pod {key}")
+        return str(container.ports[0].container_port)
     if head == "svc" and len(rest) == 2:
         svc = _service(model, rest[0])
         port = svc.ports[0]
         fields = {"clusterIP": svc.cluster_ip, "nodePort": port.node_port,
+                  "port": port.port, "targetPort": port.target,
                   "endpoints": len(port.endpoints), "lbIP": svc.load_balancer_ip,
                   "healthCheckNodePort": svc.health_check_node_port}
         return str(_field(fields, rest[1], query))
@@ -100,6 +116,12 @@ def answer(model: Model, query: str) -> str:
         if not ports:
             raise NetmodelError(f"{{{{nm {query}}}}}: {svc.key} has no port {port_name!r}")
         return chain_name(prefixes[rest[0]], svc.port_name(ports[0]), ports[0].protocol.value)
+    if head.startswith("mark") and not rest:
+        config = kube_proxy_config(cluster)
+        marks = {"mark": f"{config.mark:#x}", "mark.written": config.mark_text,
+                 "mark.bit": str(config.masquerade_bit)}
+        if head in marks:
+            return marks[head]
     if head == "probability" and len(rest) == 1 and rest[0].isdigit() and int(rest[0]) > 0:
         return probability(int(rest[0]))
     raise NetmodelError(f"{{{{nm {query}}}}}: not a query the model answers (see "

@@ -69,3 +69,15 @@ def test_references_and_front_matter_are_found_with_their_lines() -> None:
     assert front_matter_spec(text) == "clusters/a.yaml"
     assert [(line, query) for _, _, line, query in find_references(text)] == [
         (6, "mtu"), (6, "vni")]
+
+
+def test_mark_and_ports_are_the_ones_the_rules_and_spec_use(model: Model) -> None:
+    payload = [r.restore() for r in model.ruleset("node-1").rules if r.chain == "KUBE-MARK-MASQ"]
+    assert payload == [f"-A KUBE-MARK-MASQ -j MARK --or-mark {answer(model, 'mark.written')}"]
+    saved = [r.save() for r in model.ruleset("node-1").rules if r.chain == "KUBE-MARK-MASQ"]
+    mark = answer(model, "mark")
+    assert saved == [f"-A KUBE-MARK-MASQ -j MARK --set-xmark {mark}/{mark}"]
+    assert int(mark, 16) == 1 << int(answer(model, "mark.bit"))
+    web = model.cluster.pod("default/web-1")
+    assert answer(model, "pod web-1 port sidecar") == str(web.containers[1].ports[0].container_port)
+    assert answer(model, "svc db port") == str(model.cluster.service("default/db").ports[0].port)
