@@ -56,6 +56,8 @@ for page in sorted((root / "docs").rglob("*.md")):
     lang = "zh" if page.name.endswith(".zh.md") else "en"
     for fence in find_fences(page.read_text()):
         options = read_fence(fence, page.name)
+        if options.table is not None:  # state tables are text: nothing to render
+            continue
         spec = root / "diagrams" / options.spec
         model = models.setdefault(spec, Model(load_spec(spec)))
         dot = build_diagram(model, options, lang).dot

