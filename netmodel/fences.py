@@ -17,6 +17,7 @@ functions. A fence holds YAML options::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ from netmodel.netfilter import restore_text, save_text
 from netmodel.trace import Trace
 from netmodel.views import VIEWS, chains, frame, path, topology
 from netmodel.walks import walk_between
+
+# walk_between's signature: (model, source, destination, *, port, proto, endpoint)
+Walk = Callable[..., Trace]
 
 __all__ = ["Diagram", "Fence", "FenceError", "build_diagram", "check_expectations",
            "find_fences", "read_fence"]
@@ -182,8 +186,11 @@ def _opt(raw: dict[str, Any], key: str) -> str | None:
 
 
 def build_diagram(model: Model, options: FenceOptions, lang: str,
-                  default_reply: bool = False) -> Diagram:
-    """The DOT, a title and a description in ``lang`` (for <title> and <desc>)."""
+                  default_reply: bool = False, walk: Walk = walk_between) -> Diagram:
+    """The DOT, a title and a description in ``lang`` (for <title> and <desc>).
+
+    ``walk`` computes the trace; a caller drawing the same walk in two languages
+    passes a memoised one."""
     if options.view == "topology":
         dot = topology(model, focus=options.focus, lang=lang)
         cluster = model.cluster
@@ -191,7 +198,7 @@ def build_diagram(model: Model, options: FenceOptions, lang: str,
                  f"{'nodes' if lang == 'en' else '个节点'}")
         return Diagram(dot, title, options.caption.get(lang, title), None)
     assert options.source is not None and options.destination is not None
-    trace = walk_between(model, options.source, options.destination, port=options.port,
+    trace = walk(model, options.source, options.destination, port=options.port,
                          proto=options.proto, endpoint=options.endpoint)
     reply = default_reply if options.reply is None else options.reply
     if options.view == "path":

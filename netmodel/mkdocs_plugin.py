@@ -39,6 +39,7 @@ from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.render import inline_svg, render_svg
 from netmodel.values import answer, find_references
+from netmodel.walks import walk_between
 
 log = get_plugin_logger(__name__)
 
@@ -84,6 +85,11 @@ def _source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+# Stands for a figure's id prefix in cached SVG: the prefix names the page and the
+# fence's position on it, which the cache key leaves out so moving a fence is free.
+_PREFIX = "nm-@prefix@"
+
+
 @functools.cache
 def _engine_version(engine: str) -> str:
     try:
@@ -122,7 +128,11 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.rendered = 0
         self.cached = 0
         self._offset = 0
-        self._figures: dict[str, str] = {}
+        # The English and the Chinese figure draw the same trace: walk it once.  The
+        # key holds the Model itself, so an edited spec (a new Model) walks afresh.
+        self._walk = functools.lru_cache(maxsize=512)(walk_between)
+        # page (its output path) -> placeholder -> the inline SVG that replaces it
+        self._figures: dict[str, dict[str, str]] = {}
 
     # -- configuration ------------------------------------------------------------
 
@@ -171,7 +181,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         if not fences:
             return markdown
         lang = page_language(page, config)
-        self._figures = {}
+        self._figures[page.file.abs_dest_path] = {}
         out, cursor = [f"<style>{' '.join(_CSS.split())}</style>"
                        f"<script>{' '.join(_JS.split())}</script>\n\n"], 0
         for number, fence in enumerate(fences, start=1):
@@ -225,7 +235,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
             if options.table is not None:
                 return self._table(fence, options)
-            svg, title, desc = self._diagram(spec, options, lang, where, fence.line)
+            figure = self._diagram(spec, options, lang, where, fence.line)
         except NetmodelError as exc:
             # A warning, so `mkdocs build --strict` fails; the page says what broke.
             message = str(exc) if str(exc).startswith(where) else f"{where}:{fence.line}: {exc}"
@@ -234,32 +244,26 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
                     f"{html.escape(message)}</code></div>")
         page_id = Path(page.file.src_uri).with_suffix("").as_posix()
         prefix = "".join(ch if ch.isalnum() else "-" for ch in f"nm-{page_id}-{number}")
-        figure = inline_svg(svg, prefix=prefix, title=title, desc=desc, lang=lang)
-        # Material's search indexes every text node; a diagram's labels (eth0,
-        # 10.244.1.0/24, ...) would bury the prose in the results.  The caption stays.
-        figure = figure.replace("<svg ", "<svg data-search-exclude ", 1)
+        figure = figure.replace(_PREFIX, prefix)
         caption = options.caption.get(lang)
         tail = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-        body = f'<figure class="netmodel-figure">{figure}{tail}</figure>'
-        # Markdown gets a placeholder; the figure goes in after it has run
-        # (on_page_content), so Python-Markdown never parses kilobytes of SVG.
-        token = f"netmodel-figure-{prefix}"
-        self._figures[token] = body
-        return f'{fence.indent}<div class="{token}"></div>'
+        # Markdown, the table of contents and the search index see a placeholder
+        # and the caption; the SVG goes in once the page is HTML (on_post_page), so
+        # nothing parses its kilobytes and search never indexes a diagram's labels.
+        placeholder = f'<div class="netmodel-svg-{prefix}"></div>'
+        self._figures[page.file.abs_dest_path][placeholder] = figure
+        # One line: Markdown passes a raw HTML block through until a blank line.
+        return f'{fence.indent}<figure class="netmodel-figure">{placeholder}{tail}</figure>'
 
-    def on_page_content(self, html_text: str, page: Page, config: MkDocsConfig,
-                        files: Files) -> str | None:
-        if not self._figures:
-            return None
-        for token, body in self._figures.items():
-            placeholder = f'<div class="{token}"></div>'
-            if placeholder not in html_text:
-                # A Markdown extension ate the placeholder: say so, never drop a figure.
-                log.warning(f"{page.file.src_path}: figure {token} lost in Markdown")
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        figures = self._figures.pop(page.file.abs_dest_path, {})
+        for placeholder, figure in figures.items():
+            if placeholder not in output:
+                # A Markdown extension ate it: say so rather than drop a figure quietly.
+                log.warning(f"{page.file.src_path}: a diagram's placeholder was lost")
                 continue
-            html_text = html_text.replace(placeholder, body, 1)
-        self._figures = {}
-        return html_text
+            output = output.replace(placeholder, figure, 1)
+        return output
 
     def _table(self, fence: Any, options: FenceOptions) -> str:
         """A state table as a code block: computed text, not a picture."""
@@ -270,7 +274,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return f"{fence.indent}```text\n{body}{fence.indent}```"
 
     def _diagram(self, spec: Path, options: FenceOptions, lang: str, where: str,
-                 line: int) -> tuple[str, str, str]:
+                 line: int) -> str:
+        """The figure's inline SVG with ``_PREFIX`` for its ids, from the cache if
+        it holds one (a warm build then does one str.replace per figure)."""
         digest = self._digest(spec)
         if digest is None:
             raise NetmodelError(f"{where}:{line}: netmodel fence: spec {options.spec!r} not "
@@ -279,20 +285,20 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         key = hashlib.sha256(json.dumps(
             [digest, repr(options), lang, _engine_version(self.config.engine), self.source,
              self.config.reply], sort_keys=True).encode()).hexdigest()
-        cached = self.cache / f"{key}.json"
+        cached = self.cache / f"{key}.svg"
         if cached.exists():
             self.cached += 1
-            data = json.loads(cached.read_text(encoding="utf-8"))
-            return str(data["svg"]), str(data["title"]), str(data["desc"])
-        diagram = build_diagram(self._model(options.spec), options, lang, self.config.reply)
-        svg = render_svg(diagram.dot, self.config.engine)
+            return cached.read_text(encoding="utf-8")
+        diagram = build_diagram(self._model(options.spec), options, lang, self.config.reply,
+                                walk=self._walk)
+        figure = inline_svg(render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
+                            title=diagram.title, desc=diagram.desc, lang=lang)
         self.rendered += 1
         self.cache.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"svg": svg, "title": diagram.title,
-                                         "desc": diagram.desc}), encoding="utf-8")
+        temporary.write_text(figure, encoding="utf-8")
         temporary.replace(cached)  # atomic: a concurrent build never reads half a file
-        return svg, diagram.title, diagram.desc
+        return figure
 
     def _digest(self, spec: Path) -> str | None:
         try:

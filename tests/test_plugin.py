@@ -87,7 +87,7 @@ def test_real_build_puts_an_svg_in_each_language(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     english = (site / "site" / "index.html").read_text()
     chinese = (site / "site" / "zh" / "index.html").read_text()
-    assert re.search(r'<svg data-search-exclude id="nm-index-1" class="netmodel-diagram" '
+    assert re.search(r'<svg id="nm-index-1" class="netmodel-diagram" '
                      r'role="img" lang="en"', english)
     assert 'lang="zh"' in chinese and "一跳" in chinese and "宿主机" not in english
     assert "<title id=\"nm-index-1-title\">tcp 10.244.0.2:40000" in english
