@@ -15,11 +15,10 @@ from pathlib import Path
 
 from netmodel.check import run_check
 from netmodel.errors import NetmodelError
-from netmodel.fences import FenceOptions, build_diagram
-from netmodel.iproute import TABLES, render_table
+from netmodel.fences import FenceOptions, build_diagram, state_text
+from netmodel.iproute import TABLES
 from netmodel.load import load_spec
 from netmodel.model import Model
-from netmodel.netfilter import restore_text, save_text
 from netmodel.render import ENGINES, render_svg, standalone_svg
 from netmodel.text import format_trace
 from netmodel.tracer import PROTOCOLS
@@ -183,22 +182,4 @@ def _trace(model: Model, args: argparse.Namespace) -> str:
 
 
 def _state(model: Model, args: argparse.Namespace) -> str:
-    cluster = model.cluster
-    if args.node == "router" and args.table in TABLES and args.pod is None:
-        return render_table(model.netns("router"), args.table)  # the underlay router
-    if args.node not in cluster.nodes_by_name:
-        names = ", ".join(sorted(cluster.nodes_by_name)[:5])
-        raise NetmodelError(f"{cluster.source}: no node {args.node!r} (nodes: {names})")
-    if args.table in _RULE_TABLES:
-        if args.pod is not None:
-            raise NetmodelError(f"--table {args.table}: pods have no iptables rules of "
-                                "their own (kube-proxy and flanneld program the node)")
-        ruleset = model.ruleset(args.node)
-        return save_text(ruleset) if args.table == "iptables" else restore_text(ruleset)
-    if args.pod is None:
-        return render_table(model.node_netns(args.node), args.table)
-    key = args.pod if "/" in args.pod else f"default/{args.pod}"
-    pod = cluster.pods_by_key.get(key)
-    if pod is None or pod.node != args.node:
-        raise NetmodelError(f"{cluster.source}: no pod {key!r} on node {args.node}")
-    return render_table(model.pod_netns(pod), args.table)
+    return state_text(model, args.node, args.table, args.pod)

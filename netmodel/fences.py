@@ -163,22 +163,33 @@ def _table_options(raw: dict[str, Any], here: str) -> FenceOptions:
 def state_table(model: Model, options: FenceOptions) -> str:
     """The text `netmodel state` prints, for a ``table`` fence."""
     assert options.table is not None and options.node is not None
+    return state_text(model, options.node, options.table, options.pod)
+
+
+def state_text(model: Model, node: str, table: str, pod: str | None = None) -> str:
+    """One table of one network namespace, as ``ip``/``bridge``/``iptables-save``
+    print it: a node's, a pod's (``pod``), or the underlay router's (node "router")."""
     cluster = model.cluster
-    if options.node == "router" and options.table not in ("iptables", "kube-proxy") \
-            and options.pod is None:
-        return render_table(model.netns("router"), options.table)  # the underlay router
-    if options.node not in cluster.nodes_by_name:
-        raise NetmodelError(f"no node {options.node!r} in the spec (or 'router')")
-    if options.table in ("iptables", "kube-proxy"):
-        ruleset = model.ruleset(options.node)
-        return save_text(ruleset) if options.table == "iptables" else restore_text(ruleset)
-    if options.pod is None:
-        return render_table(model.node_netns(options.node), options.table)
-    key = options.pod if "/" in options.pod else f"default/{options.pod}"
-    pod = cluster.pods_by_key.get(key)
-    if pod is None or pod.node != options.node:
-        raise NetmodelError(f"no pod {key!r} on node {options.node}")
-    return render_table(model.pod_netns(pod), options.table)
+    rules = table in ("iptables", "kube-proxy")
+    if node == "router" and not rules and pod is None:
+        return render_table(model.netns("router"), table)
+    if node not in cluster.nodes_by_name:
+        names = ", ".join(sorted(cluster.nodes_by_name)[:5])
+        raise NetmodelError(f"no node {node!r} in {cluster.source} (nodes: {names}; "
+                            "or router)")
+    if rules:
+        if pod is not None:
+            raise NetmodelError(f"table {table}: pods have no iptables rules of their own "
+                                "(kube-proxy and flanneld program the node)")
+        ruleset = model.ruleset(node)
+        return save_text(ruleset) if table == "iptables" else restore_text(ruleset)
+    if pod is None:
+        return render_table(model.node_netns(node), table)
+    key = pod if "/" in pod else f"default/{pod}"
+    found = cluster.pods_by_key.get(key)
+    if found is None or found.node != node:
+        raise NetmodelError(f"no pod {key!r} on node {node} in {cluster.source}")
+    return render_table(model.pod_netns(found), table)
 
 
 def _opt(raw: dict[str, Any], key: str) -> str | None:
@@ -231,4 +242,4 @@ def spec_path(options: FenceOptions, diagrams_dir: Path) -> Path:
     return (diagrams_dir / options.spec).resolve()
 
 
-__all__ += ["TABLES", "FenceOptions", "spec_path", "state_table"]
+__all__ += ["TABLES", "FenceOptions", "spec_path", "state_table", "state_text"]
