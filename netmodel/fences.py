@@ -210,7 +210,7 @@ def build_diagram(model: Model, options: FenceOptions, lang: str,
         return Diagram(dot, title, options.caption.get(lang, title), None)
     assert options.source is not None and options.destination is not None
     trace = walk(model, options.source, options.destination, port=options.port,
-                         proto=options.proto, endpoint=options.endpoint)
+                 proto=options.proto, endpoint=options.endpoint)
     reply = default_reply if options.reply is None else options.reply
     if options.view == "path":
         dot = path(trace, reply=reply, lang=lang)

@@ -121,7 +121,9 @@ def _front_matter_lines(page: Page) -> int:
 
 class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
-        self.models: dict[tuple[str, str], Model] = {}
+        # spec path -> (its digest, its Model): one Model per spec, replaced on an edit
+        # so a long `mkdocs serve` session holds no stale ones
+        self.models: dict[str, tuple[str, Model]] = {}
         self.spec_digests: dict[str, str] = {}
         self.uses: dict[str, set[str]] = {}  # spec path -> built pages (abs dest paths)
         self.source = _source_digest()
@@ -218,11 +220,14 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         digest = self._digest(spec)
         if digest is None:
             raise NetmodelError(f"spec {name!r} not found in {self.config.diagrams_dir}/")
-        model = self.models.get((str(spec), digest))
-        if model is None:
-            shown = os.path.relpath(spec, self.diagrams.parent)
-            model = Model(parse_spec(spec.read_text(encoding="utf-8"), shown))
-            self.models[(str(spec), digest)] = model
+        known = self.models.get(str(spec))
+        if known is not None and known[0] == digest:
+            return known[1]
+        shown = os.path.relpath(spec, self.diagrams.parent)
+        model = Model(parse_spec(spec.read_text(encoding="utf-8"), shown))
+        if known is not None:
+            self._walk.cache_clear()  # its keys hold the replaced Model
+        self.models[str(spec)] = (digest, model)
         return model
 
     def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:

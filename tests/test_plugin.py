@@ -215,3 +215,22 @@ def test_a_table_fence_is_the_nodes_computed_state(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = (site / "site" / "index.html").read_text()
     assert "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink" in html
+
+
+def test_an_edited_spec_replaces_its_model_and_forgets_its_walks(tmp_path: Path) -> None:
+    """`mkdocs serve` runs for hours: an edit must not leave the old Model alive."""
+    from mkdocs.config import load_config
+
+    site = make_site(tmp_path)
+    config = load_config(str(site / "mkdocs.yml"))
+    plugin = config.plugins["netmodel"]
+    assert isinstance(plugin, NetmodelPlugin)
+    plugin.on_config(config)
+    before = plugin._model("c.yaml")
+    plugin._walk(before, "pod/web-1", "pod/db-1")
+    assert plugin._model("c.yaml") is before  # unchanged spec: the same Model
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
+    after = plugin._model("c.yaml")
+    assert after is not before and len(plugin.models) == 1
+    assert plugin._walk.cache_info().currsize == 0
