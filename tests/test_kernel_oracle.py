@@ -24,23 +24,13 @@ from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.spec import Backend
 
+from .conftest import TWO_NODES
 from .kernel_lab import Lab, Normalisation, ReadContext, lab_unavailable, normalise
 
 pytestmark = pytest.mark.kernel
 
-SPEC = """
-cluster:
-  name: oracle
-  backend: {backend}
-  underlay: {{cidr: 192.168.56.0/24, mtu: 1500}}
-nodes:
-  - {{name: node-1, ip: 192.168.56.11}}
-  - {{name: node-2, ip: 192.168.56.12}}
-pods:
-  - {{name: web-1, node: node-1}}
-  - {{name: web-2, node: node-1}}
-  - {{name: db-1, node: node-2}}
-"""
+# The shared two-node cluster; its hostNetwork pod has no netns of its own.
+SPEC = TWO_NODES
 NETNS = ("node-1", "node-2", "default/web-1", "default/web-2", "default/db-1")
 
 
