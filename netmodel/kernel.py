@@ -108,7 +108,13 @@ class Route:
     unreachable: bool = False  # RTN_UNREACHABLE: lookups end in EHOSTUNREACH
 
     def __str__(self) -> str:
-        dst = "default" if self.dst.prefixlen == 0 else str(self.dst)
+        # ip(8) prints a host route's destination without its /32.
+        if self.dst.prefixlen == 0:
+            dst = "default"
+        elif self.dst.prefixlen == 32:
+            dst = str(self.dst.network_address)
+        else:
+            dst = str(self.dst)
         if self.unreachable:
             return f"unreachable {dst}"
         out = dst

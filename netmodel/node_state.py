@@ -13,6 +13,7 @@ per node, so nothing is derived for nodes a question does not touch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netmodel.addressing import derive_mac, netns_name, veth_name
@@ -215,7 +216,7 @@ def derive_external(address: IPv4Address) -> Netns:
                   via=UPLINK_ADDRESS.ip, onlink=True)
     return Netns(id=external_netns_id(str(address)), node="internet",
                  label=f"external {address}", links=(lo, eth0), addresses=(lo_addr, own),
-                 routes=(route,))
+                 routes=(route,), fdb=_device_multicast(("eth0",)))
 
 
 def load_balancer_targets(cluster: Cluster) -> list[tuple[IPv4Address, Node]]:
@@ -264,4 +265,11 @@ def derive_router(cluster: Cluster) -> Netns:
         routes.append(Route(IPv4Network(f"{ip}/32"), f"eth{leg}", Origin.LOAD_BALANCER,
                             via=node.ip))
     return Netns(id=ROUTER_NETNS, node="underlay", label="router", links=tuple(links),
-                 addresses=tuple(addresses), routes=sort_routes(routes), ip_forward=True)
+                 addresses=tuple(addresses), routes=sort_routes(routes), ip_forward=True,
+                 fdb=_device_multicast(link.name for link in links[1:]))
+
+
+def _device_multicast(devices: Iterable[str]) -> tuple[FdbEntry, ...]:
+    """The all-hosts multicast MACs every Ethernet device lists in ``bridge fdb``
+    (IPv6's 33:33:00:00:00:01 even with IPv6 disabled, and IPv4's 01:00:5e:00:00:01)."""
+    return tuple(FdbEntry(mac, dev, Origin.KERNEL) for dev in devices for mac in _DEVICE_MCAST)

@@ -1,0 +1,77 @@
+"""The lab's names: predictable, documented, and within the kernel's limits.
+
+For a cluster named ``demo`` the lab's network namespaces are
+
+* ``nm-demo-n1``, ``nm-demo-n2``, … — the nodes, in spec order;
+* ``nm-demo-p1``, ``nm-demo-p2``, … — the pods with a netns of their own, in
+  spec order (a hostNetwork pod lives in its node's);
+* ``nm-demo-rt`` — the underlay router;
+* ``nm-demo-x1``, … — external clients, in the order the flows name them;
+* ``nm-demo-ul`` — the wires: one bridge per underlay segment (``seg0``, …)
+  and one for the router's uplink (``wan``), whose ports are the other ends of
+  every node's, the router's and the clients' ``eth*`` (``n1``, ``r0``, ``rw``,
+  ``x1``, …).
+
+Inside a node or pod netns the interfaces carry the model's names (``eth0``,
+``cni0``, ``flannel.1``, ``veth3f9a2b1c``), all within IFNAMSIZ − 1 = 15 bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from netmodel.model import Model
+from netmodel.node_state import ROUTER_NETNS, external_netns_id, node_netns_id, pod_netns_id
+
+__all__ = ["IFNAMSIZ", "LabNames", "lab_prefix"]
+
+IFNAMSIZ = 16  # include/uapi/linux/if.h: names are at most 15 bytes and a NUL
+UNDERLAY = "ul"
+UPLINK_BRIDGE = "wan"
+
+
+def lab_prefix(cluster_name: str) -> str:
+    """``nm-`` and the cluster's name reduced to ``[a-z0-9-]``, at most 20 bytes."""
+    tag = re.sub(r"[^a-z0-9-]+", "-", cluster_name.lower()).strip("-")[:20] or "lab"
+    return f"nm-{tag}"
+
+
+@dataclass(frozen=True, slots=True)
+class LabNames:
+    prefix: str
+    netns: dict[str, str]  # model netns id -> lab netns name
+    ports: dict[str, str]  # model netns id + "/" + dev -> its wire's port in the underlay
+    underlay: str
+
+    @classmethod
+    def of(cls, model: Model, externals: tuple[IPv4Address, ...] = (),
+           prefix: str | None = None) -> LabNames:
+        cluster = model.cluster
+        prefix = prefix or lab_prefix(cluster.name)
+        netns: dict[str, str] = {}
+        ports: dict[str, str] = {}
+        for i, node in enumerate(cluster.nodes, start=1):
+            netns[node_netns_id(node.name)] = f"{prefix}-n{i}"
+            ports[f"{node_netns_id(node.name)}/eth0"] = f"n{i}"
+        for i, pod in enumerate((p for p in cluster.pods if not p.host_network), start=1):
+            netns[pod_netns_id(pod.key)] = f"{prefix}-p{i}"
+        netns[ROUTER_NETNS] = f"{prefix}-rt"
+        for i, _ in enumerate(cluster.underlay.segments):
+            ports[f"{ROUTER_NETNS}/eth{i}"] = f"r{i}"
+        ports[f"{ROUTER_NETNS}/wan0"] = "rw"
+        for i, address in enumerate(externals, start=1):
+            netns[external_netns_id(str(address))] = f"{prefix}-x{i}"
+            ports[f"{external_netns_id(str(address))}/eth0"] = f"x{i}"
+        return cls(prefix, netns, ports, f"{prefix}-{UNDERLAY}")
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every lab netns, the underlay first."""
+        return (self.underlay, *self.netns.values())
+
+    def owns(self, name: str) -> bool:
+        """Whether ``name`` is one of this lab's netns (also from an earlier run)."""
+        return name == self.underlay or bool(re.fullmatch(
+            re.escape(self.prefix) + r"-(n|p|x)\d+|" + re.escape(self.prefix) + "-rt", name))
