@@ -293,9 +293,7 @@ class _Walker:
             eth = pkt.active_eth
             assert eth is not None
             if eth.dst == bridge.mac:
-                self.step(ns, Action.BRIDGE, bridge.name,
-                          detail("bridge.local", bridge=bridge.name), pkt)
-                self.ip_input(ns, bridge, pkt)
+                self.bridge_local(ns, bridge, dev, pkt)
             else:
                 if self.nf.applies(ns, pkt):
                     # br_netfilter (bridge-nf-call-iptables=1, which Kubernetes needs):
@@ -312,10 +310,41 @@ class _Walker:
                             detail("recv.otherhost", mac=eth.dst, dev=devname), pkt)
         self.ip_input(ns, dev, pkt)
 
-    def ip_input(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+    def bridge_local(self, ns: Netns, bridge: Link, port: Link, pkt: Packet) -> None:
+        """A frame for the bridge's own MAC. With br_netfilter, nat PREROUTING runs
+        in the bridge (br_nf_pre_routing) before the frame goes up; if it changed
+        the destination and the route to the new one leaves through this same
+        bridge, br_nf_pre_routing_finish bridges the frame there (bridged_dnat):
+        the neighbour's MAC replaces the destination MAC only, and nothing is
+        routed. This is how a pod reaches a Service endpoint on its own node."""
+        if not self.nf.applies(ns, pkt):
+            self.step(ns, Action.BRIDGE, bridge.name,
+                      detail("bridge.local", bridge=bridge.name), pkt)
+            self.ip_input(ns, bridge, pkt)
+            return
+        natted = self.nf.pre_nat(ns, bridge.name, pkt, "PREROUTING")
+        route = self.model.table(ns.id).lookup(natted.ip.dst)
+        if (natted.ip.dst == pkt.ip.dst or route is None or route.dev != bridge.name
+                or self.model.table(ns.id).local_address(natted.ip.dst) is not None):
+            self.step(ns, Action.BRIDGE, bridge.name,
+                      detail("bridge.local", bridge=bridge.name), natted)
+            self.ip_input(ns, bridge, natted, prerouting_done=True)
+            return
+        self.step(ns, Action.BRIDGE, bridge.name,
+                  detail("bridge.dnat", dst=natted.ip.dst, bridge=bridge.name), natted)
+        mac = self.resolve(ns, bridge, natted.ip.dst, natted)
+        eth = natted.eth
+        assert eth is not None
+        natted = replace(natted, eth=Eth(eth.src, mac))
+        self.nf.filter(ns, "FORWARD", bridge.name, natted)
+        natted = self.nf.post_nat(ns, bridge.name, natted)
+        self.bridge_forward(ns, bridge, port, natted)
+
+    def ip_input(self, ns: Netns, dev: Link, pkt: Packet,
+                 prerouting_done: bool = False) -> None:
         """ip_rcv: PREROUTING, then local delivery or forwarding with a TTL decrement."""
         table = self.model.table(ns.id)
-        if self.nf.applies(ns, pkt):
+        if self.nf.applies(ns, pkt) and not prerouting_done:
             pkt = self.nf.pre_nat(ns, dev.name, pkt, "PREROUTING")
         ip = pkt.active_ip
         if table.local_address(ip.dst) is not None:
@@ -331,8 +360,12 @@ class _Walker:
                             detail("fwd.ttl", who=self.model.place(ns)), pkt)
         route = table.lookup(ip.dst)
         if route is None or route.unreachable:
+            # icmp_send() routes its error back to the source like any packet.
+            back = table.lookup(ip.src) if ip.src is not None else None
+            key = "route.none.fwd" if back is not None and not back.unreachable \
+                else "route.none.silent"
             raise self.stop(ns, Disposition.NO_ROUTE, dev.name,
-                            detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
+                            detail(key, dst=ip.dst, src=ip.src, who=self.model.place(ns)), pkt)
         # ip_route_input() decides first; ip_forward() then decrements the TTL.
         self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, ip.dst), pkt)
         pkt = pkt.with_active_ip(replace(ip, ttl=ip.ttl - 1))
@@ -426,6 +459,7 @@ class _Walker:
     # -- udp backend (flanneld's proxy) -----------------------------------------------------
 
     def tun_xmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
+        pkt = replace(pkt, eth=None)  # a TUN device carries bare IP packets (IFF_TUN)
         self.step(ns, Action.TRANSMIT, dev.name, detail("tun.xmit", dev=dev.name), pkt)
         node = self.cluster.node(ns.node)
         lease = self.model.lease_for(pkt.ip.dst)

@@ -47,9 +47,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "查路由表：命中 {route}（由{by}添加）；flanneld 的路由 {wanted} 不存在，"
               "原因：{reason}"},
     "route.none": {
-        "en": "no route to {dst} in {who}'s routing table (the sender gets ENETUNREACH / "
-              "ICMP net unreachable)",
-        "zh": "{who} 的路由表中没有去往 {dst} 的路由（发送方收到 ENETUNREACH 或 ICMP 网络不可达）"},
+        "en": "no route to {dst} in {who}'s routing table (the sender gets ENETUNREACH)",
+        "zh": "{who} 的路由表中没有去往 {dst} 的路由（发送方收到 ENETUNREACH）"},
+    "route.none.fwd": {
+        "en": "no route to {dst} in {who}'s routing table; it sends ICMP unreachable back "
+              "to {src} (the sender's connect fails with EHOSTUNREACH)",
+        "zh": "{who} 的路由表中没有去往 {dst} 的路由；它向 {src} 回送 ICMP 不可达"
+              "（发送方的 connect 以 EHOSTUNREACH 失败）"},
+    "route.none.silent": {
+        "en": "no route to {dst} in {who}'s routing table, and none back to {src} either: "
+              "its ICMP unreachable is lost too, so the sender hears nothing and times out",
+        "zh": "{who} 的路由表中既没有去往 {dst} 的路由，也没有回到 {src} 的路由："
+              "它发出的 ICMP 不可达同样无法送达，发送方收不到任何回应，只能超时"},
     "route.none.refused": {
         "en": "{base}; on {node}, {reason}",
         "zh": "{base}；在 {node} 上，{reason}"},
@@ -90,6 +99,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "bridge.local": {
         "en": "destination MAC is {bridge}'s own: the frame goes up to the host's IP stack",
         "zh": "目的 MAC 是 {bridge} 自己的：帧上送到宿主机的 IP 协议栈"},
+    "bridge.dnat": {
+        "en": "the new destination {dst} is on {bridge} itself: br_netfilter bridges the "
+              "frame to it instead of routing it (source MAC kept, TTL not decremented)",
+        "zh": "新的目的地址 {dst} 就在 {bridge} 上：br_netfilter 直接在网桥内转发这个帧，"
+              "不经路由（源 MAC 不变，TTL 不减）"},
     "bridge.unknown": {
         "en": "{bridge} has no FDB entry for {mac}: flooded, and no port answers",
         "zh": "{bridge} 的转发表里没有 {mac}：泛洪后没有端口应答"},

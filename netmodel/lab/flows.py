@@ -1,0 +1,97 @@
+"""Which flows ``netmodel lab --verify`` replays for a spec.
+
+Every walk a page of the site draws from this spec (its ``netmodel`` fences),
+and the spec's own scenarios, generated from what it declares: from its first
+pod with a netns, a ping, a TCP and a UDP exchange with a pod on another node
+(or the same node in a one-node cluster), every port of every Service with
+endpoints or without, and every NodePort from an external client to every
+node — which covers both externalTrafficPolicy values wherever the spec uses
+them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+from pathlib import Path
+
+from netmodel.fences import find_fences, read_fence
+from netmodel.model import Model
+from netmodel.services import ServiceType
+
+__all__ = ["EXTERNAL_CLIENT", "LabFlow", "external_clients", "scenario_flows", "site_flows"]
+
+EXTERNAL_CLIENT = "203.0.113.7"  # RFC 5737 TEST-NET-3, beyond the router's uplink
+UDP_PROBE_PORT = 5353
+
+
+@dataclass(frozen=True, slots=True)
+class LabFlow:
+    source: str
+    destination: str
+    port: int | None = None
+    proto: str | None = None
+    where: str = ""  # "docs/services.md:120" or "scenario"
+
+    @property
+    def key(self) -> tuple[str, str, int | None, str | None]:
+        return (self.source, self.destination, self.port, self.proto)
+
+    def __str__(self) -> str:
+        extra = "".join(f" {k} {v}" for k, v in (("port", self.port), ("proto", self.proto))
+                        if v is not None)
+        return f"{self.source} → {self.destination}{extra}"
+
+
+def site_flows(spec: Path, docs: Path, diagrams: Path) -> list[LabFlow]:
+    """The walks the site's pages draw from ``spec`` (English pages; the Chinese
+    twins draw the same walks)."""
+    out: list[LabFlow] = []
+    for page in sorted(docs.rglob("*.md")):
+        if page.name.endswith(".zh.md"):
+            continue
+        where = page.as_posix()
+        for fence in find_fences(page.read_text(encoding="utf-8")):
+            options = read_fence(fence, where)
+            if options.source is None or options.destination is None:
+                continue
+            if (diagrams / options.spec).resolve() != spec.resolve():
+                continue
+            out.append(LabFlow(options.source, options.destination, options.port,
+                               options.proto, f"{where}:{fence.line}"))
+    return out
+
+
+def scenario_flows(model: Model) -> list[LabFlow]:
+    cluster = model.cluster
+    pods = [p for p in cluster.pods if not p.host_network]
+    out: list[LabFlow] = []
+    if pods:
+        client = pods[0]
+        others = [p for p in pods if p.node != client.node] or pods[1:]
+        if others:
+            peer = f"pod/{others[0].key}"
+            out += [LabFlow(f"pod/{client.key}", peer, None, "icmp", "scenario"),
+                    LabFlow(f"pod/{client.key}", peer, None, None, "scenario"),
+                    LabFlow(f"pod/{client.key}", peer, UDP_PROBE_PORT, "udp", "scenario")]
+        for svc in cluster.services:
+            for port in svc.ports:
+                out.append(LabFlow(f"pod/{client.key}", f"svc/{svc.key}", port.port,
+                                   port.protocol.lower(), "scenario"))
+    for svc in cluster.services:
+        if svc.type not in (ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER):
+            continue
+        for port in svc.ports:
+            if port.node_port is None:
+                continue
+            out += [LabFlow(f"external/{EXTERNAL_CLIENT}", f"node/{node.name}", port.node_port,
+                            port.protocol.lower(), "scenario") for node in cluster.nodes]
+    return out
+
+
+def external_clients(flows: list[LabFlow]) -> tuple[IPv4Address, ...]:
+    seen: dict[IPv4Address, None] = {}
+    for flow in flows:
+        if flow.source.startswith("external/"):
+            seen[IPv4Address(flow.source.removeprefix("external/"))] = None
+    return tuple(seen)

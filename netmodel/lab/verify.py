@@ -1,0 +1,142 @@
+"""``netmodel lab --verify``: replay a spec's flows and say, per flow, whether
+the kernel did what the model says — and keep a record the site can show.
+
+A record (``diagrams/replays/<spec>.json``) lists the fingerprint of every
+trace the kernel matched claim for claim: the headers the trace claims on each
+device, the disposition and the reply. A page's walk whose fingerprint is in the
+record was replayed on a kernel; a model change that alters the walk changes
+its fingerprint, and the page stops saying so until the lab runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netmodel.lab.build import Lab
+from netmodel.lab.flows import LabFlow
+from netmodel.lab.replay import ConnectionResult, Session, replay_connection
+from netmodel.model import Model
+from netmodel.trace import Action, Trace
+from netmodel.walks import all_walks, walk_between
+
+__all__ = ["FlowResult", "fingerprint", "kernel_release", "record", "verify_flows"]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowResult:
+    flow: LabFlow
+    connections: tuple[ConnectionResult, ...]
+    error: str | None = None  # the model cannot trace it
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(c.ok for c in self.connections)
+
+
+def fingerprint(trace: Trace) -> str:
+    """What the lab checks of a trace (claims, disposition, the reply, a second
+    connection), hashed: equal fingerprints make equal claims."""
+    def leg(t: Trace) -> list[Any]:
+        return [[hop.netns_id, str(step.action), step.device, step.packet.to_json()]
+                for hop in t.hops for step in hop.steps
+                if step.action in (Action.TRANSMIT, Action.RECEIVE)]
+    parts: list[Any] = []
+    current: Trace | None = trace
+    while current is not None:
+        parts.append([str(current.disposition), leg(current),
+                      leg(current.reply) if current.reply else None])
+        current = current.next
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _source_of(netns_id: str) -> str:
+    kind, _, name = netns_id.partition(":")
+    return f"{kind}/{name}"
+
+
+def _second_connections(model: Model, firsts: tuple[Trace, ...]) -> tuple[Trace, ...]:
+    """An Ingress controller's own connections to the backend, every endpoint."""
+    out: dict[str, Trace] = {}
+    for first in firsts:
+        second = first.next
+        if second is None:
+            continue
+        out.setdefault(fingerprint(second), second)
+        for endpoint, _ in second.alternatives:
+            retraced = walk_between(model, _source_of(second.hops[0].netns_id),
+                                    f"ip/{second.flow.dst}", port=second.flow.dport,
+                                    proto=second.flow.proto, sport=second.flow.sport,
+                                    endpoint=endpoint)
+            out.setdefault(fingerprint(retraced), retraced)
+    return tuple(out.values())
+
+
+def verify_flows(lab: Lab, flows: list[LabFlow]) -> list[FlowResult]:
+    model = lab.model
+    session = Session(lab)
+    results = []
+    try:
+        for flow in flows:
+            try:
+                firsts = tuple(all_walks(model, flow.source, flow.destination,
+                                         port=flow.port, proto=flow.proto))
+            except ValueError as exc:
+                results.append(FlowResult(flow, (), str(exc)))
+                continue
+            # The first connection ends at the Ingress controller: the replay
+            # compares it alone, then the controller's connection on its own.
+            alone = tuple(_without_next(t) for t in firsts)
+            connections = [replay_connection(session, alone)]
+            seconds = _second_connections(model, firsts)
+            if seconds:
+                connections.append(replay_connection(session, seconds))
+            results.append(FlowResult(flow, tuple(connections)))
+    finally:
+        session.close()
+    return results
+
+
+def _without_next(trace: Trace) -> Trace:
+    from dataclasses import replace
+    return replace(trace, next=None) if trace.next is not None else trace
+
+
+def matched_fingerprints(results: list[FlowResult], model: Model) -> set[str]:
+    """Every trace the kernel matched, and every whole walk (an Ingress's two
+    connections) whose parts all matched."""
+    out: set[str] = set()
+    for result in results:
+        parts = []
+        for connection in result.connections:
+            ok = {fingerprint(a.trace) for a in connection.attempts if a.ok}
+            out |= ok
+            parts.append(ok)
+        if result.error is None and len(parts) == 2 and all(parts):
+            for first in all_walks(model, result.flow.source, result.flow.destination,
+                                   port=result.flow.port, proto=result.flow.proto):
+                if (fingerprint(_without_next(first)) in parts[0] and first.next is not None
+                        and fingerprint(first.next) in parts[1]):
+                    out.add(fingerprint(first))
+    return out
+
+
+def kernel_release() -> str:
+    return f"Linux {platform.release().split('-')[0]}"
+
+
+def record(results: list[FlowResult], model: Model, spec: str) -> dict[str, Any]:
+    """The replay record for ``spec``: deterministic for the same model and kernel."""
+    return {"spec": spec, "kernel": kernel_release(),
+            "flows": len(results), "matched": sum(r.ok for r in results),
+            "fingerprints": sorted(matched_fingerprints(results, model))}
+
+
+def write_record(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
