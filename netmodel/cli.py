@@ -17,6 +17,8 @@ from netmodel.check import run_check
 from netmodel.errors import NetmodelError
 from netmodel.fences import FenceOptions, build_diagram, state_text
 from netmodel.iproute import TABLES
+from netmodel.lab.command import add_parser as add_lab_parser
+from netmodel.lab.command import run_lab
 from netmodel.load import load_spec
 from netmodel.model import Model
 from netmodel.render import ENGINES, render_svg, standalone_svg
@@ -88,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
                            "hold, committed diagram snapshots match the model")
     check.add_argument("--update", action="store_true", help="rewrite the snapshots")
     check.add_argument("--root", default=".", help="the project (default: here)")
+    add_lab_parser(sub)
     return parser
 
 
@@ -95,6 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "lab":
+        try:
+            return run_lab(args)
+        except NetmodelError as exc:
+            print(f"netmodel: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         output = _run(args)
     except NetmodelError as exc:
