@@ -39,9 +39,21 @@ from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.render import inline_svg, render_svg
 from netmodel.values import answer, find_references
+from netmodel.lab.command import REPLAYS
+from netmodel.lab.verify import fingerprint
 from netmodel.walks import walk_between
 
 log = get_plugin_logger(__name__)
+
+REPLAYED = {
+    "en": "✓ Replayed on a real kernel ({kernel}, netmodel lab --verify): every header of "
+          "every step matched.",
+    "zh": "✓ 已在真实内核（{kernel}，netmodel lab --verify）上重放：每一步的每个报文头都与模型一致。",
+}
+NOT_REPLAYED = {
+    "en": "Not yet replayed on a kernel as drawn here (run netmodel lab --verify --record).",
+    "zh": "此图所示路径尚未在内核上重放（运行 netmodel lab --verify --record）。",
+}
 
 PACKAGE = Path(__file__).resolve().parent
 # Inlined once per page that has diagrams (a few hundred bytes): generated asset
@@ -53,6 +65,7 @@ _CSS = """\
 .netmodel-figure.netmodel-zoomed{position:fixed;inset:0;z-index:10;margin:0;padding:1rem;
 overflow:auto;background:var(--md-default-bg-color);cursor:zoom-out}
 .netmodel-figure.netmodel-zoomed svg{max-width:none}
+.netmodel-replay{display:block;font-size:.7rem;opacity:.85}
 .netmodel-error{border-left:.2rem solid var(--md-typeset-del-color,#f55);padding:.4em .8em}
 """
 _JS = """\
@@ -135,6 +148,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._walk = functools.lru_cache(maxsize=512)(walk_between)
         # page (its output path) -> placeholder -> the inline SVG that replaces it
         self._figures: dict[str, dict[str, str]] = {}
+        # spec name -> (kernel, fingerprints the lab matched), read once per build
+        self._replays: dict[str, tuple[str, set[str]]] | None = None
 
     # -- configuration ------------------------------------------------------------
 
@@ -149,6 +164,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         HTML, so the dirty build redoes them although their Markdown is unchanged.
         What was used where is kept on disk: `mkdocs serve` reloads the config,
         and with it this plugin, on every rebuild."""
+        self._replays = None  # a new record (netmodel lab --record) shows on the next build
         state = self._state()
         self.uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
         self.spec_digests = dict(state.get("specs", {}))
@@ -240,7 +256,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
             if options.table is not None:
                 return self._table(fence, options)
-            figure = self._diagram(spec, options, lang, where, fence.line)
+            figure, print_ = self._diagram(spec, options, lang, where, fence.line)
         except NetmodelError as exc:
             # A warning, so `mkdocs build --strict` fails; the page says what broke.
             message = str(exc) if str(exc).startswith(where) else f"{where}:{fence.line}: {exc}"
@@ -251,7 +267,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         prefix = "".join(ch if ch.isalnum() else "-" for ch in f"nm-{page_id}-{number}")
         figure = figure.replace(_PREFIX, prefix)
         caption = options.caption.get(lang)
-        tail = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        replay = self._replay_note(options.spec, print_, lang)
+        tail = (f"<figcaption>{html.escape(caption or '')}{replay}</figcaption>"
+                if caption or replay else "")
         # Markdown, the table of contents and the search index see a placeholder
         # and the caption; the SVG goes in once the page is HTML (on_post_page), so
         # nothing parses its kilobytes and search never indexes a diagram's labels.
@@ -278,10 +296,28 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
         return f"{fence.indent}```text\n{body}{fence.indent}```"
 
+    def _replay_note(self, spec: str, print_: str, lang: str) -> str:
+        """Whether the kernel lab replayed this walk as the model draws it now
+        (its fingerprint is in ``diagrams/replays/<spec>.json``)."""
+        if not print_:
+            return ""
+        if self._replays is None:
+            self._replays = {}
+            for path in sorted((self.diagrams / REPLAYS).glob("*.json")):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                self._replays[data["spec"]] = (data["kernel"], set(data["fingerprints"]))
+        kernel, prints = self._replays.get(spec, ("", set()))
+        if print_ in prints:
+            text = REPLAYED[lang].format(kernel=kernel)
+        else:
+            text = NOT_REPLAYED[lang]
+        return f'<span class="netmodel-replay">{html.escape(text)}</span>'
+
     def _diagram(self, spec: Path, options: FenceOptions, lang: str, where: str,
-                 line: int) -> str:
+                 line: int) -> tuple[str, str]:
         """The figure's inline SVG with ``_PREFIX`` for its ids, from the cache if
-        it holds one (a warm build then does one str.replace per figure)."""
+        it holds one (a warm build then does one str.replace per figure), and the
+        walk's fingerprint ("" for a topology)."""
         digest = self._digest(spec)
         if digest is None:
             raise NetmodelError(f"{where}:{line}: netmodel fence: spec {options.spec!r} not "
@@ -291,9 +327,10 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             [digest, repr(options), lang, _engine_version(self.config.engine), self.source,
              self.config.reply], sort_keys=True).encode()).hexdigest()
         cached = self.cache / f"{key}.svg"
-        if cached.exists():
+        cached_print = self.cache / f"{key}.fingerprint"
+        if cached.exists() and cached_print.exists():
             self.cached += 1
-            return cached.read_text(encoding="utf-8")
+            return cached.read_text(encoding="utf-8"), cached_print.read_text(encoding="ascii")
         diagram = build_diagram(self._model(options.spec), options, lang, self.config.reply,
                                 walk=self._walk)
         figure = inline_svg(render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
@@ -303,7 +340,10 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(figure, encoding="utf-8")
         temporary.replace(cached)  # atomic: a concurrent build never reads half a file
-        return figure
+        print_ = fingerprint(diagram.trace) if diagram.trace is not None else ""
+        temporary.write_text(print_, encoding="ascii")
+        temporary.replace(cached_print)
+        return figure, print_
 
     def _digest(self, spec: Path) -> str | None:
         try:

@@ -40,7 +40,8 @@ from netmodel.netfilter import (
     save_text,
 )
 
-from .kernel_lab import LabError, lab_unavailable
+from netmodel.lab.rules import writer_payloads
+from netmodel.lab.shell import LabError, lab_unavailable
 
 pytestmark = pytest.mark.kernel
 
@@ -192,36 +193,6 @@ def find_iptables(backend: str) -> Iptables | str:
             return Iptables(backend, restore, save, version)
     return (f"no iptables-restore for the {variant} backend (neither "
             f"iptables-{backend}-restore nor an iptables-restore built for it)")
-
-
-def writer_payloads(ruleset: Ruleset) -> list[tuple[str, str]]:
-    """What reaches ``iptables-restore --noflush`` on a node, in order, as
-    (who, payload): kube-proxy's and flanneld's own restore payloads, then one
-    file for what the writers add outside them — the canary chains, and every
-    rule of a builtin chain in the model's order, appended."""
-    payloads = [(writer, restore_text(ruleset, writer)) for writer in ("kube-proxy", "flanneld")]
-    declared = {key for _, payload in payloads for key in _declared(payload)}
-    lines: list[str] = []
-    for table in TABLES:
-        lines.append(f"*{table}")
-        lines += [f":{chain} - [0:0]" for t, chain in ruleset.chains
-                  if t == table and (t, chain) not in declared]
-        # The model's order is a real node's final order: appending each rule
-        # with -A in that order rebuilds it whatever order the writers ran in.
-        lines += [rule.restore() for rule in ruleset.rules
-                  if rule.table == table and rule.chain in BUILTIN_CHAINS[table]]
-        lines.append("COMMIT")
-    return [*payloads, ("canaries and builtin-chain jumps", "\n".join(lines) + "\n")]
-
-
-def _declared(payload: str) -> set[tuple[str, str]]:
-    out, table = set(), ""
-    for line in payload.splitlines():
-        if line.startswith("*"):
-            table = line[1:]
-        elif line.startswith(":"):
-            out.add((table, line[1:].split()[0]))
-    return out
 
 
 def restore(iptables: Iptables, netns: str, who: str, payload: str) -> None:

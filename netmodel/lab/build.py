@@ -275,6 +275,9 @@ class Lab:
                 proxy.stdout.close()
             if proxy.stderr is not None:
                 proxy.stderr.close()
+            # The proxy now belongs to the kept lab (its own session; --destroy
+            # kills it): stop Popen from waiting for, or warning about, it.
+            proxy.returncode = 0
         self.proxies.clear()
         self.created.clear()
 

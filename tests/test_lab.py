@@ -1,0 +1,162 @@
+"""``netmodel lab``: the kernel lab, end to end, on this machine's kernel.
+
+Every spec under diagrams/ is built, read back and replayed, and its committed
+replay record (what the site shows per walk) must be exactly what the lab
+finds now. The root network namespace must come out of a lab run — also one
+that fails half-way — exactly as it went in.
+
+Needs root, iproute2 and iptables; run with ``pytest -m lab``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from netmodel.cli import main
+from netmodel.lab.build import Lab
+from netmodel.lab.flows import external_clients, scenario_flows, site_flows
+from netmodel.lab.readback import compare_state
+from netmodel.lab.replay import Session, replay_connection
+from netmodel.lab.shell import LabError, lab_unavailable, netns_exists
+from netmodel.lab.verify import record, verify_flows
+from netmodel.load import load_spec
+from netmodel.model import Model
+from netmodel.node_state import external_netns_id
+from netmodel.packet import IPv4
+from netmodel.trace import Action, Hop
+from netmodel.walks import walk_between
+
+pytestmark = pytest.mark.lab
+
+ROOT = Path(__file__).resolve().parents[1]
+DIAGRAMS = ROOT / "diagrams"
+SPECS = sorted((DIAGRAMS / "clusters").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _lab_possible() -> None:
+    reason = lab_unavailable(f"nml-{os.getpid()}-probe", tun=True)
+    if reason is not None:
+        pytest.skip(reason)
+
+
+def _lab(spec: Path, prefix: str) -> tuple[Lab, list]:  # type: ignore[type-arg]
+    model = Model(load_spec(spec))
+    flows = site_flows(spec, ROOT / "docs", DIAGRAMS) + scenario_flows(model)
+    unique = list({f.key: f for f in reversed(flows)}.values())[::-1]
+    externals = external_clients(unique)
+    for address in externals:
+        model.netns(external_netns_id(str(address)))
+    return Lab(model, externals, prefix=prefix), unique
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
+def test_spec_state_and_every_flow_match_the_kernel(spec: Path) -> None:
+    lab, flows = _lab(spec, f"nml-{os.getpid()}")
+    lab.build()
+    try:
+        differ = [c for c in compare_state(lab) if not c.matches]
+        assert differ == [], "\n".join(f"{c.netns} {c.table}:\n{c.diff()}" for c in differ)
+        results = verify_flows(lab, flows)
+    finally:
+        lab.close()
+    assert flows and len(results) == len(flows)
+    bad = [(str(r.flow), [a.first_difference() for c in r.connections for a in c.attempts
+                          if not a.ok]) for r in results if not r.ok]
+    assert bad == []
+    # What the site says per walk is what the lab finds today.
+    committed = json.loads((DIAGRAMS / "replays" / f"{spec.stem}.json").read_text())
+    assert record(results, lab.model, f"clusters/{spec.name}") == committed
+
+
+def test_a_wrong_claim_is_reported_with_the_step_and_field() -> None:
+    """The comparison can fail: the same real packets against a trace whose
+    reply claims one TTL too many on the last hop."""
+    spec = DIAGRAMS / "clusters" / "flannel-vxlan.yaml"
+    lab, _ = _lab(spec, f"nml-{os.getpid()}-w")
+    lab.build()
+    try:
+        trace = walk_between(lab.model, "pod/web-1", "pod/db-1", port=5432)
+        assert trace.reply is not None
+        last = trace.reply.hops[-1]
+        steps = tuple(replace(s, packet=replace(s.packet, ip=IPv4(
+            s.packet.ip.src, s.packet.ip.dst, s.packet.ip.ttl + 1)))
+            if s.action is Action.RECEIVE else s for s in last.steps)
+        wrong = replace(trace, reply=replace(trace.reply, hops=(
+            *trace.reply.hops[:-1], Hop(last.node, last.netns, last.netns_id, steps))))
+        session = Session(lab)
+        try:
+            good = replay_connection(session, (trace,))
+            bad = replay_connection(session, (wrong,))
+        finally:
+            session.close()
+    finally:
+        lab.close()
+    assert good.ok
+    assert not bad.ok
+    difference = bad.attempts[0].first_difference()
+    assert difference is not None and "RECEIVE eth0" in difference and "ip.ttl" in difference
+
+
+def _root_netns() -> dict[str, str]:
+    def run(*argv: str) -> str:
+        return subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    saved = "\n".join(line for line in run("iptables-save").splitlines()
+                      if not line.startswith("#"))
+    return {"links": run("ip", "-d", "link"), "addrs": run("ip", "addr"),
+            "routes": run("ip", "route", "show", "table", "all"), "rules": run("ip", "rule"),
+            "iptables": saved, "netns": run("ip", "netns", "list")}
+
+
+def test_the_root_namespace_is_untouched_by_a_full_run_and_a_failed_one(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _root_netns()
+    spec = str(DIAGRAMS / "clusters" / "flannel-udp.yaml")
+    assert main(["lab", "--verify", "--root", str(ROOT), spec]) == 0
+    assert "flows replayed" in capsys.readouterr().out
+    assert _root_netns() == before
+    # Half-way: everything exists but the iptables rules, then a command fails.
+    def fail(self: Lab, node: str) -> None:
+        raise LabError(f"injected failure while programming {node}")
+    monkeypatch.setattr(Lab, "_rules", fail)
+    assert main(["lab", spec]) == 2
+    assert "injected failure" in capsys.readouterr().err
+    assert _root_netns() == before
+
+
+def test_keep_leaves_the_lab_up_and_destroy_removes_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    spec = str(DIAGRAMS / "clusters" / "flannel-udp.yaml")
+    assert main(["lab", "--keep", spec]) == 0
+    names = [f"nm-flannel-udp-{n}" for n in ("n1", "n2", "p1", "rt", "ul")]
+    try:
+        assert all(netns_exists(n) for n in names)
+        # flannel0 outlives the command: its udp proxy holds it open.
+        links = subprocess.run(("ip", "-n", "nm-flannel-udp-n1", "link", "show", "flannel0"),
+                               capture_output=True, text=True, check=False)
+        assert links.returncode == 0, links.stderr
+        assert main(["lab", spec]) == 2  # the kept lab's names are taken
+        assert "already exists" in capsys.readouterr().err
+    finally:
+        assert main(["lab", "--destroy", spec]) == 0
+    assert not any(netns_exists(n) for n in names)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["lab", "missing.yaml"], "missing.yaml"),
+    (["lab", "--record", "diagrams/clusters/flannel-udp.yaml"], "--record needs --verify"),
+    (["lab", "--keep", "diagrams/clusters/flannel-udp.yaml",
+      "diagrams/clusters/flannel-vxlan.yaml"], "--keep takes one SPEC"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    os.chdir(ROOT)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
