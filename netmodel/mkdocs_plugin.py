@@ -35,12 +35,12 @@ from mkdocs.structure.pages import Page
 from netmodel.errors import NetmodelError
 from netmodel.fences import FenceOptions, build_diagram, find_fences, read_fence, state_table
 from netmodel.i18n import LANGUAGES
+from netmodel.lab.command import REPLAYS
+from netmodel.lab.verify import fingerprint
 from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.render import inline_svg, render_svg
 from netmodel.values import answer, find_references
-from netmodel.lab.command import REPLAYS
-from netmodel.lab.verify import fingerprint
 from netmodel.walks import walk_between
 
 log = get_plugin_logger(__name__)
@@ -48,7 +48,8 @@ log = get_plugin_logger(__name__)
 REPLAYED = {
     "en": "✓ Replayed on a real kernel ({kernel}, netmodel lab --verify): every header of "
           "every step matched.",
-    "zh": "✓ 已在真实内核（{kernel}，netmodel lab --verify）上重放：每一步的每个报文头都与模型一致。",
+    "zh": "✓ 已在真实内核（{kernel}，netmodel lab --verify）上重放："
+          "每一步的每个报文头都与模型一致。",
 }
 NOT_REPLAYED = {
     "en": "Not yet replayed on a kernel as drawn here (run netmodel lab --verify --record).",
@@ -307,10 +308,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
                 data = json.loads(path.read_text(encoding="utf-8"))
                 self._replays[data["spec"]] = (data["kernel"], set(data["fingerprints"]))
         kernel, prints = self._replays.get(spec, ("", set()))
-        if print_ in prints:
-            text = REPLAYED[lang].format(kernel=kernel)
-        else:
-            text = NOT_REPLAYED[lang]
+        text = REPLAYED[lang].format(kernel=kernel) if print_ in prints else NOT_REPLAYED[lang]
         return f'<span class="netmodel-replay">{html.escape(text)}</span>'
 
     def _diagram(self, spec: Path, options: FenceOptions, lang: str, where: str,

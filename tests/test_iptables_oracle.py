@@ -26,22 +26,18 @@ from dataclasses import dataclass
 
 import pytest
 
+from netmodel.lab.rules import writer_payloads
+from netmodel.lab.shell import LabError, lab_unavailable
 from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.netfilter import (
-    BUILTIN_CHAINS,
     Comment,
     Proto,
     Recent,
     Rule,
-    Ruleset,
     Statistic,
-    restore_text,
     save_text,
 )
-
-from netmodel.lab.rules import writer_payloads
-from netmodel.lab.shell import LabError, lab_unavailable
 
 pytestmark = pytest.mark.kernel
 
