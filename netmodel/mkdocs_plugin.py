@@ -307,7 +307,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             for path in sorted((self.diagrams / REPLAYS).glob("*.json")):
                 data = json.loads(path.read_text(encoding="utf-8"))
                 self._replays[data["spec"]] = (data["kernel"], set(data["fingerprints"]))
-        kernel, prints = self._replays.get(spec, ("", set()))
+        if spec not in self._replays:
+            return ""  # a site (or a spec) the lab has never run on says nothing
+        kernel, prints = self._replays[spec]
         text = REPLAYED[lang].format(kernel=kernel) if print_ in prints else NOT_REPLAYED[lang]
         return f'<span class="netmodel-replay">{html.escape(text)}</span>'
 
