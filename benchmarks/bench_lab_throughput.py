@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from netmodel.lab.build import Lab
 from netmodel.load import load_spec
@@ -79,7 +80,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     seconds = min(args.seconds, 5.0)
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     for backend in BACKENDS:
         model = Model(load_spec(ROOT / "diagrams" / "clusters" / f"flannel-{backend}.yaml"))
         lab = Lab(model, prefix=f"nmb-{os.getpid()}")
