@@ -16,6 +16,7 @@ from pathlib import Path
 from netmodel.check import run_check
 from netmodel.errors import NetmodelError
 from netmodel.fences import FenceOptions, build_diagram, state_text
+from netmodel.files import write_whole
 from netmodel.iproute import TABLES
 from netmodel.lab.command import add_parser as add_lab_parser
 from netmodel.lab.command import run_lab
@@ -152,10 +153,8 @@ def _render(model: Model, args: argparse.Namespace) -> str:
     if target.suffix not in (".dot", ".svg"):
         raise NetmodelError(f"-o {args.output}: expected a .dot or .svg file name")
     content = dot if target.suffix == ".dot" else standalone_svg(render_svg(dot, args.engine))
-    temporary = target.with_name(f".{target.name}.tmp")
-    try:  # whole or nothing: a failed render leaves no half-written file
-        temporary.write_text(content, encoding="utf-8")
-        temporary.replace(target)
+    try:
+        write_whole(target, content)
     except OSError as exc:
         raise NetmodelError(f"-o {args.output}: {exc.strerror}") from None
     return ""

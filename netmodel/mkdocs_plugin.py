@@ -34,9 +34,9 @@ from mkdocs.structure.pages import Page
 
 from netmodel.errors import NetmodelError
 from netmodel.fences import FenceOptions, build_diagram, find_fences, read_fence, state_table
+from netmodel.files import write_whole
 from netmodel.i18n import LANGUAGES
-from netmodel.lab.command import REPLAYS
-from netmodel.lab.verify import fingerprint
+from netmodel.lab.verify import REPLAYS, fingerprint
 from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.render import inline_svg, render_svg
@@ -337,12 +337,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
                             title=diagram.title, desc=diagram.desc, lang=lang)
         self.rendered += 1
         self.cache.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(figure, encoding="utf-8")
-        temporary.replace(cached)  # atomic: a concurrent build never reads half a file
+        write_whole(cached, figure)  # a concurrent build never reads half a file
         print_ = fingerprint(diagram.trace) if diagram.trace is not None else ""
-        temporary.write_text(print_, encoding="ascii")
-        temporary.replace(cached_print)
+        write_whole(cached_print, print_, encoding="ascii")
         return figure, print_
 
     def _digest(self, spec: Path) -> str | None:
@@ -362,10 +359,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         state = {"source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
                  "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
         self.cache.mkdir(parents=True, exist_ok=True)
-        target = self.cache / "state.json"
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(state, indent=1), encoding="utf-8")
-        temporary.replace(target)
+        write_whole(self.cache / "state.json", json.dumps(state, indent=1))
 
 
 __all__ = ["NetmodelConfig", "NetmodelPlugin", "PluginError"]

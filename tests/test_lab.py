@@ -20,14 +20,13 @@ import pytest
 
 from netmodel.cli import main
 from netmodel.lab.build import Lab
-from netmodel.lab.flows import external_clients, scenario_flows, site_flows
+from netmodel.lab.flows import LabFlow, external_clients, lab_flows
 from netmodel.lab.readback import compare_state
 from netmodel.lab.replay import Session, replay_connection
 from netmodel.lab.shell import LabError, lab_unavailable, netns_exists
 from netmodel.lab.verify import record, verify_flows
 from netmodel.load import load_spec
 from netmodel.model import Model
-from netmodel.node_state import external_netns_id
 from netmodel.packet import IPv4
 from netmodel.trace import Action, Hop
 from netmodel.walks import walk_between
@@ -46,14 +45,11 @@ def _lab_possible() -> None:
         pytest.skip(reason)
 
 
-def _lab(spec: Path, prefix: str) -> tuple[Lab, list]:  # type: ignore[type-arg]
+def _lab(spec: Path, prefix: str) -> tuple[Lab, list[LabFlow]]:
+    """The lab and flows ``netmodel lab --verify`` would use, under test names."""
     model = Model(load_spec(spec))
-    flows = site_flows(spec, ROOT / "docs", DIAGRAMS) + scenario_flows(model)
-    unique = list({f.key: f for f in reversed(flows)}.values())[::-1]
-    externals = external_clients(unique)
-    for address in externals:
-        model.netns(external_netns_id(str(address)))
-    return Lab(model, externals, prefix=prefix), unique
+    flows = lab_flows(spec, model, ROOT)
+    return Lab(model, external_clients(flows), prefix=prefix), flows
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])

@@ -26,7 +26,7 @@ from netmodel.lab.names import UPLINK_BRIDGE, LabNames
 from netmodel.lab.rules import writer_payloads
 from netmodel.lab.shell import LabError, netns_exists, run, run_in
 from netmodel.model import Model
-from netmodel.spec import Backend
+from netmodel.node_state import external_netns_id
 
 __all__ = ["Lab", "destroy"]
 
@@ -63,6 +63,11 @@ class Lab:
 
     def __post_init__(self) -> None:
         self.names = LabNames.of(self.model, self.externals, self.prefix)
+        for address in self.externals:
+            # The model adds a client when a walk first names it, and the router's
+            # uplink answers ARP for it from then on: make that so before the
+            # router's state is built or read.
+            self.model.netns(external_netns_id(str(address)))
 
     # -- what readers look at -----------------------------------------------------
 
@@ -165,9 +170,11 @@ class Lab:
             raise LabError(f"no lab recipe for link kind {link.kind}")
 
     def _exists(self, ns: Netns, dev: str) -> bool:
-        done = subprocess.run(("ip", "-n", self.lab_name(ns.id), "link", "show", "dev", dev),
-                              capture_output=True, check=False)
-        return done.returncode == 0
+        try:
+            self._in(ns, "ip", "link", "show", "dev", dev)
+        except LabError:
+            return False
+        return True
 
     def _start_udp_proxy(self, ns: Netns, dev: str) -> None:
         """flanneld's part of the udp backend: the TUN device and its proxy."""
@@ -313,6 +320,3 @@ def _address_args(address: Address) -> list[str]:
         args += ["brd", "+"]
     return [*args, "scope", address.scope, "dev", address.dev]
 
-
-def backend_needs_tun(model: Model) -> bool:
-    return model.cluster.backend is Backend.UDP

@@ -15,20 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from netmodel.lab.build import Lab, destroy
-from netmodel.lab.flows import LabFlow, external_clients, scenario_flows, site_flows
+from netmodel.lab.flows import external_clients, lab_flows
 from netmodel.lab.names import lab_prefix
 from netmodel.lab.readback import FDB_ORDER_IGNORED, IPTABLES_IGNORED, NORMALISATIONS, compare_state
 from netmodel.lab.replay import Attempt
 from netmodel.lab.shell import LabError, lab_unavailable
-from netmodel.lab.verify import FlowResult, kernel_release, record, verify_flows, write_record
+from netmodel.lab.verify import (
+    REPLAYS,
+    FlowResult,
+    kernel_release,
+    record,
+    verify_flows,
+    write_record,
+)
 from netmodel.load import load_spec
 from netmodel.model import Model
-from netmodel.node_state import external_netns_id
 from netmodel.spec import Backend
 
-__all__ = ["REPLAYS", "add_parser", "run_lab"]
-
-REPLAYS = "replays"  # under diagrams/: one record per spec
+__all__ = ["add_parser", "run_lab"]
 
 
 def add_parser(sub: Any) -> None:
@@ -80,19 +84,8 @@ def _one(path: Path, model: Model, args: argparse.Namespace,
          out: Callable[[str], None]) -> int:
     root = Path(args.root)
     diagrams = root / "diagrams"
-    flows = []
-    if args.verify:
-        docs = root / "docs"
-        flows = (site_flows(path, docs, diagrams) if docs.is_dir() else []) \
-            + scenario_flows(model)
-    unique: dict[tuple[str, str, int | None, str | None], LabFlow] = {}
-    for flow in flows:
-        unique.setdefault(flow.key, flow)
-    flows = list(unique.values())
-    externals = external_clients(flows)
-    for address in externals:
-        model.netns(external_netns_id(str(address)))  # the router's uplink now has it
-    lab = Lab(model, externals)
+    flows = lab_flows(path, model, root) if args.verify else []
+    lab = Lab(model, external_clients(flows))
     started = time.monotonic()
     lab.build()
     status = 0

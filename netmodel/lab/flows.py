@@ -19,7 +19,8 @@ from netmodel.fences import find_fences, read_fence
 from netmodel.model import Model
 from netmodel.services import ServiceType
 
-__all__ = ["EXTERNAL_CLIENT", "LabFlow", "external_clients", "scenario_flows", "site_flows"]
+__all__ = ["EXTERNAL_CLIENT", "LabFlow", "external_clients", "lab_flows", "scenario_flows",
+           "site_flows"]
 
 EXTERNAL_CLIENT = "203.0.113.7"  # RFC 5737 TEST-NET-3, beyond the router's uplink
 UDP_PROBE_PORT = 5353
@@ -41,6 +42,18 @@ class LabFlow:
         extra = "".join(f" {k} {v}" for k, v in (("port", self.port), ("proto", self.proto))
                         if v is not None)
         return f"{self.source} → {self.destination}{extra}"
+
+
+def lab_flows(spec: Path, model: Model, root: Path) -> list[LabFlow]:
+    """Every flow ``netmodel lab --verify`` replays for ``spec``: the walks the
+    site under ``root`` draws from it (when ``root`` has a ``docs/``), then the
+    spec's scenarios; each once, where it first appears."""
+    docs, diagrams = root / "docs", root / "diagrams"
+    flows = (site_flows(spec, docs, diagrams) if docs.is_dir() else []) + scenario_flows(model)
+    unique: dict[tuple[str, str, int | None, str | None], LabFlow] = {}
+    for flow in flows:
+        unique.setdefault(flow.key, flow)
+    return list(unique.values())
 
 
 def site_flows(spec: Path, docs: Path, diagrams: Path) -> list[LabFlow]:

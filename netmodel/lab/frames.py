@@ -16,7 +16,7 @@ from ipaddress import IPv4Address
 
 from netmodel.packet import L4, Ethernet, IPv4, Outer, Packet
 
-__all__ = ["Captured", "Tunnels", "decode"]
+__all__ = ["Captured", "Tunnels", "decode", "internet_checksum"]
 
 ETH_P_IP = 0x0800
 ARPHRD_NONE = 0xFFFE  # a TUN device: frames are bare IP packets
@@ -42,6 +42,18 @@ class Captured:
     packet: Packet
     tcp_flags: int
     payload: bytes
+
+
+def internet_checksum(data: bytes) -> int:
+    """RFC 1071: the ones' complement of the ones' complement sum of 16-bit words
+    (IPv4 header, ICMP). Summing a header whose checksum field is zero gives the
+    value to put there."""
+    if len(data) % 2:
+        data += b"\0"
+    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
 
 
 def _mac(raw: bytes) -> str:

@@ -13,7 +13,9 @@ For a cluster named ``demo`` the lab's network namespaces are
   ``x1``, …).
 
 Inside a node or pod netns the interfaces carry the model's names (``eth0``,
-``cni0``, ``flannel.1``, ``veth3f9a2b1c``), all within IFNAMSIZ − 1 = 15 bytes.
+``cni0``, ``flannel.1``, ``veth3f9a2b1c``), all within the 15 bytes that
+IFNAMSIZ (16 with the NUL, ``include/uapi/linux/if.h``) allows; the ports'
+names are a letter and a number.
 """
 
 from __future__ import annotations
@@ -25,9 +27,8 @@ from ipaddress import IPv4Address
 from netmodel.model import Model
 from netmodel.node_state import ROUTER_NETNS, external_netns_id, node_netns_id, pod_netns_id
 
-__all__ = ["IFNAMSIZ", "LabNames", "lab_prefix"]
+__all__ = ["LabNames", "lab_prefix"]
 
-IFNAMSIZ = 16  # include/uapi/linux/if.h: names are at most 15 bytes and a NUL
 UNDERLAY = "ul"
 UPLINK_BRIDGE = "wan"
 

@@ -1,22 +1,15 @@
-"""Trace proof: send real packets through the lab and compare every capture
-with the model's trace, step by step.
+"""Trace proof: send real packets through the lab and capture what crosses
+every device.
 
 For one connection the model gives one trace per endpoint kube-proxy may pick
 (:func:`~netmodel.walks.all_walks`). The lab opens a listener wherever a trace
 is delivered, flushes conntrack, sends the first packet from the source's netns
 (a TCP SYN, a UDP datagram or an ICMP echo request, from the trace's source
 port), lets the listener answer, and reads what AF_PACKET sockets in every lab
-netns saw. Each TRANSMIT and RECEIVE step of the trace (request and reply) is a
-claim that a frame with exactly these headers crossed that device in that
-direction; the first claim the captures contradict is reported. The frame the
-kernel chose is matched to the trace of the endpoint it reached; attempts are
-repeated until every endpoint the model lists has been reached, and reaching
-one it does not list is a difference.
-
-Two header values are the kernel's free choice, so they are matched as a
-consistent renaming rather than compared: the VXLAN outer UDP source port (a
-hash of the inner flow with a per-boot seed; the model uses its own hash) and
-ports MASQUERADE ``--random-fully`` rewrites (the model keeps them).
+netns saw; :mod:`netmodel.lab.claims` compares that with each trace. The frame
+the kernel chose is matched to the trace of the endpoint it reached; attempts
+are repeated until every endpoint the model lists has been reached, and
+reaching one it does not list is a difference.
 """
 
 from __future__ import annotations
@@ -28,16 +21,23 @@ import socket
 import struct
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from netmodel.backends.udp import PORT as UDP_PORT
 from netmodel.lab.build import Lab
-from netmodel.lab.frames import TCP_ACK, TCP_SYN, Captured, Tunnels, decode
+from netmodel.lab.claims import (
+    LegResult,
+    Renaming,
+    claims,
+    compare_leg,
+    endpoint_of,
+    expected_outcome,
+    masqueraded_addresses,
+)
+from netmodel.lab.frames import TCP_ACK, TCP_SYN, Captured, Tunnels, decode, internet_checksum
 from netmodel.lab.netns import inside
-from netmodel.packet import Packet
 from netmodel.spec import Backend
-from netmodel.trace import Action, Disposition, Trace
+from netmodel.trace import Disposition, Trace
 
 __all__ = ["Attempt", "ConnectionResult", "Session", "replay_connection"]
 
@@ -50,36 +50,6 @@ MAX_ATTEMPTS = 40  # per connection, to reach every endpoint a random choice can
 NETLINK_NETFILTER = 12
 _CT_FLUSH = struct.pack("=LHHLL", 20, (1 << 8) | 2, 0x1 | 0x4, 1, 0) + struct.pack(
     "=BBH", socket.AF_INET, 0, 0)  # nfnetlink CTNETLINK IPCTNL_MSG_CT_DELETE: flush
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A frame the model says crosses ``device`` of ``netns`` (in or out)."""
-
-    number: int  # the step's number in the trace, as `netmodel trace` prints it
-    netns: str  # lab netns name
-    place: str  # the model's name for it: "node-1 · host"
-    action: Action
-    device: str
-    packet: Packet
-
-    @property
-    def outgoing(self) -> bool:
-        return self.action is Action.TRANSMIT
-
-    def __str__(self) -> str:
-        return f"step {self.number} {self.action} {self.device} ({self.place})"
-
-
-@dataclass(frozen=True, slots=True)
-class LegResult:
-    claims: int
-    matched: int
-    difference: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.difference is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,111 +91,6 @@ class ConnectionResult:
                 and set(self.endpoints_reached) == set(self.endpoints_listed))
 
 
-def claims(lab: Lab, trace: Trace, first_number: int = 1) -> list[Claim]:
-    """The trace's TRANSMIT and RECEIVE steps, in order, with their numbers."""
-    out, number = [], first_number
-    for hop in trace.hops:
-        for step in hop.steps:
-            if step.action in (Action.TRANSMIT, Action.RECEIVE) and step.device:
-                out.append(Claim(number, lab.lab_name(hop.netns_id),
-                                 f"{hop.node} · {hop.netns}", step.action, step.device,
-                                 step.packet))
-            number += 1
-    return out
-
-
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, sub in value.items():
-            out.update(_flatten(sub, f"{prefix}{key}."))
-        return out
-    return {prefix.rstrip("."): value}
-
-
-def _fields(packet: Packet) -> dict[str, Any]:
-    flat = _flatten(packet.to_json())
-    return {k: v for k, v in flat.items() if v is not None and k != "l4.proto"}
-
-
-@dataclass
-class Renaming:
-    """Header values the kernel chooses freely: model value -> the kernel's,
-    which must stay the same wherever the model's value appears."""
-
-    seen: dict[tuple[str, int], int] = field(default_factory=dict)
-
-    def accept(self, kind: str, model: int, kernel: int) -> bool:
-        return self.seen.setdefault((kind, model), kernel) == kernel
-
-
-def _free_fields(trace: Trace, packet: Packet, leg: str,
-                 masqueraded: set[str]) -> dict[str, str]:
-    """Which fields of ``packet`` hold a value the kernel picks, keyed to a kind."""
-    free: dict[str, str] = {}
-    if packet.outer is not None and packet.outer.vni is not None:
-        free["outer.udp.sport"] = "vxlan source port"
-    if masqueraded:
-        ip = packet.ip
-        moved = str(ip.src) in masqueraded if leg == "request" else str(ip.dst) in masqueraded
-        if moved:
-            if packet.l4.proto == "icmp":
-                free["l4.id"] = "masquerade"
-            else:
-                free["l4.sport" if leg == "request" else "l4.dport"] = "masquerade"
-    return free
-
-
-def _masqueraded(trace: Trace) -> set[str]:
-    """The addresses a --random-fully MASQUERADE gave the request, if any."""
-    random = any("--random-fully" in hit.rule.save() for step in trace.steps
-                 for hit in step.rules if hit.rule.target.name == "MASQUERADE")
-    if not random:
-        return set()
-    sources = [str(s.packet.ip.src) for s in trace.steps
-               if s.packet.ip.src is not None and s.action is not Action.SEND]
-    return set(sources[1:]) - {sources[0]} if sources else set()
-
-
-def compare_leg(trace: Trace, leg_claims: list[Claim], hop_netns: set[str],
-                frames: list[Captured], leg: str, renaming: Renaming,
-                masqueraded: set[str]) -> LegResult:
-    """Each claim against the frame seen there (the k-th claim on a device and
-    direction takes the k-th frame), then: nothing seen where the model's path
-    does not go."""
-    used: dict[tuple[str, str, bool], int] = {}
-    matched = 0
-    for claim in leg_claims:
-        key = (claim.netns, claim.device, claim.outgoing)
-        here = [f for f in frames if (f.netns, f.device, f.outgoing) == key]
-        k = used.get(key, 0)
-        used[key] = k + 1
-        if k >= len(here):
-            way = "leaving through" if claim.outgoing else "arriving on"
-            return LegResult(len(leg_claims), matched,
-                             f"{claim}: no frame seen {way} {claim.device} in {claim.netns}")
-        model, kernel = _fields(claim.packet), _fields(here[k].packet)
-        free = _free_fields(trace, claim.packet, leg, masqueraded)
-        for name, value in model.items():
-            seen = kernel.get(name)
-            if seen == value:
-                continue
-            if name in free and isinstance(seen, int) and renaming.accept(free[name], value,
-                                                                            seen):
-                continue
-            return LegResult(len(leg_claims), matched,
-                             f"{claim}: {name} model {value}, kernel {seen}")
-        matched += 1
-    path = {lab_netns for lab_netns in hop_netns}
-    stray = sorted({(f.netns, f.device) for f in frames
-                    if f.netns not in path and not f.otherhost})
-    if stray:
-        where = ", ".join(f"{dev} in {ns}" for ns, dev in stray)
-        return LegResult(len(leg_claims), matched,
-                         f"also seen on {where}, where the model's path does not go")
-    return LegResult(len(leg_claims), matched, None)
-
-
 def _is_request(frame: Captured) -> bool:
     l4 = frame.packet.l4
     if l4.proto == "tcp":
@@ -242,30 +107,6 @@ def _is_reply(frame: Captured) -> bool:
     if l4.proto == "icmp":
         return l4.sport == 0 and frame.payload.startswith(REQUEST)
     return frame.payload.startswith(REPLY)
-
-
-def expected_outcome(trace: Trace, lab: Lab) -> str:
-    if trace.disposition is Disposition.DELIVERED and trace.reply is not None:
-        return "a reply"
-    if trace.disposition is Disposition.REJECTED:
-        return "refused"
-    if trace.disposition is Disposition.NO_ROUTE:
-        if len(trace.hops) == 1:
-            return "unreachable"  # ENETUNREACH from the sender's own routing table
-        # A router's ICMP error reaches the sender only if it has a route back.
-        src = trace.final_packet.active_ip.src
-        back = lab.model.table(trace.hops[-1].netns_id).lookup(src) if src else None
-        return "unreachable" if back is not None and not back.unreachable else "no reply"
-    return "no reply"
-
-
-def endpoint_of(trace: Trace) -> str | None:
-    """The endpoint a Service trace reached (its final destination), if it went
-    through a random choice."""
-    if not trace.alternatives:
-        return None
-    final = trace.final_packet
-    return f"{final.ip.dst}:{final.l4.dport}"
 
 
 class Session:
@@ -363,7 +204,7 @@ def _client(lab: Lab, trace: Trace) -> socket.socket:
     if flow.proto == "icmp":
         first = trace.hops[0].steps[0].packet.l4
         body = struct.pack("!BBHHH", 8, 0, 0, first.dport, 1) + REQUEST
-        body = body[:2] + struct.pack("!H", _checksum(body)) + body[4:]
+        body = body[:2] + struct.pack("!H", internet_checksum(body)) + body[4:]
         sock.sendto(body, (str(flow.dst), 0))
         return sock
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -376,15 +217,6 @@ def _client(lab: Lab, trace: Trace) -> socket.socket:
         sock.connect((str(flow.dst), flow.dport))
         sock.send(REQUEST)
     return sock
-
-
-def _checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def _exchange(trace: Trace, client: socket.socket, servers: list[socket.socket],
@@ -459,13 +291,13 @@ def _attempt(session: Session, candidates: tuple[Trace, ...],
     best: Attempt | None = None
     for trace in candidates:
         renaming = Renaming()
-        masq = _masqueraded(trace)
-        request = compare_leg(trace, claims(lab, trace), _hop_netns(lab, trace), requests,
+        masq = masqueraded_addresses(trace)
+        request = compare_leg(claims(lab, trace), _hop_netns(lab, trace), requests,
                               "request", renaming, masq)
         reply = None
         if trace.reply is not None:
             offset = sum(len(h.steps) for h in trace.hops) + 1
-            reply = compare_leg(trace, claims(lab, trace.reply, offset),
+            reply = compare_leg(claims(lab, trace.reply, offset),
                                 _hop_netns(lab, trace.reply), replies, "reply", renaming, masq)
         attempt = Attempt(trace, endpoint_of(trace), request, reply, outcome,
                           expected_outcome(trace, lab), len(frames))

@@ -20,22 +20,21 @@ import struct
 import sys
 from ipaddress import IPv4Address, IPv4Network
 
+from netmodel.lab.frames import internet_checksum
+
 TUNSETIFF = 0x400454CA
 IFF_TUN, IFF_NO_PI = 0x0001, 0x1000
 MAX_PACKET = 65535
 
 
 def decrement_ttl(packet: bytes) -> bytes | None:
-    """The packet with TTL − 1 and its header checksum fixed (RFC 1624), or None."""
+    """The packet with TTL − 1 and its header checksum recomputed, or None."""
     if len(packet) < 20 or packet[0] >> 4 != 4 or packet[8] <= 1:
         return None
     header = bytearray(packet[:(packet[0] & 0x0F) * 4])
     header[8] -= 1
     header[10:12] = b"\0\0"
-    total = sum(struct.unpack(f"!{len(header) // 2}H", header))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    header[10:12] = struct.pack("!H", ~total & 0xFFFF)
+    header[10:12] = struct.pack("!H", internet_checksum(bytes(header)))
     return bytes(header) + packet[len(header):]
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from netmodel.files import write_whole
 from netmodel.lab.build import Lab
 from netmodel.lab.flows import LabFlow
 from netmodel.lab.replay import ConnectionResult, Session, replay_connection
@@ -24,7 +25,10 @@ from netmodel.model import Model
 from netmodel.trace import Action, Trace
 from netmodel.walks import all_walks, walk_between
 
-__all__ = ["FlowResult", "fingerprint", "kernel_release", "record", "verify_flows"]
+__all__ = ["REPLAYS", "FlowResult", "fingerprint", "kernel_release", "record", "verify_flows",
+           "write_record"]
+
+REPLAYS = "replays"  # under diagrams/: one record per spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,6 @@ def verify_flows(lab: Lab, flows: list[LabFlow]) -> list[FlowResult]:
 
 
 def _without_next(trace: Trace) -> Trace:
-    from dataclasses import replace
     return replace(trace, next=None) if trace.next is not None else trace
 
 
@@ -139,4 +142,4 @@ def record(results: list[FlowResult], model: Model, spec: str) -> dict[str, Any]
 
 def write_record(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    write_whole(path, json.dumps(data, indent=1) + "\n")
