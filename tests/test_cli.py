@@ -209,3 +209,17 @@ def test_render_bad_input_writes_nothing(spec: Path, tmp_path: Path, args: list[
     result = run("render", str(spec), *[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert result.returncode == 2 and message in result.stderr
     assert list(tmp_path.glob("x.*")) == []
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["lab", "missing.yaml"], "missing.yaml"),
+    (["lab", "--record", "diagrams/clusters/flannel-udp.yaml"], "--record needs --verify"),
+    (["lab", "--keep", "diagrams/clusters/flannel-udp.yaml",
+      "diagrams/clusters/flannel-vxlan.yaml"], "--keep takes one SPEC"),
+])
+def test_lab_bad_input_is_one_line_and_exit_2(argv: list[str], message: str) -> None:
+    """Refused before any namespace is made, so this needs neither root nor a lab."""
+    result = run(*argv)
+    assert result.returncode == 2 and result.stdout == ""
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr

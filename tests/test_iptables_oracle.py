@@ -20,14 +20,13 @@ import itertools
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from netmodel.lab.rules import writer_payloads
-from netmodel.lab.shell import LabError, lab_unavailable
+from netmodel.lab.rules import TABLES, writer_payloads
+from netmodel.lab.shell import LabError, lab_unavailable, netns_exists, run, run_in
 from netmodel.load import parse_spec
 from netmodel.model import Model
 from netmodel.netfilter import (
@@ -146,7 +145,6 @@ services:
       - {name: dns-tcp, port: 53, targetPort: dns-tcp, protocol: TCP}
 """
 NODES = ("node-1", "node-2", "node-3")
-TABLES = ("filter", "nat")
 # What `iptables-restore --version` prints in parentheses for each backend.
 VARIANTS = {"nft": "nf_tables", "legacy": "legacy"}
 _SERIAL = itertools.count(1)
@@ -165,18 +163,9 @@ class Iptables:
         return f"{self.backend} ({self.version})"
 
 
-def _run(*argv: str, stdin: str | None = None) -> str:
-    done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=60,
-                          check=False)
-    if done.returncode != 0:
-        raise LabError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
-    return done.stdout
-
-
 def find_iptables(backend: str) -> Iptables | str:
-    """The backend's commands, or why this machine has none."""
-    if shutil.which("iptables-restore") is None:
-        return "iptables-restore is not installed (Debian: apt-get install iptables)"
+    """The backend's commands, or why this machine has none (that it has
+    iptables-restore at all, :func:`~netmodel.lab.shell.lab_unavailable` says)."""
     # Debian ships both backends as iptables-{nft,legacy}-*; other systems may only
     # have iptables-restore, whose --version names the backend it was built for.
     variant = VARIANTS[backend]
@@ -184,7 +173,7 @@ def find_iptables(backend: str) -> Iptables | str:
                           ("iptables-restore", "iptables-save")):
         if shutil.which(restore) is None or shutil.which(save) is None:
             continue
-        version = _run(restore, "--version").strip()
+        version = run(restore, "--version").strip()
         if f"({variant})" in version:
             return Iptables(backend, restore, save, version)
     return (f"no iptables-restore for the {variant} backend (neither "
@@ -196,8 +185,7 @@ def restore(iptables: Iptables, netns: str, who: str, payload: str) -> None:
     try:
         # -w: the legacy backend's xtables lock is one file for the whole host,
         # so another netns's iptables may hold it; kube-proxy waits too.
-        _run("ip", "netns", "exec", netns, iptables.restore, "-w", "5", "--noflush",
-             stdin=payload)
+        run_in(netns, iptables.restore, "-w", "5", "--noflush", stdin=payload)
     except LabError as exc:
         where = re.search(r"line (\d+) failed", str(exc))
         lines = payload.splitlines()
@@ -210,14 +198,14 @@ def saved(iptables: Iptables, netns: str) -> list[str]:
     """``iptables-save -t filter; iptables-save -t nat`` without the ``#`` lines."""
     lines: list[str] = []
     for table in TABLES:
-        text = _run("ip", "netns", "exec", netns, iptables.save, "-t", table)
+        text = run_in(netns, iptables.save, "-t", table)
         lines += [line for line in text.splitlines() if not line.startswith("#")]
     return lines
 
 
 def _delete_netns(name: str) -> None:
-    if os.path.exists(f"/var/run/netns/{name}"):
-        _run("ip", "netns", "del", name)
+    if netns_exists(name):
+        run("ip", "netns", "del", name)
 
 
 @pytest.fixture(scope="module")
@@ -237,12 +225,11 @@ def iptables(request: pytest.FixtureRequest) -> Iptables:
 
 
 @pytest.fixture
-def netns(iptables: Iptables, request: pytest.FixtureRequest) -> Iterator[str]:
+def netns(iptables: Iptables) -> Iterator[str]:
     """A fresh netns (its own, empty, tables), deleted however the test ends."""
     name = f"nmi-{os.getpid()}-{iptables.backend}-{next(_SERIAL)}"
-    request.addfinalizer(lambda: _delete_netns(name))
     try:
-        _run("ip", "netns", "add", name)
+        run("ip", "netns", "add", name)
         yield name
     finally:
         _delete_netns(name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -21,12 +22,14 @@ import pytest
 from netmodel.cli import main
 from netmodel.lab.build import Lab
 from netmodel.lab.flows import LabFlow, external_clients, lab_flows
+from netmodel.lab.names import LabNames
 from netmodel.lab.readback import compare_state
 from netmodel.lab.replay import Session, replay_connection
 from netmodel.lab.shell import LabError, lab_unavailable, netns_exists
 from netmodel.lab.verify import record, verify_flows
 from netmodel.load import load_spec
 from netmodel.model import Model
+from netmodel.node_state import node_netns_id
 from netmodel.packet import IPv4
 from netmodel.trace import Action, Hop
 from netmodel.walks import walk_between
@@ -66,9 +69,11 @@ def test_spec_state_and_every_flow_match_the_kernel(spec: Path) -> None:
     bad = [(str(r.flow), [a.first_difference() for c in r.connections for a in c.attempts
                           if not a.ok]) for r in results if not r.ok]
     assert bad == []
-    # What the site says per walk is what the lab finds today.
+    # What the site says per walk is what the lab finds today. The record names
+    # the kernel it was made on; another release replaying the same walks agrees.
     committed = json.loads((DIAGRAMS / "replays" / f"{spec.stem}.json").read_text())
-    assert record(results, lab.model, f"clusters/{spec.name}") == committed
+    fresh = record(results, lab.model, f"clusters/{spec.name}")
+    assert {**fresh, "kernel": committed["kernel"]} == committed
 
 
 def test_a_wrong_claim_is_reported_with_the_step_and_field() -> None:
@@ -81,6 +86,7 @@ def test_a_wrong_claim_is_reported_with_the_step_and_field() -> None:
         trace = walk_between(lab.model, "pod/web-1", "pod/db-1", port=5432)
         assert trace.reply is not None
         last = trace.reply.hops[-1]
+        received = next(s for s in last.steps if s.action is Action.RECEIVE)
         steps = tuple(replace(s, packet=replace(s.packet, ip=IPv4(
             s.packet.ip.src, s.packet.ip.dst, s.packet.ip.ttl + 1)))
             if s.action is Action.RECEIVE else s for s in last.steps)
@@ -97,15 +103,21 @@ def test_a_wrong_claim_is_reported_with_the_step_and_field() -> None:
     assert good.ok
     assert not bad.ok
     difference = bad.attempts[0].first_difference()
-    assert difference is not None and "RECEIVE eth0" in difference and "ip.ttl" in difference
+    assert difference is not None and "ip.ttl" in difference
+    assert f"{Action.RECEIVE} {received.device}" in difference
 
 
 def _root_netns() -> dict[str, str]:
+    """What the lab must never change in this machine's own netns. Only what
+    the machine changes on its own is left out: chain counters, and the
+    lifetimes a DHCP lease counts down."""
     def run(*argv: str) -> str:
         return subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    saved = "\n".join(line for line in run("iptables-save").splitlines()
+    saved = "\n".join(re.sub(r"\[\d+:\d+\]$", "[-:-]", line)
+                      for line in run("iptables-save").splitlines()
                       if not line.startswith("#"))
-    return {"links": run("ip", "-d", "link"), "addrs": run("ip", "addr"),
+    addrs = re.sub(r"valid_lft \S+ preferred_lft \S+", "", run("ip", "addr"))
+    return {"links": run("ip", "-d", "link"), "addrs": addrs,
             "routes": run("ip", "route", "show", "table", "all"), "rules": run("ip", "rule"),
             "iptables": saved, "netns": run("ip", "netns", "list")}
 
@@ -117,42 +129,33 @@ def test_the_root_namespace_is_untouched_by_a_full_run_and_a_failed_one(
     assert main(["lab", "--verify", "--root", str(ROOT), spec]) == 0
     assert "flows replayed" in capsys.readouterr().out
     assert _root_netns() == before
-    # Half-way: everything exists but the iptables rules, then a command fails.
+    # Half-way: everything exists but the iptables rules (the udp proxies run),
+    # then a command fails.
+    proxies: list[int] = []
     def fail(self: Lab, node: str) -> None:
+        proxies.extend(p.pid for p in self.proxies)
         raise LabError(f"injected failure while programming {node}")
     monkeypatch.setattr(Lab, "_rules", fail)
     assert main(["lab", spec]) == 2
     assert "injected failure" in capsys.readouterr().err
     assert _root_netns() == before
+    assert proxies and not [pid for pid in proxies if os.path.exists(f"/proc/{pid}")]
 
 
 def test_keep_leaves_the_lab_up_and_destroy_removes_it(
         capsys: pytest.CaptureFixture[str]) -> None:
     spec = str(DIAGRAMS / "clusters" / "flannel-udp.yaml")
-    assert main(["lab", "--keep", spec]) == 0
-    names = [f"nm-flannel-udp-{n}" for n in ("n1", "n2", "p1", "rt", "ul")]
+    names = LabNames.of(Model(load_spec(spec)))
     try:
-        assert all(netns_exists(n) for n in names)
+        assert main(["lab", "--keep", spec]) == 0
+        assert all(netns_exists(n) for n in names.all)
         # flannel0 outlives the command: its udp proxy holds it open.
-        links = subprocess.run(("ip", "-n", "nm-flannel-udp-n1", "link", "show", "flannel0"),
+        node = names.netns[node_netns_id("node-1")]
+        links = subprocess.run(("ip", "-n", node, "link", "show", "flannel0"),
                                capture_output=True, text=True, check=False)
         assert links.returncode == 0, links.stderr
         assert main(["lab", spec]) == 2  # the kept lab's names are taken
         assert "already exists" in capsys.readouterr().err
     finally:
         assert main(["lab", "--destroy", spec]) == 0
-    assert not any(netns_exists(n) for n in names)
-
-
-@pytest.mark.parametrize(("argv", "message"), [
-    (["lab", "missing.yaml"], "missing.yaml"),
-    (["lab", "--record", "diagrams/clusters/flannel-udp.yaml"], "--record needs --verify"),
-    (["lab", "--keep", "diagrams/clusters/flannel-udp.yaml",
-      "diagrams/clusters/flannel-vxlan.yaml"], "--keep takes one SPEC"),
-])
-def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
-    os.chdir(ROOT)
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not any(netns_exists(n) for n in names.all)

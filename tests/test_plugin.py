@@ -228,9 +228,10 @@ def test_an_edited_spec_replaces_its_model_and_forgets_its_walks(tmp_path: Path)
     plugin.on_config(config)
     before = plugin._model("c.yaml")
     plugin._walk(before, "pod/web-1", "pod/db-1")
+    assert plugin._walk.cache_info().currsize == 1  # the walk is cached...
     assert plugin._model("c.yaml") is before  # unchanged spec: the same Model
     spec = site / "diagrams" / "c.yaml"
     spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
     after = plugin._model("c.yaml")
     assert after is not before and len(plugin.models) == 1
-    assert plugin._walk.cache_info().currsize == 0
+    assert plugin._walk.cache_info().currsize == 0  # ...and gone with the old Model
