@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from netmodel.model import Model
+    from netmodel.state.model import Model
 
 Json = dict[str, Any]
 
@@ -157,7 +157,7 @@ def profiled(path: str | None) -> Iterator[None]:
 
 
 def child_parse(spec: str, profile: str | None) -> Json:
-    from netmodel.yamlsource import parse_yaml
+    from netmodel.spec.yamlsource import parse_yaml
 
     start = time.perf_counter_ns()
     text = Path(spec).read_text(encoding="utf-8")
@@ -169,7 +169,7 @@ def child_parse(spec: str, profile: str | None) -> Json:
 
 
 def child_load(spec: str, profile: str | None) -> Json:
-    from netmodel.load import load_spec
+    from netmodel.spec.load import load_spec
 
     start = time.perf_counter_ns()
     with profiled(profile):
@@ -179,8 +179,8 @@ def child_load(spec: str, profile: str | None) -> Json:
 
 
 def child_trace(spec: str, profile: str | None, traces: int, seed: int) -> Json:
-    from netmodel.load import load_spec
-    from netmodel.model import Model
+    from netmodel.spec.load import load_spec
+    from netmodel.state.model import Model
 
     start = time.perf_counter_ns()
     cluster = load_spec(spec)
@@ -230,8 +230,8 @@ def pick_pod(model: Model, node: str, rng: random.Random) -> str:
 
 def timed_trace(model: Model, pair: Pair) -> tuple[float, bool]:
     """One request+reply trace: milliseconds, and whether both were delivered."""
-    from netmodel.trace import Disposition
-    from netmodel.tracer import trace_endpoints
+    from netmodel.trace.hops import Disposition
+    from netmodel.trace.tracer import trace_endpoints
 
     start = time.perf_counter_ns()
     result = trace_endpoints(model, pair[0], pair[1], port=POD_PORT)
@@ -251,9 +251,9 @@ def summarize(label: str, values: list[float]) -> Json:
 
 
 def child_derive(spec: str, profile: str | None, seed: int) -> Json:
-    from netmodel.iproute import render_table
-    from netmodel.load import load_spec
-    from netmodel.model import Model
+    from netmodel.spec.load import load_spec
+    from netmodel.state.iproute import render_table
+    from netmodel.state.model import Model
 
     model = Model(load_spec(spec))
     rng = random.Random(seed)

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from netmodel.lab.build import Lab
-from netmodel.load import load_spec
-from netmodel.model import Model
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ("host-gw", "vxlan", "udp")

@@ -32,10 +32,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from netmodel.load import load_spec
-from netmodel.model import Model
-from netmodel.netfilter import save_text
-from netmodel.walks import walk_between
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
+from netmodel.state.netfilter import save_text
+from netmodel.trace.walks import walk_between
 
 TARGETS = {"save_s": 10.0, "trace_warm_median_ms": 2.0, "peak_rss_mib": 3072.0}
 PODS_PER_NODE = 30

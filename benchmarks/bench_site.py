@@ -47,10 +47,10 @@ to: pod/db-1
 RAW = """
 import sys, time, json
 from pathlib import Path
-from netmodel.fences import find_fences, read_fence, build_diagram
-from netmodel.load import load_spec
-from netmodel.model import Model
-from netmodel.render import render_svg
+from netmodel.site.fences import find_fences, read_fence, build_diagram
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
+from netmodel.views.render import render_svg
 root = Path(sys.argv[1]); total = 0.0; count = 0; models = {}
 for page in sorted((root / "docs").rglob("*.md")):
     lang = "zh" if page.name.endswith(".zh.md") else "en"

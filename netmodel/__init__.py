@@ -1,25 +1,72 @@
 """netmodel: the data plane of a Kubernetes cluster networked by flannel, derived
 from a cluster spec and traced hop by hop.
 
+One package per stage of the flow, imports running one way only:
+
+    spec/ → state/ → trace/ → views/ → site/ → lab/, with cli.py on top
+
 spec → :func:`load_spec` → :class:`Cluster` → :class:`Model` (kernel state per
 netns and iptables rules per node, derived lazily) → :func:`walk_between` →
 :class:`Trace` → a view (:mod:`netmodel.views`) → DOT → :func:`render_svg`.
+
+``netmodel.trace`` is the trace stage's package; the single-walk function is
+:func:`netmodel.trace.tracer.trace` (or :func:`walk_between`). The names below
+are imported when first used, so ``import netmodel`` costs
+almost nothing and a front end pays only for the stages it touches.
 """
 
 from __future__ import annotations
 
-from netmodel.check import run_check
-from netmodel.errors import EndpointError, NetmodelError, SpecError
-from netmodel.iproute import render_table
-from netmodel.load import load_spec, parse_spec
-from netmodel.model import Model
-from netmodel.netfilter import Ruleset, restore_text, save_text
-from netmodel.render import inline_svg, render_svg
-from netmodel.services import Service, ServiceType, TrafficPolicy
-from netmodel.spec import Backend, Cluster, Node, Pod
-from netmodel.trace import Action, Disposition, Flow, Hop, Step, Trace
-from netmodel.tracer import trace, trace_endpoints
-from netmodel.walks import all_walks, walk_between
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netmodel.errors import EndpointError, NetmodelError, SpecError
+    from netmodel.site.check import run_check
+    from netmodel.spec.cluster import Backend, Cluster, Node, Pod
+    from netmodel.spec.load import load_spec, parse_spec
+    from netmodel.spec.protocol import Protocol
+    from netmodel.spec.services import Service, ServiceType, TrafficPolicy
+    from netmodel.state.iproute import render_table
+    from netmodel.state.model import Model
+    from netmodel.state.netfilter import Ruleset, restore_text, save_text
+    from netmodel.trace.hops import Action, Disposition, Flow, Hop, Step, Trace
+    from netmodel.trace.tracer import trace_endpoints
+    from netmodel.trace.walks import all_walks, walk_between
+    from netmodel.views.render import inline_svg, render_svg
+
+_HOMES = {
+    "Action": "netmodel.trace.hops",
+    "Backend": "netmodel.spec.cluster",
+    "Cluster": "netmodel.spec.cluster",
+    "Disposition": "netmodel.trace.hops",
+    "EndpointError": "netmodel.errors",
+    "Flow": "netmodel.trace.hops",
+    "Hop": "netmodel.trace.hops",
+    "Model": "netmodel.state.model",
+    "NetmodelError": "netmodel.errors",
+    "Node": "netmodel.spec.cluster",
+    "Pod": "netmodel.spec.cluster",
+    "Protocol": "netmodel.spec.protocol",
+    "Ruleset": "netmodel.state.netfilter",
+    "Service": "netmodel.spec.services",
+    "ServiceType": "netmodel.spec.services",
+    "SpecError": "netmodel.errors",
+    "Step": "netmodel.trace.hops",
+    "Trace": "netmodel.trace.hops",
+    "TrafficPolicy": "netmodel.spec.services",
+    "all_walks": "netmodel.trace.walks",
+    "inline_svg": "netmodel.views.render",
+    "load_spec": "netmodel.spec.load",
+    "parse_spec": "netmodel.spec.load",
+    "render_svg": "netmodel.views.render",
+    "render_table": "netmodel.state.iproute",
+    "restore_text": "netmodel.state.netfilter",
+    "run_check": "netmodel.site.check",
+    "save_text": "netmodel.state.netfilter",
+    "trace_endpoints": "netmodel.trace.tracer",
+    "walk_between": "netmodel.trace.walks",
+}
 
 __all__ = [
     "Action",
@@ -33,6 +80,7 @@ __all__ = [
     "NetmodelError",
     "Node",
     "Pod",
+    "Protocol",
     "Ruleset",
     "Service",
     "ServiceType",
@@ -49,8 +97,20 @@ __all__ = [
     "restore_text",
     "run_check",
     "save_text",
-    "trace",
     "trace_endpoints",
     "walk_between",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'netmodel' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # the next access is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

@@ -13,20 +13,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from netmodel.check import run_check
 from netmodel.errors import NetmodelError
-from netmodel.fences import FenceOptions, build_diagram, state_text
 from netmodel.files import write_whole
-from netmodel.iproute import TABLES
 from netmodel.lab.command import add_parser as add_lab_parser
 from netmodel.lab.command import run_lab
-from netmodel.load import load_spec
-from netmodel.model import Model
-from netmodel.render import ENGINES, render_svg, standalone_svg
-from netmodel.text import format_trace
-from netmodel.tracer import PROTOCOLS
+from netmodel.site.check import run_check
+from netmodel.site.fences import FenceOptions, build_diagram, state_text
+from netmodel.spec.load import load_spec
+from netmodel.state.iproute import TABLES
+from netmodel.state.model import Model
+from netmodel.trace.tracer import PROTOCOLS
+from netmodel.trace.walks import all_walks, walk_between
 from netmodel.views import VIEWS
-from netmodel.walks import all_walks, walk_between
+from netmodel.views.render import ENGINES, render_svg, standalone_svg
+from netmodel.views.text import format_trace
 
 __all__ = ["main"]
 

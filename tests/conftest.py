@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from netmodel.load import parse_spec
-from netmodel.model import Model
-from netmodel.spec import Cluster
+from netmodel.spec.cluster import Cluster
+from netmodel.spec.load import parse_spec
+from netmodel.state.model import Model
 
 TWO_NODES = """
 cluster:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netmodel.check import run_check
+from netmodel.site.check import run_check
 
 from .conftest import TWO_NODES
 

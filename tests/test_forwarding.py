@@ -8,11 +8,11 @@ from ipaddress import IPv4Address, IPv4Network
 import pytest
 
 from netmodel.errors import EndpointError
-from netmodel.kernel import Origin, Route
-from netmodel.model import Model
-from netmodel.node_state import sort_routes
-from netmodel.trace import Action, Disposition, Trace
-from netmodel.tracer import trace_endpoints
+from netmodel.state.kernel import Origin, Route
+from netmodel.state.model import Model
+from netmodel.state.node_state import sort_routes
+from netmodel.trace.hops import Action, Disposition, Trace
+from netmodel.trace.tracer import trace_endpoints
 
 from .conftest import two_nodes, two_segments
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from netmodel.iproute import TABLES, render_table
-from netmodel.model import Model
+from netmodel.state.iproute import TABLES, render_table
+from netmodel.state.model import Model
 
 from .conftest import two_nodes
 

@@ -3,11 +3,11 @@
 For each node of a cluster whose Services use every kind of rule kube-proxy
 writes, the model's rules are fed to the real iptables in a fresh network
 namespace the way the writers feed them — kube-proxy's payload
-(:func:`~netmodel.netfilter.restore_text`) and flanneld's through
+(:func:`~netmodel.state.netfilter.restore_text`) and flanneld's through
 ``iptables-restore --noflush``, then the jumps from the builtin chains that
 kube-proxy, kubelet and flanneld add one by one, and the canary chains — and
 ``iptables-save -t filter`` / ``-t nat`` is compared with
-:func:`~netmodel.netfilter.save_text` line for line. Nothing is normalised but the
+:func:`~netmodel.state.netfilter.save_text` line for line. Nothing is normalised but the
 timestamped ``#`` comment lines. Both backends are checked: nf_tables and legacy.
 
 Needs root and iptables; run with ``pytest -m kernel tests/test_iptables_oracle.py``.
@@ -27,9 +27,9 @@ import pytest
 
 from netmodel.lab.rules import TABLES, writer_payloads
 from netmodel.lab.shell import LabError, lab_unavailable, netns_exists, run, run_in
-from netmodel.load import parse_spec
-from netmodel.model import Model
-from netmodel.netfilter import (
+from netmodel.spec.load import parse_spec
+from netmodel.state.model import Model
+from netmodel.state.netfilter import (
     Comment,
     Proto,
     Recent,

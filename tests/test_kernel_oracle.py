@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from netmodel.iproute import TABLES
 from netmodel.lab.build import Lab
 from netmodel.lab.readback import Comparison, compare_state
 from netmodel.lab.shell import lab_unavailable, run
-from netmodel.load import parse_spec
-from netmodel.model import Model
-from netmodel.node_state import node_netns_id
-from netmodel.spec import Backend
+from netmodel.spec.cluster import Backend
+from netmodel.spec.load import parse_spec
+from netmodel.state.iproute import TABLES
+from netmodel.state.model import Model
+from netmodel.state.node_state import node_netns_id
 
 from .conftest import TWO_NODES
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from netmodel.kube_proxy import (
+from netmodel.spec.protocol import Protocol
+from netmodel.spec.services import Endpoint, Service, ServicePort, ServiceType, TrafficPolicy
+from netmodel.state.kube_proxy import (
     KubeProxyConfig,
     chain_name,
     endpoint_chain_name,
     probability,
     proxier_rules,
 )
-from netmodel.netfilter import Ruleset, restore_text
-from netmodel.services import Endpoint, Service, ServicePort, ServiceType, TrafficPolicy
-from netmodel.spec import Protocol
+from netmodel.state.netfilter import Ruleset, restore_text
 
 DATA = Path(__file__).parent / "data" / "kube-proxy"
 

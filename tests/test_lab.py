@@ -27,12 +27,12 @@ from netmodel.lab.readback import compare_state
 from netmodel.lab.replay import Session, replay_connection
 from netmodel.lab.shell import LabError, lab_unavailable, netns_exists
 from netmodel.lab.verify import record, verify_flows
-from netmodel.load import load_spec
-from netmodel.model import Model
-from netmodel.node_state import node_netns_id
-from netmodel.packet import IPv4
-from netmodel.trace import Action, Hop
-from netmodel.walks import walk_between
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
+from netmodel.state.node_state import node_netns_id
+from netmodel.trace.hops import Action, Hop
+from netmodel.trace.packet import IPv4
+from netmodel.trace.walks import walk_between
 
 pytestmark = pytest.mark.lab
 

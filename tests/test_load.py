@@ -7,8 +7,8 @@ from ipaddress import IPv4Address, IPv4Network
 import pytest
 
 from netmodel.errors import SpecError
-from netmodel.load import load_spec, parse_spec
-from netmodel.spec import Backend
+from netmodel.spec.cluster import Backend
+from netmodel.spec.load import load_spec, parse_spec
 
 MINIMAL = ("nodes: [{name: n1}, {name: n2}, {name: n3}]\n"
            "pods: [{name: p, node: n2}, {name: q, node: n2}]\n")

@@ -7,8 +7,8 @@ from ipaddress import IPv4Address
 import pytest
 
 from netmodel.errors import SpecError
-from netmodel.load import parse_spec
-from netmodel.services import ServiceType, TrafficPolicy
+from netmodel.spec.load import parse_spec
+from netmodel.spec.services import ServiceType, TrafficPolicy
 
 HTTP = "containers: [{name: c, ports: [{containerPort: 8080, name: http}]}]"
 BASE = f"""\

@@ -6,9 +6,9 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 import pytest
 
-from netmodel.kernel import LinkKind
-from netmodel.load import parse_spec
-from netmodel.model import Model
+from netmodel.spec.load import parse_spec
+from netmodel.state.kernel import LinkKind
+from netmodel.state.model import Model
 
 from .conftest import two_nodes, two_segments
 

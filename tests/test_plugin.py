@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from netmodel.mkdocs_plugin import NetmodelPlugin
+from netmodel.site.plugin import NetmodelPlugin
 
 from .conftest import TWO_NODES
 

@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netmodel.load import parse_spec
-from netmodel.model import Model
-from netmodel.trace import Disposition
-from netmodel.tracer import trace_endpoints
+from netmodel.spec.load import parse_spec
+from netmodel.state.model import Model
+from netmodel.trace.hops import Disposition
+from netmodel.trace.tracer import trace_endpoints
 
 
 @st.composite

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from netmodel.errors import NetmodelError
-from netmodel.render import engine_version, inline_svg, render_svg
+from netmodel.views.render import engine_version, inline_svg, render_svg
 from netmodel.views.style import COLOURS
 
 DOT = 'digraph { a [label="one" color="#010101"] b [label="two"] a -> b }'

@@ -7,10 +7,10 @@ from ipaddress import IPv4Address
 import pytest
 
 from netmodel.errors import EndpointError, NetmodelError
-from netmodel.load import parse_spec
-from netmodel.model import Model
-from netmodel.trace import Action, Disposition, Trace
-from netmodel.walks import all_walks, walk_between
+from netmodel.spec.load import parse_spec
+from netmodel.state.model import Model
+from netmodel.trace.hops import Action, Disposition, Trace
+from netmodel.trace.walks import all_walks, walk_between
 
 SPEC = """
 cluster: {backend: vxlan, underlay: {cidr: 192.168.56.0/24}}

@@ -6,9 +6,9 @@ import itertools
 
 import networkx as nx
 
-from netmodel.model import Model
-from netmodel.topology import device_graph, device_id
-from netmodel.underlay import same_l2, underlay_graph
+from netmodel.state.model import Model
+from netmodel.state.topology import device_graph, device_id
+from netmodel.state.underlay import same_l2, underlay_graph
 
 from .conftest import two_nodes, two_segments
 

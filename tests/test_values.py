@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from netmodel.errors import NetmodelError
-from netmodel.kernel import LinkKind
-from netmodel.load import parse_spec
-from netmodel.model import Model
-from netmodel.values import answer, find_references, front_matter_spec
+from netmodel.site.values import answer, find_references, front_matter_spec
+from netmodel.spec.load import parse_spec
+from netmodel.state.kernel import LinkKind
+from netmodel.state.model import Model
 
 from .conftest import TWO_NODES
 

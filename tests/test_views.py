@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from netmodel.load import parse_spec
-from netmodel.model import Model
-from netmodel.render import inline_svg, render_svg
+from netmodel.spec.load import parse_spec
+from netmodel.state.model import Model
+from netmodel.trace.walks import walk_between
 from netmodel.views import chains, frame, path, topology
-from netmodel.walks import walk_between
+from netmodel.views.render import inline_svg, render_svg
 
 from .conftest import TWO_NODES
 

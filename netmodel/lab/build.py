@@ -1,8 +1,8 @@
 """Build a model's cluster in real Linux network namespaces, from its own state.
 
 Every link, address, route, neighbour, FDB entry and iptables rule is created
-from the model's :class:`~netmodel.kernel.Netns` and
-:class:`~netmodel.netfilter.Ruleset` values, the data ``netmodel state``
+from the model's :class:`~netmodel.state.kernel.Netns` and
+:class:`~netmodel.state.netfilter.Ruleset` values, the data ``netmodel state``
 prints. The wires are veth pairs whose far ends are ports of bridges in the
 lab's underlay netns (see :mod:`netmodel.lab.names`). Nothing is added to the
 machine's own network namespace: every command targets a lab netns, and a veth
@@ -20,13 +20,13 @@ import time
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
-from netmodel.backends.udp import PORT as UDP_PORT
-from netmodel.kernel import Address, Link, LinkKind, Netns, Origin
 from netmodel.lab.names import UPLINK_BRIDGE, LabNames
 from netmodel.lab.rules import writer_payloads
 from netmodel.lab.shell import LabError, netns_exists, run, run_in
-from netmodel.model import Model
-from netmodel.node_state import external_netns_id
+from netmodel.state.backends.udp import PORT as UDP_PORT
+from netmodel.state.kernel import Address, Link, LinkKind, Netns, Origin
+from netmodel.state.model import Model
+from netmodel.state.node_state import external_netns_id
 
 __all__ = ["Lab", "destroy"]
 

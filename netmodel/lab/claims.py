@@ -20,8 +20,8 @@ from typing import Any
 
 from netmodel.lab.build import Lab
 from netmodel.lab.frames import Captured
-from netmodel.packet import Packet
-from netmodel.trace import Action, Disposition, Trace
+from netmodel.trace.hops import Action, Disposition, Trace
+from netmodel.trace.packet import Packet
 
 __all__ = ["Claim", "LegResult", "Renaming", "claims", "compare_leg", "endpoint_of",
            "expected_outcome", "masqueraded_addresses"]

@@ -28,9 +28,9 @@ from netmodel.lab.verify import (
     verify_flows,
     write_record,
 )
-from netmodel.load import load_spec
-from netmodel.model import Model
-from netmodel.spec import Backend
+from netmodel.spec.cluster import Backend
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
 
 __all__ = ["add_parser", "run_lab"]
 

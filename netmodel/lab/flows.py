@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from pathlib import Path
 
-from netmodel.fences import find_fences, read_fence
-from netmodel.model import Model
-from netmodel.services import ServiceType
+from netmodel.site.fences import find_fences, read_fence
+from netmodel.spec.services import ServiceType
+from netmodel.state.model import Model
 
 __all__ = ["EXTERNAL_CLIENT", "LabFlow", "external_clients", "lab_flows", "scenario_flows",
            "site_flows"]

@@ -1,10 +1,10 @@
-"""Captured frames, decoded into the model's own :class:`~netmodel.packet.Packet`.
+"""Captured frames, decoded into the model's own :class:`~netmodel.trace.packet.Packet`.
 
 An AF_PACKET socket in a lab netns sees every frame on every device of that
 netns, both ways. A frame is decoded down to the innermost IPv4 packet:
 VXLAN (UDP to the flannel VXLAN port: 8-byte header, VNI, inner Ethernet) and
 flanneld's udp encapsulation (UDP to or from its port: a bare inner IPv4
-packet) become :class:`~netmodel.packet.Outer` headers, as in the model.
+packet) become :class:`~netmodel.trace.packet.Outer` headers, as in the model.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import struct
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-from netmodel.packet import L4, Ethernet, IPv4, Outer, Packet
+from netmodel.trace.packet import L4, Ethernet, IPv4, Outer, Packet
 
 __all__ = ["Captured", "Tunnels", "decode", "internet_checksum"]
 

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-from netmodel.model import Model
-from netmodel.node_state import ROUTER_NETNS, external_netns_id, node_netns_id, pod_netns_id
+from netmodel.state.model import Model
+from netmodel.state.node_state import ROUTER_NETNS, external_netns_id, node_netns_id, pod_netns_id
 
 __all__ = ["LabNames", "lab_prefix"]
 

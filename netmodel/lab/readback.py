@@ -16,12 +16,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from netmodel.iproute import TABLES, render_table
-from netmodel.kernel import LinkKind, Netns
 from netmodel.lab.build import Lab
 from netmodel.lab.rules import TABLES as IPTABLES_TABLES
 from netmodel.lab.shell import run_in
-from netmodel.netfilter import save_text
+from netmodel.state.iproute import TABLES, render_table
+from netmodel.state.kernel import LinkKind, Netns
+from netmodel.state.netfilter import save_text
 
 __all__ = ["NORMALISATIONS", "Comparison", "Normalisation", "ReadContext", "compare_state",
            "normalise"]

@@ -2,7 +2,7 @@
 every device.
 
 For one connection the model gives one trace per endpoint kube-proxy may pick
-(:func:`~netmodel.walks.all_walks`). The lab opens a listener wherever a trace
+(:func:`~netmodel.trace.walks.all_walks`). The lab opens a listener wherever a trace
 is delivered, flushes conntrack, sends the first packet from the source's netns
 (a TCP SYN, a UDP datagram or an ICMP echo request, from the trace's source
 port), lets the listener answer, and reads what AF_PACKET sockets in every lab
@@ -23,7 +23,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from netmodel.backends.udp import PORT as UDP_PORT
 from netmodel.lab.build import Lab
 from netmodel.lab.claims import (
     LegResult,
@@ -36,8 +35,9 @@ from netmodel.lab.claims import (
 )
 from netmodel.lab.frames import TCP_ACK, TCP_SYN, Captured, Tunnels, decode, internet_checksum
 from netmodel.lab.netns import inside
-from netmodel.spec import Backend
-from netmodel.trace import Disposition, Trace
+from netmodel.spec.cluster import Backend
+from netmodel.state.backends.udp import PORT as UDP_PORT
+from netmodel.trace.hops import Disposition, Trace
 
 __all__ = ["Attempt", "ConnectionResult", "Session", "replay_connection"]
 

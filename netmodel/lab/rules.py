@@ -3,13 +3,13 @@
 kube-proxy and flanneld each hand ``iptables-restore --noflush`` a payload of
 their own; kubelet, kube-proxy and flanneld also append jumps to the builtin
 chains one by one, and create canary chains. :func:`writer_payloads` rebuilds
-that sequence from the model's :class:`~netmodel.netfilter.Ruleset`, so
-``iptables-save`` afterwards must print exactly :func:`~netmodel.netfilter.save_text`.
+that sequence from the model's :class:`~netmodel.state.netfilter.Ruleset`, so
+``iptables-save`` afterwards must print exactly :func:`~netmodel.state.netfilter.save_text`.
 """
 
 from __future__ import annotations
 
-from netmodel.netfilter import BUILTIN_CHAINS, Ruleset, restore_text
+from netmodel.state.netfilter import BUILTIN_CHAINS, Ruleset, restore_text
 
 __all__ = ["TABLES", "writer_payloads"]
 

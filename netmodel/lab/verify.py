@@ -10,7 +10,6 @@ its fingerprint, and the page stops saying so until the lab runs again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from dataclasses import dataclass, replace
@@ -21,15 +20,14 @@ from netmodel.files import write_whole
 from netmodel.lab.build import Lab
 from netmodel.lab.flows import LabFlow
 from netmodel.lab.replay import ConnectionResult, Session, replay_connection
-from netmodel.model import Model
-from netmodel.trace import Action, Trace
-from netmodel.walks import all_walks, walk_between
+from netmodel.site.replays import REPLAYS
+from netmodel.state.model import Model
+from netmodel.trace.fingerprint import fingerprint
+from netmodel.trace.hops import Trace
+from netmodel.trace.walks import all_walks, walk_between
 
 __all__ = ["REPLAYS", "FlowResult", "fingerprint", "kernel_release", "record", "verify_flows",
            "write_record"]
-
-REPLAYS = "replays"  # under diagrams/: one record per spec
-
 
 @dataclass(frozen=True, slots=True)
 class FlowResult:
@@ -40,23 +38,6 @@ class FlowResult:
     @property
     def ok(self) -> bool:
         return self.error is None and all(c.ok for c in self.connections)
-
-
-def fingerprint(trace: Trace) -> str:
-    """What the lab checks of a trace (claims, disposition, the reply, a second
-    connection), hashed: equal fingerprints make equal claims."""
-    def leg(t: Trace) -> list[Any]:
-        return [[hop.netns_id, str(step.action), step.device, step.packet.to_json()]
-                for hop in t.hops for step in hop.steps
-                if step.action in (Action.TRANSMIT, Action.RECEIVE)]
-    parts: list[Any] = []
-    current: Trace | None = trace
-    while current is not None:
-        parts.append([str(current.disposition), leg(current),
-                      leg(current.reply) if current.reply else None])
-        current = current.next
-    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _source_of(netns_id: str) -> str:

@@ -12,7 +12,7 @@ import re
 
 import graphviz
 
-from netmodel.trace import Action, Trace
+from netmodel.trace.hops import Action, Trace
 from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, field, safe_id, text
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import graphviz
 
 from netmodel.errors import NetmodelError
-from netmodel.packet import Packet
-from netmodel.trace import Step, Trace
+from netmodel.trace.hops import Step, Trace
+from netmodel.trace.packet import Packet
 from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, field, text
 

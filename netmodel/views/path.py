@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import graphviz
 
 from netmodel.i18n import disposition_text
-from netmodel.packet import Packet
-from netmodel.trace import Trace
+from netmodel.trace.hops import Trace
+from netmodel.trace.packet import Packet
 from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, safe_id, text
 

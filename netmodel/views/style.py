@@ -1,6 +1,6 @@
 """Colours and fonts shared by every view.
 
-Views colour with sentinel values that :mod:`netmodel.render` maps to Material's
+Views colour with sentinel values that :mod:`netmodel.views.render` maps to Material's
 CSS variables, so one SVG follows the reader's light or dark palette.
 """
 

@@ -1,6 +1,6 @@
 """The topology view: nodes, their network namespaces and devices, the underlay.
 
-Drawn from the device graph (:mod:`netmodel.topology`) and the derived state:
+Drawn from the device graph (:mod:`netmodel.state.topology`) and the derived state:
 each node a box holding its host devices and one box per pod netns; veth pairs
 and bridge ports as edges; each tunnel tied to the NIC it rides on; NICs on
 their L2 segments; segments joined by the router.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import graphviz
 
 from netmodel.errors import NetmodelError
-from netmodel.kernel import Link, LinkKind, Netns
-from netmodel.model import Model
-from netmodel.topology import device_graph
+from netmodel.state.kernel import Link, LinkKind, Netns
+from netmodel.state.model import Model
+from netmodel.state.topology import device_graph
 from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, safe_id, text
 

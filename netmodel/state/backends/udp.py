@@ -1,0 +1,35 @@
+"""flannel's udp backend (``pkg/backend/udp``): a TUN device and a userspace proxy.
+
+``flannel0`` is a TUN device holding the node subnet's network address as a
+/32, with one route for the whole flannel Network. Packets routed into it are
+read by flanneld's C proxy, which looks the destination up in its own lease
+table, decrements the inner TTL, and sends the raw IP packet in a UDP datagram
+from the node's IP to the remote node on port 8285. The receiving proxy
+decrements the TTL again and writes the packet into its TUN device.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Interface, IPv4Network
+
+from netmodel.spec.cluster import Backend, Node
+from netmodel.state.backends import pod_mtu
+from netmodel.state.kernel import Address, Link, LinkKind, Origin, Route
+
+__all__ = ["DEVICE", "PORT", "device", "network_route"]
+
+PORT = 8285  # defaultPort
+DEVICE = "flannel0"  # ip.OpenTun("flannel%d") on a node with no other flannel TUN
+
+
+def device(node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address]:
+    link = Link(index=index, name=DEVICE, kind=LinkKind.TUN, mac=None,
+                mtu=pod_mtu(Backend.UDP, underlay_mtu), origin=Origin.FLANNEL)
+    address = Address(DEVICE, IPv4Interface(f"{node.pod_cidr.network_address}/32"),
+                      Origin.FLANNEL)
+    return link, address
+
+
+def network_route(cluster_cidr: IPv4Network) -> Route:
+    """The route configureIface adds explicitly (a /32 gets no prefix route)."""
+    return Route(cluster_cidr, DEVICE, Origin.FLANNEL)

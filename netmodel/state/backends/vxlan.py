@@ -1,0 +1,51 @@
+"""flannel's vxlan backend (``pkg/backend/vxlan``).
+
+One VXLAN device per node, ``flannel.<VNI>`` = ``flannel.1``, on the kernel's
+default port 8472, with learning off: flanneld programs every remote VTEP by
+hand. It holds the node subnet's network address as a /32 ("so that no
+broadcast routes are created"), which is why host→remote-pod traffic leaves
+with source 10.244.X.0. Per remote lease, ``handleSubnetEvents`` adds, in this
+order, an ARP entry, an FDB entry and an onlink route (1 of each per host).
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Interface
+
+from netmodel.spec.cluster import Backend, Node
+from netmodel.state.backends import pod_mtu
+from netmodel.state.backends.entries import RemoteEntries
+from netmodel.state.kernel import (
+    Address,
+    FdbEntry,
+    Link,
+    LinkKind,
+    Neighbor,
+    Origin,
+    Route,
+    VxlanInfo,
+)
+
+__all__ = ["DEVICE", "PORT", "VNI", "device", "remote_entries"]
+
+VNI = 1  # defaultVNI
+PORT = 8472  # the Linux driver's default, kept "for compatibility with early adopters"
+DEVICE = f"flannel.{VNI}"
+
+
+def device(node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address]:
+    link = Link(index=index, name=DEVICE, kind=LinkKind.VXLAN, mac=node.vtep_mac,
+                mtu=pod_mtu(Backend.VXLAN, underlay_mtu), origin=Origin.FLANNEL,
+                vxlan=VxlanInfo(vni=VNI, local=node.ip, dev="eth0", port=PORT))
+    address = Address(DEVICE, IPv4Interface(f"{node.pod_cidr.network_address}/32"),
+                      Origin.FLANNEL)
+    return link, address
+
+
+def remote_entries(node: Node, remote: Node) -> RemoteEntries:
+    gateway = remote.pod_cidr.network_address
+    return RemoteEntries(
+        neighbors=(Neighbor(gateway, DEVICE, remote.vtep_mac, Origin.FLANNEL),),
+        fdb=(FdbEntry(remote.vtep_mac, DEVICE, Origin.FLANNEL, dst=remote.ip),),
+        routes=(Route(remote.pod_cidr, DEVICE, Origin.FLANNEL, via=gateway, onlink=True),),
+    )

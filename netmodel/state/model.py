@@ -1,0 +1,253 @@
+"""The model of one cluster: its spec, and kernel state derived on demand.
+
+State is derived lazily per netns and cached here; a question about two nodes
+of a 5,000-node cluster derives those two nodes and nothing else. Indexes over
+the whole cluster (who owns an IP, which node leases a subnet) are built once,
+in linear time, the first time they are needed.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from netmodel.i18n import Place
+from netmodel.spec.cluster import Cluster, Node, Pod
+from netmodel.state.backends.entries import RemoteEntries
+from netmodel.state.kernel import LinkKind, Netns
+from netmodel.state.netfilter import Ruleset
+from netmodel.state.node_rules import KubeProxyPart, kube_proxy_part, local_signature, node_ruleset
+from netmodel.state.node_state import (
+    BRIDGE,
+    ROUTER_NETNS,
+    UPLINK,
+    derive_external,
+    derive_node,
+    derive_pod,
+    derive_router,
+    node_netns_id,
+    pod_netns_id,
+)
+from netmodel.state.routing import RouteTable
+
+__all__ = ["L2Port", "Model"]
+
+
+@dataclass(frozen=True, slots=True)
+class L2Port:
+    """A station on an L2 domain: the netns and device that answer for an address."""
+
+    netns: str
+    dev: str
+    mac: str
+    ip: IPv4Address | None
+    owner: Place
+
+
+class Model:
+    """Derived state of a cluster, cached per netns. Not thread-safe by design:
+    each front end (CLI run, MkDocs build) owns its own.
+
+    The caches keep the ``cache_size`` most recently used netns (and node
+    rulesets): a question touches a handful, and a long-lived process (mkdocs
+    serve) walking a 5,000-node cluster must not grow without bound."""
+
+    def __init__(self, cluster: Cluster, cache_size: int = 1024) -> None:
+        self.cluster = cluster
+        self.cache_size = cache_size
+        self._netns: OrderedDict[str, Netns] = OrderedDict()
+        self._tables: dict[str, RouteTable] = {}
+        self._pods_by_ip: dict[IPv4Address, Pod] | None = None
+        self._nodes_by_ip: dict[IPv4Address, Node] | None = None
+        self._leases: dict[int, dict[int, Node]] | None = None
+        self._rulesets: OrderedDict[str, Ruleset] = OrderedDict()
+        self._kube_parts: dict[object, KubeProxyPart] = {}
+        self._remote_entries: dict[tuple[str, bool], RemoteEntries] = {}
+        self._domains: dict[str, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
+
+    # -- netns -----------------------------------------------------------------
+
+    def netns(self, netns_id: str) -> Netns:
+        found = self._netns.get(netns_id)
+        if found is None:
+            found = self._derive(netns_id)
+            self._netns[netns_id] = found
+            if len(self._netns) > self.cache_size:
+                evicted, _ = self._netns.popitem(last=False)
+                self._tables.pop(evicted, None)
+        else:
+            self._netns.move_to_end(netns_id)
+        return found
+
+    def _derive(self, netns_id: str) -> Netns:
+        if netns_id == ROUTER_NETNS:
+            return derive_router(self.cluster)
+        kind, _, name = netns_id.partition(":")
+        if kind == "node":
+            return derive_node(self.cluster, self.cluster.node(name), self._remote_entries)
+        if kind == "external":
+            return derive_external(IPv4Address(name))
+        if kind == "pod":
+            pod = self.cluster.pod(name)
+            host = self.node_netns(pod.node)
+            veth = next(link for link in host.links if link.peer_netns == netns_id)
+            return derive_pod(self.cluster, pod, veth.index)
+        raise KeyError(netns_id)
+
+    @property
+    def derived(self) -> tuple[str, ...]:
+        """The netns derived so far, in the order they were needed."""
+        return tuple(self._netns)
+
+    def node_netns(self, name: str) -> Netns:
+        return self.netns(node_netns_id(name))
+
+    def pod_netns(self, pod: Pod) -> Netns:
+        """A pod's netns; a hostNetwork pod shares its node's."""
+        if pod.host_network:
+            return self.node_netns(pod.node)
+        return self.netns(pod_netns_id(pod.key))
+
+    @staticmethod
+    def place(netns: Netns) -> Place:
+        """How details name a netns."""
+        if netns.label == "host":
+            return Place("node", netns.node)
+        if netns.label.startswith("pod "):
+            return Place("pod", netns.label[4:])
+        if netns.label.startswith("external "):
+            return Place("external", netns.label[9:])
+        return Place("router")
+
+    def ruleset(self, node: str) -> Ruleset:
+        """The iptables rules of a node (kube-proxy, kubelet, flanneld), cached."""
+        found = self._rulesets.get(node)
+        if found is None:
+            spec = self.cluster.node(node)
+            signature = local_signature(self.cluster, node)
+            part = self._kube_parts.get(signature)
+            if part is None:
+                part = self._kube_parts[signature] = kube_proxy_part(self.cluster, spec)
+            found = node_ruleset(self.cluster, spec, part)
+            self._rulesets[node] = found
+            if len(self._rulesets) > self.cache_size:
+                self._rulesets.popitem(last=False)
+        else:
+            self._rulesets.move_to_end(node)
+        return found
+
+    def table(self, netns_id: str) -> RouteTable:
+        found = self._tables.get(netns_id)
+        if found is None or found.netns is not self.netns(netns_id):
+            found = RouteTable(self.netns(netns_id))
+            self._tables[netns_id] = found
+        return found
+
+    # -- cluster-wide indexes ---------------------------------------------------
+
+    def pod_by_ip(self, ip: IPv4Address) -> Pod | None:
+        if self._pods_by_ip is None:
+            self._pods_by_ip = {p.ip: p for p in self.cluster.pods if not p.host_network}
+        return self._pods_by_ip.get(ip)
+
+    def node_by_ip(self, ip: IPv4Address) -> Node | None:
+        if self._nodes_by_ip is None:
+            self._nodes_by_ip = {n.ip: n for n in self.cluster.nodes}
+        return self._nodes_by_ip.get(ip)
+
+    def lease_for(self, ip: IPv4Address) -> Node | None:
+        """The node whose podCIDR (flannel lease) holds ``ip``."""
+        if self._leases is None:
+            leases: dict[int, dict[int, Node]] = {}
+            for node in self.cluster.nodes:
+                leases.setdefault(node.pod_cidr.prefixlen, {})[
+                    int(node.pod_cidr.network_address)] = node
+            self._leases = leases
+        value = int(ip)
+        for length, nets in self._leases.items():
+            mask = (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF
+            found = nets.get(value & mask)
+            if found is not None:
+                return found
+        return None
+
+    # -- L2 domains ---------------------------------------------------------------
+
+    def l2_domain(self, netns: Netns, dev: str) -> str | None:
+        """The broadcast domain a device sits on: a node's cni0 or a segment."""
+        link = netns.link(dev)
+        if link is None:
+            return None
+        if link.kind is LinkKind.BRIDGE or link.master == BRIDGE:
+            return f"bridge:{netns.node}"
+        if link.kind is LinkKind.VETH and link.peer_netns is not None:
+            return f"bridge:{netns.node}"  # a pod's eth0: its peer is a cni0 port
+        if link.kind is LinkKind.ETHERNET:
+            if link.name == UPLINK or netns.id.startswith("external:"):
+                return "wan"
+            if netns.id == ROUTER_NETNS:
+                return f"segment:{self.cluster.underlay.segments[link.index - 2].name}"
+            return f"segment:{self.cluster.node(netns.node).segment}"
+        return None
+
+    def _domain(self, domain: str) -> tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]:
+        if domain == "wan":  # external clients come and go with the questions asked
+            ports = self._uplink_stations()
+            return {p.mac: p for p in ports}, {p.ip: p for p in ports if p.ip is not None}
+        found = self._domains.get(domain)
+        if found is None:
+            ports = self._stations(domain)
+            found = ({p.mac: p for p in ports},
+                     {p.ip: p for p in ports if p.ip is not None})
+            self._domains[domain] = found
+        return found
+
+    def station(self, domain: str, mac: str) -> L2Port | None:
+        """The station that owns ``mac`` on ``domain`` (where a unicast frame lands)."""
+        return self._domain(domain)[0].get(mac)
+
+    def _stations(self, domain: str) -> list[L2Port]:
+        kind, _, name = domain.partition(":")
+        ports: list[L2Port] = []
+        if kind == "bridge":
+            host = self.node_netns(name)
+            bridge = host.link(BRIDGE)
+            gateway = next((a.ip for a in host.addresses if a.dev == BRIDGE), None)
+            if bridge is not None and bridge.mac is not None:
+                ports.append(L2Port(host.id, BRIDGE, bridge.mac, gateway, Place("node", name)))
+            for pod in self.cluster.pods_by_node[name]:
+                if not pod.host_network:
+                    ports.append(L2Port(pod_netns_id(pod.key), "eth0", pod.mac, pod.ip,
+                                        Place("pod", pod.key)))
+        else:
+            for node in self.cluster.nodes:
+                if node.segment == name:
+                    ports.append(L2Port(node_netns_id(node.name), "eth0", node.mac, node.ip,
+                                        Place("node", node.name)))
+            router = self.netns(ROUTER_NETNS)
+            for i, segment in enumerate(self.cluster.underlay.segments):
+                if segment.name == name:
+                    leg = router.links[i + 1]
+                    assert leg.mac is not None
+                    ports.append(L2Port(router.id, leg.name, leg.mac, segment.router_ip,
+                                        Place("router")))
+        return ports
+
+    def _uplink_stations(self) -> list[L2Port]:
+        router = self.netns(ROUTER_NETNS)
+        uplink = router.link(UPLINK)
+        assert uplink is not None and uplink.mac is not None
+        address = next(a.ip for a in router.addresses if a.dev == UPLINK)
+        ports = [L2Port(router.id, UPLINK, uplink.mac, address, Place("router"))]
+        for netns_id, ns in self._netns.items():
+            if netns_id.startswith("external:"):
+                eth0 = ns.link("eth0")
+                assert eth0 is not None and eth0.mac is not None
+                ports.append(L2Port(netns_id, "eth0", eth0.mac, IPv4Address(netns_id[9:]),
+                                    Place("external", netns_id[9:])))
+        return ports
+
+    def arp(self, domain: str, ip: IPv4Address) -> L2Port | None:
+        """Who answers an ARP request for ``ip`` on ``domain``."""
+        return self._domain(domain)[1].get(ip)

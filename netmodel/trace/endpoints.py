@@ -1,0 +1,167 @@
+"""Trace endpoints as the CLI and page fences write them.
+
+``pod/NAME`` (namespace default), ``pod/NS/NAME``, ``node/NAME``, ``ip/ADDR``.
+A source resolves to the netns whose socket sends (a hostNetwork pod sends from
+its node's netns) and, for ``ip/``, a bound source address; a destination
+resolves to an address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, ip_address
+
+from netmodel.errors import EndpointError
+from netmodel.spec.cluster import Pod
+from netmodel.spec.services import Service
+from netmodel.state.model import Model
+from netmodel.state.node_state import UPLINK_ADDRESS, external_netns_id, node_netns_id
+
+__all__ = ["Destination", "Source", "parse_destination", "parse_source"]
+
+_FORMS = ("pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, external/ADDR, svc/NAME or "
+          "svc/NS/NAME")
+_LATER: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    text: str
+    netns: str
+    address: IPv4Address | None  # None: the kernel selects the source address
+    pod: Pod | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    text: str
+    address: IPv4Address
+    pod: Pod | None = None
+    service: Service | None = None
+
+
+def parse_source(model: Model, text: str) -> Source:
+    kind, rest = _split(text)
+    if kind == "pod":
+        pod = _pod(model, text, rest)
+        netns = model.pod_netns(pod).id
+        return Source(text, netns, None, pod)
+    if kind == "node":
+        _node(model, text, rest)
+        return Source(text, node_netns_id(rest), None)
+    if kind == "external":
+        address = _external(model, text, rest)
+        return Source(text, model.netns(external_netns_id(str(address))).id, address)
+    if kind == "ip":
+        address = _address(text, rest)
+        owner = _owner_netns(model, address)
+        if owner is None:
+            raise EndpointError(text, f"no pod, node or router in the spec holds {address} "
+                                "(a source must be an address the cluster owns)")
+        return Source(text, owner, address, model.pod_by_ip(address))
+    raise _unknown(text, kind)
+
+
+def parse_destination(model: Model, text: str) -> Destination:
+    kind, rest = _split(text)
+    if kind == "pod":
+        pod = _pod(model, text, rest)
+        return Destination(text, pod.ip, pod)
+    if kind == "node":
+        return Destination(text, _node(model, text, rest))
+    if kind == "ip":
+        address = _address(text, rest)
+        return Destination(text, address, model.pod_by_ip(address))
+    if kind == "external":
+        address = _external(model, text, rest)
+        model.netns(external_netns_id(str(address)))  # the client exists: it answers ARP
+        return Destination(text, address)
+    if kind == "svc":
+        key = rest if "/" in rest else f"default/{rest}"
+        try:
+            svc = model.cluster.service(key)
+        except KeyError:
+            known = sorted(s.key for s in model.cluster.services)
+            hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
+            raise EndpointError(text, f"no service {key} in the spec (services: "
+                                f"{hint or 'none'})") from None
+        return Destination(text, svc.cluster_ip, service=svc)
+    raise _unknown(text, kind)
+
+
+def _split(text: str) -> tuple[str, str]:
+    kind, sep, rest = text.partition("/")
+    if not sep or not rest:
+        raise EndpointError(text, f"expected {_FORMS}")
+    return kind, rest
+
+
+def _unknown(text: str, kind: str) -> EndpointError:
+    if kind in _LATER:
+        return EndpointError(text, f"{kind}/ endpoints need the Services model, which this "
+                             f"version does not have yet (expected {_FORMS})")
+    return EndpointError(text, f"unknown endpoint kind {kind!r} (expected {_FORMS})")
+
+
+def _pod(model: Model, text: str, rest: str) -> Pod:
+    key = rest if "/" in rest else f"default/{rest}"
+    try:
+        return model.cluster.pod(key)
+    except KeyError:
+        known = sorted(model.cluster.pods_by_key)
+        hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
+        raise EndpointError(text, f"no pod {key} in the spec (pods: {hint or 'none'})"
+                            ) from None
+
+
+def _node(model: Model, text: str, name: str) -> IPv4Address:
+    try:
+        return model.cluster.node(name).ip
+    except KeyError:
+        known = sorted(model.cluster.nodes_by_name)
+        hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
+        raise EndpointError(text, f"no node {name} in the spec (nodes: {hint})") from None
+
+
+def _address(text: str, rest: str) -> IPv4Address:
+    try:
+        address = ip_address(rest)
+    except ValueError:
+        raise EndpointError(text, f"invalid IPv4 address {rest!r}") from None
+    if not isinstance(address, IPv4Address):
+        raise EndpointError(text, "IPv6 is not modelled (expected an IPv4 address)")
+    return address
+
+
+def _external(model: Model, text: str, rest: str) -> IPv4Address:
+    """An address outside everything the cluster owns or routes itself."""
+    address = _address(text, rest)
+    cluster = model.cluster
+    inside = [("clusterCIDR", cluster.cluster_cidr), ("serviceCIDR", cluster.service_cidr),
+              *((f"segment {s.name}", s.cidr) for s in cluster.underlay.segments)]
+    for name, net in inside:
+        if address in net:
+            raise EndpointError(text, f"{address} is inside the cluster's {name} {net} "
+                                "(an external client needs an address outside it)")
+    if address == UPLINK_ADDRESS.ip or (not address.is_global and not address.is_private):
+        raise EndpointError(text, f"{address} cannot be a client (expected a unicast address "
+                            "outside the cluster, e.g. 198.51.100.7)")
+    return address
+
+
+def _owner_netns(model: Model, address: IPv4Address) -> str | None:
+    pod = model.pod_by_ip(address)
+    if pod is not None:
+        return model.pod_netns(pod).id
+    node = model.node_by_ip(address)
+    if node is not None:
+        return node_netns_id(node.name)
+    lease = model.lease_for(address)
+    if lease is not None:  # flannel.1's .0 or cni0's .1 belong to the node
+        netns = model.node_netns(lease.name)
+        if model.table(netns.id).local_address(address) is not None:
+            return netns.id
+    for segment in model.cluster.underlay.segments:
+        if address == segment.router_ip:
+            return "router"
+    return None

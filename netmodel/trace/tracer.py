@@ -1,0 +1,91 @@
+"""Trace a flow between two endpoints, and its reply.
+
+The request is sent from the source's socket; if it is delivered, the reply is
+sent from the receiving netns back to the address the request arrived from,
+and walked the same way. Ports default to the destination pod's first declared
+containerPort; with none, the flow is an ICMP echo (a ping).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from netmodel.state.model import Model
+from netmodel.trace.conntrack import CtEntry
+from netmodel.trace.endpoints import Destination, Source, parse_destination, parse_source
+from netmodel.trace.forwarding import walk
+from netmodel.trace.hops import Disposition, Flow, Trace
+from netmodel.trace.packet import ICMP_ECHO_REQUEST, L4, IPv4, Packet
+
+__all__ = ["DEFAULT_SPORT", "trace", "trace_endpoints"]
+
+DEFAULT_SPORT = 40000  # a port from the ephemeral range (32768-60999)
+PROTOCOLS = ("tcp", "udp", "icmp")
+
+
+def trace_endpoints(model: Model, source: str, destination: str, *, port: int | None = None,
+                    proto: str | None = None, sport: int = DEFAULT_SPORT,
+                    endpoint: str | None = None) -> Trace:
+    """Parse ``pod/…``, ``node/…``, ``ip/…`` endpoints and trace between them."""
+    src = parse_source(model, source)
+    dst = parse_destination(model, destination)
+    return trace(model, src, dst, port=port, proto=proto, sport=sport, endpoint=endpoint)
+
+
+def trace(model: Model, src: Source, dst: Destination, *, port: int | None = None,
+          proto: str | None = None, sport: int = DEFAULT_SPORT,
+          endpoint: str | None = None) -> Trace:
+    proto, port = _flow_kind(dst, port, proto)
+    if proto == "icmp":
+        l4 = L4("icmp", ICMP_ECHO_REQUEST, 1)
+        flow = Flow(src.address, dst.address, "icmp", 0, 0)
+    else:
+        l4 = L4(proto, sport, port)
+        flow = Flow(src.address, dst.address, proto, sport, port)
+    conntrack: list[CtEntry] = []
+    request = walk(model, src.netns, Packet(IPv4(src.address, dst.address), l4),
+                   conntrack=conntrack, endpoint=endpoint)
+    chosen = next((s.packet.ip.src for h in request.hops for s in h.steps
+                   if s.packet.ip.src is not None), None)
+    flow = replace(flow, src=chosen)
+    reply = None
+    if request.disposition is Disposition.DELIVERED:
+        arrived = request.final_packet
+        assert arrived.ip.src is not None
+        back = Packet(IPv4(arrived.ip.dst, arrived.ip.src), arrived.l4.reversed())
+        answer = walk(model, request.final_netns, back, reply=True, conntrack=conntrack)
+        reply = Trace(Flow(back.ip.src, back.ip.dst, proto, back.l4.sport, back.l4.dport),
+                      answer.disposition, answer.reason, answer.hops,
+                      rules_tested=answer.rules_tested)
+    return Trace(flow, request.disposition, request.reason, request.hops, reply,
+                 rules_tested=request.rules_tested, probability=request.probability,
+                 conntrack=tuple(conntrack), alternatives=request.alternatives)
+
+
+def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[str, int]:
+    if proto is not None and proto not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {proto!r} (expected one of {', '.join(PROTOCOLS)})")
+    if proto == "icmp":
+        return "icmp", 0
+    if dst.service is not None:
+        ports = [p for p in dst.service.ports
+                 if (port is None or p.port == port)
+                 and (proto is None or p.protocol.lower() == proto)]
+        if not ports:
+            known = ", ".join(str(p) for p in dst.service.ports)
+            raise ValueError(f"service {dst.service.key} has no port "
+                             f"{port if port is not None else ''}{'/' + proto if proto else ''} "
+                             f"(ports: {known}); ping it with --proto icmp")
+        return ports[0].protocol.lower(), ports[0].port
+    if port is not None:
+        return proto or "tcp", port
+    if dst.pod is not None:
+        for container in dst.pod.containers:
+            for cport in container.ports:
+                if cport.protocol.lower() == (proto or cport.protocol.lower()) and \
+                        cport.protocol.lower() in PROTOCOLS:
+                    return cport.protocol.lower(), cport.container_port
+    if proto is not None:
+        raise ValueError(f"--port is needed for {proto} (the destination declares no "
+                         f"{proto} port)")
+    return "icmp", 0
