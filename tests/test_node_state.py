@@ -130,7 +130,8 @@ def test_host_gw_across_segments_records_the_refused_route() -> None:
     host = model.node_netns("a1")
     assert [str(r.route.dst) for r in host.rejected] == [
         str(model.cluster.node("b1").pod_cidr)]
-    assert "Nexthop has invalid gateway" in host.rejected[0].reason
+    assert "Nexthop has invalid gateway" in host.rejected[0].reason.render("en")
+    assert "内核拒绝" in host.rejected[0].reason.render("zh")
     same_segment = model.cluster.node("a2").pod_cidr
     assert any(r.dst == same_segment for r in host.routes)
 

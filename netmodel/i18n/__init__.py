@@ -71,6 +71,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "route.none.refused": {
         "en": "{base}; on {node}, {reason}",
         "zh": "{base}；在 {node} 上，{reason}"},
+    # fib_check_nh() finds no link-scope route to the gateway: rtnetlink answers
+    # RTM_NEWROUTE with "Nexthop has invalid gateway" (ENETUNREACH).
+    "hostgw.refused": {
+        "en": "the kernel refused it (RTM_NEWROUTE: Nexthop has invalid gateway, "
+              "ENETUNREACH): {gateway} is on segment {segment}, which eth0 does not reach "
+              "without a router",
+        "zh": "内核拒绝了该路由（RTM_NEWROUTE：Nexthop has invalid gateway，ENETUNREACH）："
+              "{gateway} 位于网段 {segment}，eth0 不经路由器无法直达"},
     "route.nosrc": {
         "en": "no address to use as source on {dev}",
         "zh": "{dev} 上没有可用作源地址的 IP"},

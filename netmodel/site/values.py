@@ -32,7 +32,7 @@ from netmodel.errors import NetmodelError
 from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Backend
 from netmodel.spec.services import Service
-from netmodel.state.backends import overhead, pod_mtu, udp, vxlan
+from netmodel.state.backends import backend_for, overhead, pod_mtu, vxlan
 from netmodel.state.kube_proxy import chain_name, probability
 from netmodel.state.model import Model
 from netmodel.state.node_rules import kube_proxy_config
@@ -66,11 +66,11 @@ def answer(model: Model, query: str) -> str:
             return str(pod_mtu(backend, cluster.underlay.mtu))
         return str(overhead(backend))
     if head in ("port", "device") and len(rest) == 1:
-        backend = _backend(rest[0])
-        table = {Backend.VXLAN: (vxlan.PORT, vxlan.DEVICE), Backend.UDP: (udp.PORT, udp.DEVICE)}
-        if backend not in table:
-            raise NetmodelError(f"{{{{nm {query}}}}}: host-gw has no {head}")
-        return str(table[backend][0 if head == "port" else 1])
+        flannel = backend_for(_backend(rest[0]))
+        found = flannel.port if head == "port" else flannel.device_name
+        if found is None:
+            raise NetmodelError(f"{{{{nm {query}}}}}: {flannel.kind} has no {head}")
+        return str(found)
     if head == "node" and len(rest) == 2:
         node = cluster.nodes_by_name.get(rest[0])
         if node is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from netmodel.i18n import origin_text
+from netmodel.i18n import Detail, origin_text
 
 __all__ = [
     "Address",
@@ -137,10 +137,11 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class RejectedRoute:
-    """A route a daemon asked for and the kernel refused (with errno text)."""
+    """A route a daemon asked for and the kernel refused, and why (a catalogue
+    detail, so the reason reads in the page's language)."""
 
     route: Route
-    reason: str
+    reason: Detail
 
     def __str__(self) -> str:
         return f"{self.route}: {self.reason}"

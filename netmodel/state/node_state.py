@@ -18,7 +18,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netmodel.spec.addressing import derive_mac, netns_name, veth_name
 from netmodel.spec.cluster import Backend, Cluster, Node, Pod
-from netmodel.state.backends import host_gw, pod_mtu, udp, vxlan
+from netmodel.state.backends import backend_for, pod_mtu
 from netmodel.state.backends.entries import RemoteEntries
 from netmodel.state.kernel import (
     Address,
@@ -103,14 +103,12 @@ def derive_node(cluster: Cluster, node: Node,
                     via=segment.router_ip), _connected(eth0_addr)]
     fdb = [FdbEntry(mac, "eth0", Origin.KERNEL) for mac in _DEVICE_MCAST]
 
-    if cluster.backend is Backend.VXLAN:
-        dev, dev_addr = vxlan.device(node, mtu, len(links) + 1)
-    elif cluster.backend is Backend.UDP:
-        dev, dev_addr = udp.device(node, mtu, len(links) + 1)
-        routes.append(udp.network_route(cluster.cluster_cidr))
-    if cluster.backend is not Backend.HOST_GW:
-        links.append(dev)
-        addresses.append(dev_addr)
+    backend = backend_for(cluster.backend)
+    own = backend.device(node, mtu, len(links) + 1)
+    if own is not None:
+        links.append(own[0])
+        addresses.append(own[1])
+    routes.extend(backend.network_routes(cluster.cluster_cidr))
 
     pods = _pods_with_netns(cluster, node.name)
     if pods:
@@ -167,8 +165,7 @@ def _remote_entries(cluster: Cluster, node: Node,
         on_link = cluster.backend is Backend.VXLAN or same_l2(cluster, node.name, remote.name)
         entries = shared.get((remote.name, on_link))
         if entries is None:
-            entries = (vxlan.remote_entries(node, remote) if cluster.backend is Backend.VXLAN
-                       else host_gw.remote_entries(node, remote, on_link))
+            entries = backend_for(cluster.backend).remote_entries(node, remote, on_link)
             shared[(remote.name, on_link)] = entries
         routes.extend(entries.routes)
         neighbors.extend(entries.neighbors)

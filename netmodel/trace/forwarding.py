@@ -86,7 +86,7 @@ class _Walker:
         self.last_packet: Packet | None = None
         # A route a daemon asked for but the kernel refused, met on the way:
         # a later NO_ROUTE is its consequence, and the reason says so.
-        self.refused: tuple[str, str] | None = None
+        self.refused: tuple[str, Detail] | None = None
 
     # -- recording -------------------------------------------------------------
 

@@ -9,11 +9,15 @@ pod subnet falls through to the default route.
 
 from __future__ import annotations
 
-from netmodel.spec.cluster import Node
-from netmodel.state.backends.entries import RemoteEntries
-from netmodel.state.kernel import Origin, RejectedRoute, Route
+from dataclasses import dataclass
+from ipaddress import IPv4Network
 
-__all__ = ["remote_entries"]
+from netmodel.i18n import detail
+from netmodel.spec.cluster import Backend, Node
+from netmodel.state.backends.entries import RemoteEntries
+from netmodel.state.kernel import Address, Link, Origin, RejectedRoute, Route
+
+__all__ = ["HOST_GW", "HostGwBackend", "remote_entries"]
 
 
 def remote_entries(node: Node, remote: Node, on_link: bool) -> RemoteEntries:
@@ -23,8 +27,28 @@ def remote_entries(node: Node, remote: Node, on_link: bool) -> RemoteEntries:
     if not on_link:
         # fib_check_nh() finds no link-scope route to the gateway on eth0.
         # Shared by every node of the other L2 domains: name only the remote's side.
-        reason = (f"the kernel refused it (RTM_NEWROUTE: Nexthop has invalid gateway, "
-                  f"ENETUNREACH): {remote.ip} is on segment {remote.segment}, which eth0 "
-                  "does not reach without a router")
+        reason = detail("hostgw.refused", gateway=remote.ip, segment=remote.segment)
         return RemoteEntries(rejected=(RejectedRoute(route, reason),))
     return RemoteEntries(routes=(route,))
+
+
+@dataclass(frozen=True, slots=True)
+class HostGwBackend:
+    """The host-gw backend as a :class:`~netmodel.state.backends.FlannelBackend`:
+    no device, no encapsulation, routes via the remote node's own address."""
+
+    kind: Backend = Backend.HOST_GW
+    device_name: str | None = None
+    port: int | None = None
+
+    def device(self, node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address] | None:
+        return None
+
+    def network_routes(self, cluster_cidr: IPv4Network) -> tuple[Route, ...]:
+        return ()
+
+    def remote_entries(self, node: Node, remote: Node, on_link: bool) -> RemoteEntries:
+        return remote_entries(node, remote, on_link)
+
+
+HOST_GW = HostGwBackend()

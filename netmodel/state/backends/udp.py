@@ -10,13 +10,15 @@ decrements the TTL again and writes the packet into its TUN device.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from ipaddress import IPv4Interface, IPv4Network
 
 from netmodel.spec.cluster import Backend, Node
-from netmodel.state.backends import pod_mtu
+from netmodel.state.backends.entries import RemoteEntries
+from netmodel.state.backends.mtu import pod_mtu
 from netmodel.state.kernel import Address, Link, LinkKind, Origin, Route
 
-__all__ = ["DEVICE", "PORT", "device", "network_route"]
+__all__ = ["DEVICE", "PORT", "UDP", "UdpBackend", "device", "network_route"]
 
 PORT = 8285  # defaultPort
 DEVICE = "flannel0"  # ip.OpenTun("flannel%d") on a node with no other flannel TUN
@@ -33,3 +35,26 @@ def device(node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address]:
 def network_route(cluster_cidr: IPv4Network) -> Route:
     """The route configureIface adds explicitly (a /32 gets no prefix route)."""
     return Route(cluster_cidr, DEVICE, Origin.FLANNEL)
+
+
+@dataclass(frozen=True, slots=True)
+class UdpBackend:
+    """The udp backend as a :class:`~netmodel.state.backends.FlannelBackend`."""
+
+    kind: Backend = Backend.UDP
+    device_name: str | None = DEVICE
+    port: int | None = PORT
+
+    def device(self, node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address] | None:
+        return device(node, underlay_mtu, index)
+
+    def network_routes(self, cluster_cidr: IPv4Network) -> tuple[Route, ...]:
+        return (network_route(cluster_cidr),)
+
+    def remote_entries(self, node: Node, remote: Node, on_link: bool) -> RemoteEntries:
+        # Nothing in the kernel: the lease table lives in flanneld's proxy, which
+        # picks the remote node per packet (proxy_amd64.c, find_route).
+        return RemoteEntries()
+
+
+UDP = UdpBackend()

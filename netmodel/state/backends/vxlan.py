@@ -10,11 +10,12 @@ order, an ARP entry, an FDB entry and an onlink route (1 of each per host).
 
 from __future__ import annotations
 
-from ipaddress import IPv4Interface
+from dataclasses import dataclass
+from ipaddress import IPv4Interface, IPv4Network
 
 from netmodel.spec.cluster import Backend, Node
-from netmodel.state.backends import pod_mtu
 from netmodel.state.backends.entries import RemoteEntries
+from netmodel.state.backends.mtu import pod_mtu
 from netmodel.state.kernel import (
     Address,
     FdbEntry,
@@ -26,7 +27,7 @@ from netmodel.state.kernel import (
     VxlanInfo,
 )
 
-__all__ = ["DEVICE", "PORT", "VNI", "device", "remote_entries"]
+__all__ = ["DEVICE", "PORT", "VNI", "VXLAN", "VxlanBackend", "device", "remote_entries"]
 
 VNI = 1  # defaultVNI
 PORT = 8472  # the Linux driver's default, kept "for compatibility with early adopters"
@@ -42,10 +43,33 @@ def device(node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address]:
     return link, address
 
 
-def remote_entries(node: Node, remote: Node) -> RemoteEntries:
+def remote_entries(node: Node, remote: Node, on_link: bool = True) -> RemoteEntries:
+    """The same three entries whether or not ``remote`` shares the segment: the
+    outer packet is routed like any other UDP datagram."""
     gateway = remote.pod_cidr.network_address
     return RemoteEntries(
         neighbors=(Neighbor(gateway, DEVICE, remote.vtep_mac, Origin.FLANNEL),),
         fdb=(FdbEntry(remote.vtep_mac, DEVICE, Origin.FLANNEL, dst=remote.ip),),
         routes=(Route(remote.pod_cidr, DEVICE, Origin.FLANNEL, via=gateway, onlink=True),),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class VxlanBackend:
+    """The vxlan backend as a :class:`~netmodel.state.backends.FlannelBackend`."""
+
+    kind: Backend = Backend.VXLAN
+    device_name: str | None = DEVICE
+    port: int | None = PORT
+
+    def device(self, node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address] | None:
+        return device(node, underlay_mtu, index)
+
+    def network_routes(self, cluster_cidr: IPv4Network) -> tuple[Route, ...]:
+        return ()  # one onlink route per remote lease instead
+
+    def remote_entries(self, node: Node, remote: Node, on_link: bool) -> RemoteEntries:
+        return remote_entries(node, remote, on_link)
+
+
+VXLAN = VxlanBackend()

@@ -1,0 +1,54 @@
+"""Words in one place: nothing the state or the trace writes reaches a Chinese
+page in English."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from netmodel.i18n import CATALOG
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
+from netmodel.trace.walks import walk_between
+
+SPECS = Path(__file__).resolve().parent.parent / "diagrams" / "clusters"
+HOST_GW_RACKS = SPECS / "flannel-host-gw-two-segments.yaml"
+
+
+def _latin_words(text: str) -> set[str]:
+    """Runs of English prose: three or more lower-case letters, ignoring the
+    identifiers that stay Latin in Chinese text (device and command names) and the
+    kernel's own extack message, which ``ip route add`` prints in English everywhere."""
+    text = text.replace("Nexthop has invalid gateway", "")
+    return set(re.findall(r"\b[a-z]{3,}\b", text)) - {"eth", "dev", "via", "onlink", "tcp",
+                                                       "udp", "icmp", "pod", "node", "rack"}
+
+
+def test_refused_host_gw_route_reads_in_chinese() -> None:
+    # node-1 asks for a route via node-3 across the router; the kernel refuses it,
+    # and the walk's NO_ROUTE reason says why, in the reader's language.
+    model = Model(load_spec(HOST_GW_RACKS))
+    trace = walk_between(model, "pod/web-1", "pod/db-3")
+    zh = trace.reason.render("zh")
+    en = trace.reason.render("en")
+    assert "refused" in en
+    assert "内核拒绝" in zh
+    assert not _latin_words(zh), zh
+
+
+def test_cli_reason_in_chinese_has_no_english_prose() -> None:
+    out = subprocess.run([sys.executable, "-m", "netmodel", "trace", str(HOST_GW_RACKS),
+                          "pod/web-1", "pod/db-3", "--lang", "zh"],
+                         capture_output=True, text=True, check=False)
+    reason = next(line for line in out.stdout.splitlines() if line.strip().startswith("原因"))
+    assert not _latin_words(reason), reason
+
+
+def test_every_detail_has_both_languages() -> None:
+    for key, texts in CATALOG.items():
+        assert set(texts) == {"en", "zh"}, key
+        # the same placeholders in both, so no argument is dropped in translation
+        assert (set(re.findall(r"{(\w+)}", texts["en"]))
+                == set(re.findall(r"{(\w+)}", texts["zh"]))), key
