@@ -52,3 +52,14 @@ def test_every_detail_has_both_languages() -> None:
         # the same placeholders in both, so no argument is dropped in translation
         assert (set(re.findall(r"{(\w+)}", texts["en"]))
                 == set(re.findall(r"{(\w+)}", texts["zh"]))), key
+
+
+def test_chinese_details_set_no_space_between_han_characters() -> None:
+    # "底层网络的路由器 的路由表": a Han place name dropped into "{who} 的路由表".
+    model = Model(load_spec(HOST_GW_RACKS))
+    trace = walk_between(model, "pod/web-1", "pod/db-3")
+    texts = [trace.reason.render("zh")] + [step.detail.render("zh") for hop in trace.hops
+                                          for step in hop.steps]
+    assert any("路由器" in text for text in texts)
+    for text in texts:
+        assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text), text

@@ -7,6 +7,7 @@ are a closed set: an unknown key fails where the detail is made, not in print.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
@@ -302,6 +303,12 @@ class Place:
         return self.render("en")
 
 
+# Chinese sets a space between Han and Latin text, never between two Han
+# characters. A template spaces its placeholders for Latin values ("{who} 的路由表"
+# with "node-1"); when the value is Han ("底层网络的路由器") the space goes.
+_HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff）」]) (?=[\u4e00-\u9fff（「])")
+
+
 @runtime_checkable
 class Translatable(Protocol):
     """A value that names itself in a language: a detail, a place, an origin."""
@@ -334,7 +341,8 @@ class Detail:
             raise ValueError(f"unknown language {lang!r} (expected one of "
                              f"{', '.join(LANGUAGES)})")
         values = {name: _render_value(value, lang) for name, value in self.args}
-        return CATALOG[self.key][lang].format(**values)
+        text = CATALOG[self.key][lang].format(**values)
+        return _HAN_GAP.sub("", text) if lang == "zh" else text
 
     def __str__(self) -> str:
         return self.render("en")
