@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from ipaddress import IPv4Address, IPv4Network
 
 import pytest
@@ -98,7 +99,7 @@ BAD_SPECS = [
     (BASE + "pods:\n  - {name: p, node: n1}\n  - {name: p, node: n2}\n", 6, "pods[1].name",
      "duplicate pod 'default/p'"),
     # duplicate YAML keys would silently win in plain PyYAML
-    ("nodes:\n  - name: n1\n    name: n2\n", 3, "name", "duplicate key"),
+    ("nodes:\n  - name: n1\n    name: n2\n", 3, "nodes[0].name", "duplicate key"),
     # podCIDRs that overlap
     ("nodes:\n  - {name: n1, podCIDR: 10.244.0.0/23}\n  - {name: n2, podCIDR: 10.244.1.0/24}\n",
      3, "nodes[1].podCIDR", "10.244.1.0/24 overlaps nodes[0].podCIDR 10.244.0.0/23"),
@@ -179,3 +180,145 @@ def test_missing_file_is_a_spec_error(tmp_path: pytest.TempPathFactory) -> None:
 def test_empty_spec_is_a_spec_error() -> None:
     with pytest.raises(SpecError, match="empty spec"):
         parse_spec("", "empty.yaml")
+
+
+def node_lines(cidrs: list[str]) -> str:
+    """``nodes:`` with node-1, node-2, … each given a podCIDR, one node a line."""
+    return "nodes:\n" + "".join(f"  - {{name: node-{i + 1}, podCIDR: {cidr}}}\n"
+                                for i, cidr in enumerate(cidrs))
+
+
+@pytest.mark.parametrize(("cidrs", "second", "first"), [
+    # the same /24 twice (it was accepted: the second silently replaced the first)
+    (["10.244.0.0/24", "10.244.0.0/24"], 1, 0),
+    # a /24 inside an earlier /23
+    (["10.244.0.0/23", "10.244.1.0/24"], 1, 0),
+    # a /22 over two earlier /24s, given out of order: the first node is named
+    (["10.244.3.0/24", "10.244.1.0/24", "10.244.0.0/22"], 2, 1),
+    # the first node in spec order to collide is reported, not the closest pair:
+    # nodes[1] and nodes[2] both fall in nodes[0]'s /16; nodes[1] comes first
+    (["10.244.0.0/16", "10.244.5.0/24", "10.244.0.0/24"], 1, 0),
+])
+def test_overlapping_pod_cidrs_name_the_second_node_and_the_first(
+        cidrs: list[str], second: int, first: int) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(node_lines(cidrs), "spec.yaml")
+    assert str(caught.value) == (
+        f"spec.yaml:{second + 2}: nodes[{second}].podCIDR: {cidrs[second]} overlaps "
+        f"nodes[{first}].podCIDR {cidrs[first]} (node-{first + 1})")
+
+
+def test_overlap_is_found_among_5000_nodes() -> None:
+    # 5,000 /24s in reverse order, then the 2,500th's again: found without
+    # comparing every pair (which would take 12.5 million comparisons).
+    cidrs = [f"10.{128 + i // 256}.{i % 256}.0/24" for i in reversed(range(5000))]
+    cidrs.append(cidrs[2500])
+    spec = ("cluster: {clusterCIDR: 10.128.0.0/9, underlay: {cidr: 172.16.0.0/18}}\n"
+            + node_lines(cidrs))
+    with pytest.raises(SpecError) as caught:
+        parse_spec(spec, "big.yaml")
+    assert caught.value.field == "nodes[5000].podCIDR"
+    assert str(caught.value).endswith(f"overlaps nodes[2500].podCIDR {cidrs[2500]} (node-2501)")
+    assert len(parse_spec(spec.rsplit("  - ", 1)[0], "big.yaml").nodes) == 5000
+
+
+BAD_YAML = [
+    # a tab indenting a line that continues a mapping: the tab's line, not the one before
+    ("nodes:\n  - name: n1\n\t  ip: 192.168.56.5\n", 3, "a tab in the indentation"),
+    ("cluster:\n  name: x\n\tbackend: vxlan\nnodes: [{name: n1}]\n", 3,
+     "a tab in the indentation"),
+    # a tab-indented sequence entry, after a blank line
+    ("cluster:\n  name: x\nnodes:\n  - name: n1\n\n\t- name: n2\n", 6,
+     "a tab in the indentation"),
+    # an unclosed flow sequence: found where the next key cannot belong to it,
+    # and the message says where the '[' was opened
+    ("cluster: {name: x}\nnodes: [{name: n1}, {name: n2}\npods: []\n", 3,
+     "the flow sequence '[' opened on line 2 is not closed"),
+    # an unclosed flow mapping likewise
+    ("cluster: {name: x\nnodes: [{name: n1}]\n", 2,
+     "the flow mapping '{' opened on line 1 is not closed"),
+    # a key indented deeper than its siblings
+    ("cluster:\n  name: x\n   backend: vxlan\nnodes: [{name: n1}]\n", 3, "YAML syntax error"),
+    # a sequence entry's key indented out of line
+    ("nodes:\n  - name: n1\n   ip: 192.168.56.5\n", 3, "YAML syntax error"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BAD_YAML)
+def test_yaml_syntax_error_points_at_the_offending_line(text: str, line: int,
+                                                        message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "spec.yaml")
+    assert caught.value.line == line, str(caught.value)
+    assert str(caught.value).startswith(f"spec.yaml:{line}: YAML syntax error: ")
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "line", "field"), [
+    # at the top level
+    ("cluster: {}\nnodes: [{name: n1}]\ncluster: {}\n", 3, "cluster"),
+    # inside the second node
+    ("nodes:\n  - name: n1\n  - name: n2\n    ip: 192.168.56.5\n    ip: 192.168.56.6\n", 5,
+     "nodes[1].ip"),
+    # deeper: a container port of a pod
+    ("nodes: [{name: n1}]\npods:\n  - name: p\n    node: n1\n    containers:\n"
+     "      - name: c\n        ports:\n          - {containerPort: 80, containerPort: 81}\n",
+     8, "pods[0].containers[0].ports[0].containerPort"),
+])
+def test_duplicate_key_names_its_full_path(text: str, line: int, field: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "spec.yaml")
+    assert str(caught.value) == (f"spec.yaml:{line}: {field}: duplicate key "
+                                 "(each field may appear once)")
+
+
+SEGMENTS = ("cluster:\n  underlay:\n    segments:\n"
+            "      - {name: rack-a, cidr: 192.168.56.0/24}\n"
+            "      - {name: rack-b, cidr: 192.168.57.0/24}\n"
+            "nodes:\n")
+
+
+def test_node_without_segment_is_on_the_segment_holding_its_ip() -> None:
+    cluster = parse_spec(SEGMENTS + "  - {name: a, ip: 192.168.56.20}\n"
+                         "  - {name: b, ip: 192.168.57.20}\n"
+                         "  - {name: c}\n", "spec.yaml")
+    assert [n.segment for n in cluster.nodes] == ["rack-a", "rack-b", "rack-a"]
+
+
+def test_node_ip_on_no_segment_is_still_an_error() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(SEGMENTS + "  - {name: a, ip: 192.168.58.20}\n", "spec.yaml")
+    assert str(caught.value) == ("spec.yaml:7: nodes[0].ip: 192.168.58.20 is outside "
+                                 "segment rack-a 192.168.56.0/24")
+
+
+def test_node_segment_given_and_ip_elsewhere_is_still_an_error() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(SEGMENTS + "  - {name: a, segment: rack-a, ip: 192.168.57.20}\n")
+    assert caught.value.field == "nodes[0].ip" and "outside segment rack-a" in str(caught.value)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_load_leaves_the_garbage_collector_as_it_found_it(
+        enabled: bool, tmp_path: pytest.TempPathFactory) -> None:
+    good = tmp_path / "good.yaml"  # type: ignore[operator]
+    good.write_text(MINIMAL)
+    bad = tmp_path / "bad.yaml"  # type: ignore[operator]
+    bad.write_text(MINIMAL.replace("node: n2}]", "node: n9}]"))  # fails after the nodes
+    was_enabled = gc.isenabled()
+    try:
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()
+        frozen = gc.get_freeze_count()
+        load_spec(good)
+        assert (gc.isenabled(), gc.get_freeze_count()) == (enabled, frozen)
+        with pytest.raises(SpecError):
+            load_spec(bad)
+        assert (gc.isenabled(), gc.get_freeze_count()) == (enabled, frozen)
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()

@@ -73,8 +73,11 @@ def test_frame_shows_vxlans_fifty_bytes_of_outer_headers(model: Model) -> None:
 
 
 def test_a_hostile_name_cannot_inject_markup_or_dot() -> None:
+    # Pod names are DNS-1123 subdomains now, as the API server has them; a
+    # segment's name is ours and free text, and the topology shows it.
     evil = "<script>alert(1)<\\\\script>"
-    spec = f"nodes: [{{name: n1}}]\npods: [{{name: '{evil}', node: n1}}]\n"
+    spec = (f"cluster: {{underlay: {{segments: [{{name: '{evil}', cidr: 192.168.56.0/24}}]}}}}\n"
+            "nodes: [{name: n1}]\npods: [{name: p, node: n1}]\n")
     model = Model(parse_spec(spec))
     svg = inline_svg(render_svg(topology(model)), prefix="t", title="t", desc="t", lang="en")
     assert "<script" not in svg

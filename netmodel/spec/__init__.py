@@ -2,6 +2,7 @@
 
 - :mod:`~netmodel.spec.yamlsource`: YAML 1.2 with a line for every node.
 - :mod:`~netmodel.spec.fields`: typed field reads that name ``file:line: field``.
+- :mod:`~netmodel.spec.names`: the API server's rules for names and labels.
 - :mod:`~netmodel.spec.load` and :mod:`~netmodel.spec.load_services`: validation
   as the API server does it, and the real defaults.
 - :mod:`~netmodel.spec.cluster`, :mod:`~netmodel.spec.services`,

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from netmodel.errors import SpecError
 from netmodel.spec.addressing import normalize_mac
+from netmodel.spec.names import NameKind, problem
 from netmodel.spec.yamlsource import Path, SourceDoc
 
 __all__ = ["Fields", "kind_of"]
@@ -60,12 +61,40 @@ class Fields:
         return value
 
     def name(self, value: Any, path: Path) -> str:
-        # Kubernetes object names are DNS-1123 labels/subdomains; we only refuse
-        # what would break our own output (slashes split pod/NS/NAME endpoints).
+        # The cluster's and the segments' names are ours, not API objects: refuse
+        # only what would break our own output (slashes split pod/NS/NAME endpoints).
         text = self.string(value, path)
         if _BAD_NAME.search(text):
             raise self.fail(path, f"invalid name {text!r} (no '/' or spaces)")
         return text
+
+    def k8s_name(self, value: Any, path: Path, kind: NameKind) -> str:
+        """A name the API server checks: refused as it would refuse it."""
+        text = self.string(value, path)
+        why = problem(text, kind)
+        if why is not None:
+            raise self.fail(path, why)
+        return text
+
+    def labels(self, value: Any, path: Path) -> tuple[tuple[str, str], ...]:
+        """A ``labels:`` or ``selector:`` mapping, sorted, keys and values checked
+        as metav1 ``ValidateLabels`` checks both."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping of label: value, got {kind_of(value)}")
+        out = []
+        for key, val in value.items():
+            if not isinstance(val, str | int | float) or isinstance(val, bool):
+                raise self.fail((*path, key), f"expected a string label value, got "
+                                f"{kind_of(val)}")
+            text_key, text_val = str(key), str(val)
+            why = problem(text_key, NameKind.LABEL_KEY) or problem(text_val,
+                                                                   NameKind.LABEL_VALUE)
+            if why is not None:
+                raise self.fail((*path, key), why)
+            out.append((text_key, text_val))
+        return tuple(sorted(out))
 
     def integer(self, value: Any, path: Path, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):

@@ -11,8 +11,8 @@ Every problem is a :class:`~netmodel.errors.SpecError` naming file, line and fie
 
 from __future__ import annotations
 
+import bisect
 import gc
-import itertools
 from collections.abc import Iterator
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path as FsPath
@@ -32,8 +32,9 @@ from netmodel.spec.cluster import (
     Segment,
     Underlay,
 )
-from netmodel.spec.fields import Fields, kind_of
+from netmodel.spec.fields import Fields
 from netmodel.spec.load_services import load_ingresses, load_services
+from netmodel.spec.names import NameKind
 from netmodel.spec.yamlsource import Path, parse_yaml
 
 __all__ = ["load_spec", "parse_spec"]
@@ -63,16 +64,15 @@ def load_spec(path: str | FsPath) -> Cluster:
 
 def parse_spec(text: str, file: str = "<spec>") -> Cluster:
     # Loading allocates millions of small acyclic objects; the cyclic collector
-    # would rescan the growing heap again and again and find nothing to free.
+    # would rescan the growing heap again and again and find nothing to free,
+    # so it pauses while we load. The collector belongs to the host process
+    # (the CLI, MkDocs, a test run): it is left exactly as found, enabled or
+    # not, and nothing is frozen. gc.freeze() would move every object of the
+    # process, the caller's included, out of collection for good.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        cluster = _Loader(parse_yaml(text, file)).cluster()
-        # The cluster lives as long as the process uses it: move it out of the
-        # collector's generations, or the first full pass afterwards walks all of
-        # it (~0.4 s on the 150,000-pod benchmark, in the middle of a trace).
-        gc.freeze()
-        return cluster
+        return _Loader(parse_yaml(text, file)).cluster()
     finally:
         if enabled:
             gc.enable()
@@ -182,7 +182,7 @@ class _Loader(Fields):
         default_segment = underlay.segments[0].name
         seen: dict[str, int] = {}
         ips: dict[IPv4Address, int] = {}
-        cidrs: dict[IPv4Network, int] = {}
+        given = _DisjointCidrs()
         partial: list[tuple[int, str, str, IPv4Address | None, IPv4Network | None,
                             str | None, str | None]] = []
         for i, item in enumerate(raw):
@@ -191,21 +191,27 @@ class _Loader(Fields):
                                              "vtepMAC"))
             if "name" not in conf:
                 raise self.fail(path, "missing name (every node needs one)")
-            name = self.name(conf["name"], (*path, "name"))
+            name = self.k8s_name(conf["name"], (*path, "name"), NameKind.NODE)
             if name in seen:
                 raise self.fail((*path, "name"), f"duplicate node name {name!r} "
                                 f"(first at nodes[{seen[name]}])")
             seen[name] = i
-            seg_name = self.string(conf.get("segment", default_segment), (*path, "segment"))
+            ip = self.address(conf["ip"], (*path, "ip")) if "ip" in conf else None
+            if "segment" in conf:
+                seg_name = self.string(conf["segment"], (*path, "segment"))
+            else:
+                # A node is on the segment its address is on, as the kernel's
+                # connected route says. With no address given, or one on no
+                # segment, the first segment (then check_host says why not).
+                holding = [s.name for s in underlay.segments if ip is not None and ip in s.cidr]
+                seg_name = holding[0] if len(holding) == 1 else default_segment
             try:
                 segment = underlay.segment(seg_name)
             except KeyError:
                 names = ", ".join(sorted(s.name for s in underlay.segments))
                 raise self.fail((*path, "segment"), f"unknown segment {seg_name!r} "
                                 f"(expected one of {names})") from None
-            ip = None
-            if "ip" in conf:
-                ip = self.address(conf["ip"], (*path, "ip"))
+            if ip is not None:
                 self.check_host(ip, segment, (*path, "ip"))
                 if ip in ips:
                     raise self.fail((*path, "ip"), f"{ip} is taken twice "
@@ -220,12 +226,15 @@ class _Loader(Fields):
                 if cidr.prefixlen > 30:
                     raise self.fail((*path, "podCIDR"), f"{cidr} is too small (expected "
                                     "/30 or larger: the bridge, a pod, network, broadcast)")
-                cidrs[cidr] = i
+                clash = given.add(cidr, i)
+                if clash is not None:
+                    first, j = clash
+                    raise self.fail((*path, "podCIDR"), f"{cidr} overlaps nodes[{j}].podCIDR "
+                                    f"{first} ({partial[j][1]})")
             mac = self.mac(conf["mac"], (*path, "mac")) if "mac" in conf else None
             vtep = self.mac(conf["vtepMAC"], (*path, "vtepMAC")) if "vtepMAC" in conf else None
             partial.append((i, name, seg_name, ip, cidr, mac, vtep))
-        self.check_disjoint(cidrs)
-        explicit = sorted(cidrs)
+        explicit = given.networks()
         free_ips = {s.name: _hosts_after_router(s) for s in underlay.segments}
         free_cidrs = _subnets(cluster_cidr, NODE_CIDR_MASK)
         nodes = []
@@ -243,23 +252,10 @@ class _Loader(Fields):
                     raise self.fail(("nodes", i), f"no free /{NODE_CIDR_MASK} left in "
                                     f"clusterCIDR {cluster_cidr} for this node "
                                     "(expected a larger clusterCIDR or fewer nodes)")
-                cidrs[cidr] = i
             nodes.append(Node(name=name, ip=ip, pod_cidr=cidr, segment=seg_name,
                               mac=mac or derive_mac("node", name, "eth0"),
                               vtep_mac=vtep or derive_mac("node", name, "flannel.1")))
         return tuple(nodes)
-
-    def check_disjoint(self, cidrs: dict[IPv4Network, int]) -> None:
-        # Sorted by start, any overlap shows between neighbours: O(n log n) for
-        # 5,000 nodes instead of comparing every pair.
-        ordered = sorted(cidrs.items(), key=lambda item: (item[0].network_address, item[1]))
-        for (prev, i), (cur, j) in itertools.pairwise(ordered):
-            if cur.network_address <= prev.broadcast_address:
-                first, second = (prev, i), (cur, j)
-                if j < i:
-                    first, second = second, first
-                raise self.fail(("nodes", second[1], "podCIDR"), f"{second[0]} overlaps "
-                                f"nodes[{first[1]}].podCIDR {first[0]}")
 
     def check_host(self, ip: IPv4Address, segment: Segment, path: Path) -> None:
         if ip not in segment.cidr:
@@ -281,8 +277,9 @@ class _Loader(Fields):
                                              "hostNetwork", "containers", "mac"))
             if "name" not in conf:
                 raise self.fail(path, "missing name (every pod needs one)")
-            name = self.name(conf["name"], (*path, "name"))
-            namespace = self.name(conf.get("namespace", "default"), (*path, "namespace"))
+            name = self.k8s_name(conf["name"], (*path, "name"), NameKind.POD)
+            namespace = self.k8s_name(conf.get("namespace", "default"), (*path, "namespace"),
+                                      NameKind.NAMESPACE)
             key = f"{namespace}/{name}"
             if key in seen:
                 raise self.fail((*path, "name"), f"duplicate pod {key!r} "
@@ -346,26 +343,14 @@ class _Loader(Fields):
             raise self.fail(path, f"{ip} is reserved in {node.pod_cidr} (host-local "
                             f"allocates {_range_text(node.pod_cidr)}; .1 is cni0)")
 
-    def labels(self, value: Any, path: Path) -> tuple[tuple[str, str], ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, dict):
-            raise self.fail(path, f"expected a mapping of label: value, got {kind_of(value)}")
-        out = []
-        for key, val in value.items():
-            if not isinstance(val, str | int | float) or isinstance(val, bool):
-                raise self.fail((*path, key), f"expected a string label value, got "
-                                f"{kind_of(val)}")
-            out.append((str(key), str(val)))
-        return tuple(sorted(out))
-
     def containers(self, value: Any, path: Path) -> tuple[Container, ...]:
         out = []
         names: set[str] = set()
         for i, item in enumerate(self.sequence(value, path)):
             cpath = (*path, i)
             conf = self.mapping(item, cpath, ("name", "image", "ports"))
-            name = self.name(conf.get("name", f"container-{i + 1}"), (*cpath, "name"))
+            name = self.k8s_name(conf.get("name", f"container-{i + 1}"), (*cpath, "name"),
+                                 NameKind.CONTAINER)
             if name in names:
                 raise self.fail((*cpath, "name"), f"duplicate container name {name!r}")
             names.add(name)
@@ -379,11 +364,44 @@ class _Loader(Fields):
                                       1, 65535)
                 protocol = self.choice(pconf.get("protocol", "TCP"), (*ppath, "protocol"),
                                        Protocol, "protocol")
-                pname = (self.name(pconf["name"], (*ppath, "name"))
-                         if "name" in pconf else None)
+                pname = (self.k8s_name(pconf["name"], (*ppath, "name"),
+                                       NameKind.CONTAINER_PORT) if "name" in pconf else None)
                 ports.append(ContainerPort(number, protocol, pname))
             out.append(Container(name, tuple(ports)))
         return tuple(out)
+
+
+class _DisjointCidrs:
+    """podCIDRs in the order the spec gives them, each checked against those before.
+
+    kube-controller-manager's range allocator never hands one /24 to two nodes,
+    and two nodes routing the same pod range break every route to it. Kept
+    sorted by first address: the set so far is disjoint, so a new range can
+    only overlap its two neighbours (a bisect and two comparisons, not a scan).
+    The first node in spec order that collides is the one reported, as an
+    allocator admitting nodes one at a time would refuse it.
+    """
+
+    def __init__(self) -> None:
+        self._ranges: list[tuple[int, int, int, IPv4Network]] = []
+
+    def add(self, cidr: IPv4Network, index: int) -> tuple[IPv4Network, int] | None:
+        """Keep ``cidr`` (of node ``index``), or return the earlier one it overlaps."""
+        first, last = int(cidr.network_address), int(cidr.broadcast_address)
+        at = bisect.bisect_left(self._ranges, (first,))
+        clashes = []
+        if at > 0 and self._ranges[at - 1][1] >= first:
+            clashes.append(self._ranges[at - 1])
+        if at < len(self._ranges) and self._ranges[at][0] <= last:
+            clashes.append(self._ranges[at])
+        if clashes:
+            _, _, j, other = min(clashes, key=lambda r: r[2])
+            return other, j
+        self._ranges.insert(at, (first, last, index, cidr))
+        return None
+
+    def networks(self) -> list[IPv4Network]:
+        return [r[3] for r in self._ranges]
 
 
 def _some(names: list[str], limit: int = 5) -> str:

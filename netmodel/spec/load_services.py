@@ -16,6 +16,7 @@ from typing import Any
 
 from netmodel.spec.cluster import Node, Pod
 from netmodel.spec.fields import Fields
+from netmodel.spec.names import NameKind, problem
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import (
     Endpoint,
@@ -63,8 +64,9 @@ class _ServiceLoader(Fields):
             conf = self.mapping(item, path, _SERVICE_FIELDS)
             if "name" not in conf:
                 raise self.fail(path, "missing name (every service needs one)")
-            name = self.name(conf["name"], (*path, "name"))
-            namespace = self.name(conf.get("namespace", "default"), (*path, "namespace"))
+            name = self.k8s_name(conf["name"], (*path, "name"), NameKind.SERVICE)
+            namespace = self.k8s_name(conf.get("namespace", "default"), (*path, "namespace"),
+                                      NameKind.NAMESPACE)
             key = f"{namespace}/{name}"
             if key in seen:
                 raise self.fail((*path, "name"), f"duplicate service {key!r} "
@@ -174,12 +176,7 @@ class _ServiceLoader(Fields):
     def selector(self, conf: dict[str, Any], path: Path) -> tuple[tuple[str, str], ...]:
         if "selector" in conf and "endpoints" in conf:
             raise self.fail((*path, "endpoints"), "give a selector or endpoints, not both")
-        raw = conf.get("selector")
-        if raw is None:
-            return ()
-        if not isinstance(raw, dict):
-            raise self.fail((*path, "selector"), "expected a mapping of label: value")
-        return tuple(sorted((str(k), str(v)) for k, v in raw.items()))
+        return self.labels(conf.get("selector"), (*path, "selector"))
 
     def ports(self, path: Path, conf: dict[str, Any], kind: ServiceType, namespace: str,
               selector: tuple[tuple[str, str], ...]) -> tuple[ServicePort, ...]:
@@ -193,7 +190,8 @@ class _ServiceLoader(Fields):
             ppath: Path = (*path, "ports", j)
             pconf = self.mapping(item, ppath, ("name", "port", "targetPort", "protocol",
                                                "nodePort"))
-            pname = self.name(pconf["name"], (*ppath, "name")) if "name" in pconf else ""
+            pname = (self.k8s_name(pconf["name"], (*ppath, "name"), NameKind.SERVICE_PORT)
+                     if "name" in pconf else "")
             if len(raw) > 1 and not pname:
                 raise self.fail(ppath, "missing name (required when a service has more "
                                 "than one port)")
@@ -209,7 +207,7 @@ class _ServiceLoader(Fields):
             if isinstance(target, int) and not isinstance(target, bool):
                 target = str(self.integer(target, (*ppath, "targetPort"), 1, 65535))
             else:
-                target = self.name(target, (*ppath, "targetPort"))
+                target = self.k8s_name(target, (*ppath, "targetPort"), NameKind.PORT_REFERENCE)
             node_port = None
             if "nodePort" in pconf:
                 if kind is ServiceType.CLUSTER_IP:
@@ -336,14 +334,13 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
         conf = fields.mapping(item, path, ("name", "namespace", "controller", "rules"))
         if "name" not in conf:
             raise fields.fail(path, "missing name")
-        name = fields.name(conf["name"], (*path, "name"))
-        namespace = fields.name(conf.get("namespace", "default"), (*path, "namespace"))
+        name = fields.k8s_name(conf["name"], (*path, "name"), NameKind.INGRESS)
+        namespace = fields.k8s_name(conf.get("namespace", "default"), (*path, "namespace"),
+                                    NameKind.NAMESPACE)
         controller_conf = fields.mapping(conf.get("controller"), (*path, "controller"),
                                          ("service",))
-        controller = fields.string(controller_conf.get("service"),
-                                   (*path, "controller", "service"))
-        if "/" not in controller:
-            controller = f"{namespace}/{controller}"
+        controller = _service_reference(fields, controller_conf.get("service"),
+                                        (*path, "controller", "service"), namespace)
         if controller not in by_key:
             raise fields.fail((*path, "controller", "service"), f"unknown service "
                               f"{controller!r} (the Ingress controller's Service)")
@@ -361,6 +358,21 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
     return tuple(out)
 
 
+def _service_reference(fields: Fields, value: Any, path: Path, namespace: str) -> str:
+    """``NAME`` (in ``namespace``) or ``NS/NAME``, as ``NS/NAME``: each part is
+    checked as the object it names would be (the namespace a DNS-1123 label,
+    the name a DNS-1035 label), so a typo reads as one, not as "unknown service"."""
+    text = fields.string(value, path)
+    ns, slash, name = text.rpartition("/")
+    if not slash:
+        ns = namespace
+    for part, kind in ((ns, NameKind.NAMESPACE), (name, NameKind.SERVICE)):
+        why = problem(part, kind)
+        if why is not None:
+            raise fields.fail(path, f"in {text!r}: {why}")
+    return f"{ns}/{name}"
+
+
 def _ingress_path(fields: Fields, entry: Any, path: Path, host: str, namespace: str,
                   services: dict[str, Service]) -> IngressPath:
     conf = fields.mapping(entry, path, ("path", "pathType", "backend"))
@@ -374,7 +386,9 @@ def _ingress_path(fields: Fields, entry: Any, path: Path, host: str, namespace: 
     backend = fields.mapping(conf.get("backend"), (*path, "backend"), ("service",))
     spath: Path = (*path, "backend", "service")
     svc = fields.mapping(backend.get("service"), spath, ("name", "port"))
-    name = fields.name(svc.get("name"), (*spath, "name"))
+    # networking/validation's validateIngressBackend checks the name as a Service
+    # name and a named port with IsValidPortName.
+    name = fields.k8s_name(svc.get("name"), (*spath, "name"), NameKind.SERVICE)
     key = f"{namespace}/{name}"
     if key not in services:
         raise fields.fail((*spath, "name"), f"unknown service {key!r} (an Ingress backend is "
@@ -384,7 +398,8 @@ def _ingress_path(fields: Fields, entry: Any, path: Path, host: str, namespace: 
         value = str(fields.integer(port["number"], (*spath, "port", "number"), 1, 65535))
         known = [str(p.port) for p in services[key].ports]
     else:
-        value = fields.name(port.get("name"), (*spath, "port", "name"))
+        value = fields.k8s_name(port.get("name"), (*spath, "port", "name"),
+                                NameKind.PORT_REFERENCE)
         known = [p.name for p in services[key].ports]
     if value not in known:
         raise fields.fail((*spath, "port"), f"service {key} has no port {value} (ports: "

@@ -87,6 +87,7 @@ class SourceDoc:
 
 
 _AT_LINE = re.compile(r"at line (\d+)")
+_TAB = re.compile(r"\btabs?\b")
 
 
 def parse_yaml(text: str, file: str) -> SourceDoc:
@@ -104,11 +105,22 @@ def _located(text: str, file: str, message: str) -> SpecError:
     found = _AT_LINE.search(lines[0]) if lines else None
     if found is not None:
         problem = lines[-1] if len(lines) > 1 else lines[0]
-        return SpecError(file, int(found[1]), "", f"YAML syntax error: {problem}")
+        line = int(found[1])
+        if _TAB.search(problem):
+            # yaml-rs places "found a tab" at the scalar it was reading when the
+            # tab turned up, which is the line before a tab-indented one
+            # ("a: b\n\tc: d" is reported at "a: b"). YAML forbids tabs in
+            # indentation (1.2 §6.1), so the line to fix is the first one from
+            # there on that is indented with one.
+            tabbed = _tab_indented(text, line)
+            if tabbed is not None:
+                return SpecError(file, tabbed, "", "YAML syntax error: a tab in the "
+                                 "indentation (YAML indents with spaces only)")
+        return SpecError(file, line, "", f"YAML syntax error: {problem}{_opened(text, line)}")
     try:  # e.g. a duplicate key: PyYAML's composer knows where it is
         root = yaml.compose(text, Loader=_Loader)
         if root is not None:
-            _convert(root, file)
+            _convert(root, file, ())
     except SpecError as located:
         return located
     except yaml.MarkedYAMLError as exc:
@@ -120,22 +132,53 @@ def _located(text: str, file: str, message: str) -> SpecError:
     return SpecError(file, None, "", f"YAML error: {lines[0] if lines else message}")
 
 
-def _convert(node: yaml.Node, file: str) -> Any:
+def _tab_indented(text: str, start: int) -> int | None:
+    """The first line from ``start`` (1-based) whose indentation holds a tab."""
+    for number, line in enumerate(text.splitlines()[start - 1:], start):
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            return number
+    return None
+
+
+def _opened(text: str, line: int) -> str:
+    """For an unclosed ``[`` or ``{``: where it was opened, which yaml-rs omits.
+
+    The parser can only notice a missing ``]`` where the next thing cannot
+    belong to the sequence, often a later line; PyYAML's context mark is the
+    bracket itself."""
+    try:
+        for _ in yaml.parse(text, Loader=_Loader):  # events only: no tree is built
+            pass
+    except yaml.MarkedYAMLError as exc:
+        context, mark = exc.context or "", exc.context_mark
+        if mark is not None and "flow" in context and mark.line + 1 < line:
+            kind = "sequence '['" if "sequence" in context else "mapping '{'"
+            return f" (the flow {kind} opened on line {mark.line + 1} is not closed)"
+    except yaml.YAMLError:
+        pass
+    return ""
+
+
+def _convert(node: yaml.Node, file: str, path: Path) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, file)
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, file) for child in node.value]
+        return [_convert(child, file, (*path, i)) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node, file) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int):
-                raise SpecError(file, key_node.start_mark.line + 1, "",
+                raise SpecError(file, key_node.start_mark.line + 1, format_path(path),
                                 "mapping keys must be plain strings")
             if key in out:
-                raise SpecError(file, key_node.start_mark.line + 1, str(key),
+                # The whole path, not just the key: "name" alone does not say
+                # which of 5,000 nodes has it twice.
+                raise SpecError(file, key_node.start_mark.line + 1,
+                                format_path((*path, str(key))),
                                 "duplicate key (each field may appear once)")
-            out[key] = _convert(value_node, file)
+            out[key] = _convert(value_node, file, (*path, str(key)))
         return out
     raise SpecError(file, node.start_mark.line + 1, "", "unsupported YAML node")
 
