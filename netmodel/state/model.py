@@ -65,6 +65,10 @@ class Model:
         self._kube_parts: dict[object, KubeProxyPart] = {}
         self._remote_entries: dict[tuple[str, bool], RemoteEntries] = {}
         self._domains: dict[str, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
+        # The external clients questions have named, in the order they were first
+        # named: they stay on the wan (and answer ARP there) when the LRU drops
+        # their netns, so a walk does not depend on what happens to be cached.
+        self._externals: dict[IPv4Address, None] = {}
 
     # -- netns -----------------------------------------------------------------
 
@@ -87,6 +91,7 @@ class Model:
         if kind == "node":
             return derive_node(self.cluster, self.cluster.node(name), self._remote_entries)
         if kind == "external":
+            self._externals[IPv4Address(name)] = None
             return derive_external(IPv4Address(name))
         if kind == "pod":
             pod = self.cluster.pod(name)
@@ -240,12 +245,14 @@ class Model:
         assert uplink is not None and uplink.mac is not None
         address = next(a.ip for a in router.addresses if a.dev == UPLINK)
         ports = [L2Port(router.id, UPLINK, uplink.mac, address, Place("router"))]
-        for netns_id, ns in self._netns.items():
-            if netns_id.startswith("external:"):
-                eth0 = ns.link("eth0")
-                assert eth0 is not None and eth0.mac is not None
-                ports.append(L2Port(netns_id, "eth0", eth0.mac, IPv4Address(netns_id[9:]),
-                                    Place("external", netns_id[9:])))
+        for address in self._externals:
+            # Derived afresh rather than through netns(): asking who is on the wan
+            # must not reorder (or evict from) the cache.
+            client = derive_external(address)
+            eth0 = client.link("eth0")
+            assert eth0 is not None and eth0.mac is not None
+            ports.append(L2Port(client.id, "eth0", eth0.mac, address,
+                                Place("external", str(address))))
         return ports
 
     def arp(self, domain: str, ip: IPv4Address) -> L2Port | None:
