@@ -5,6 +5,7 @@ generated scenarios)."""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 import netmodel
 from netmodel.lab.flows import LabFlow, lab_flows
+from netmodel.state.netfilter import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted((ROOT / "diagrams" / "clusters").glob("*.yaml"))
@@ -45,3 +47,41 @@ def test_walks_same_for_any_cache_size(spec: Path, cache_size: int) -> None:
     assert flows
     for flow in flows:
         assert _walk(small, flow) == _walk(reference, flow), f"{spec.name}: {flow}"
+
+
+def _live_after_collect(*kinds: type) -> list[int]:
+    """Live instances of each type once the collector has run, the frozen ones
+    included: ``parse_spec`` calls ``gc.freeze()``, and a frozen object is one
+    ``gc.collect()`` never frees and ``gc.get_objects()`` never lists. Garbage in a
+    reference cycle at the next load is frozen with it: it is live for good."""
+    gc.collect()
+    gc.unfreeze()  # listed again; not collected (no collection runs before the count)
+    try:
+        objects = gc.get_objects()
+        return [sum(1 for obj in objects if type(obj) is kind) for kind in kinds]
+    finally:
+        del objects
+        gc.freeze()
+
+
+@pytest.mark.parametrize(("name", "flow"), [
+    # iptables: the chain indexes built for the walk
+    ("services-three", LabFlow("pod/default/client", "svc/default/api", 80, "tcp")),
+    # host-gw: the underlay graph that says which nodes share a segment
+    ("flannel-host-gw-two-segments", LabFlow("pod/web-1", "pod/db-3")),
+])
+def test_dropped_models_are_collected(name: str, flow: LabFlow) -> None:
+    # mkdocs serve loads a spec again on every edit: the old Cluster and Model,
+    # and the rules and indexes derived from them, must go with the last reference.
+    spec = ROOT / "diagrams" / "clusters" / f"{name}.yaml"
+    for _ in range(20):
+        model = netmodel.Model(netmodel.load_spec(spec))
+        trace = netmodel.walk_between(model, flow.source, flow.destination, port=flow.port,
+                                      proto=flow.proto)
+        assert trace.rules_tested > 0  # the walk went through iptables
+        del trace
+    assert _live_after_collect(netmodel.Cluster, netmodel.Model) == [1, 1]
+    rules = _live_after_collect(Rule)[0]
+    del model
+    assert _live_after_collect(netmodel.Cluster, netmodel.Model, Rule) == [0, 0, 0]
+    assert rules > 0  # the count above counted something

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import TypeVar
 
 from netmodel.i18n import Place
-from netmodel.spec.cluster import Cluster, Node, Pod
+from netmodel.spec.cluster import Backend, Cluster, Node, Pod
 from netmodel.state.backends.entries import RemoteEntries
 from netmodel.state.kernel import LinkKind, Netns
 from netmodel.state.netfilter import Ruleset
@@ -30,8 +31,11 @@ from netmodel.state.node_state import (
     pod_netns_id,
 )
 from netmodel.state.routing import RouteTable
+from netmodel.state.underlay import l2_components
 
 __all__ = ["L2Port", "Model"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,8 @@ class Model:
         # named: they stay on the wan (and answer ARP there) when the LRU drops
         # their netns, so a walk does not depend on what happens to be cached.
         self._externals: dict[IPv4Address, None] = {}
+        self._memos: dict[type, object] = {}
+        self._l2: dict[str, int] | None = None
 
     # -- netns -----------------------------------------------------------------
 
@@ -89,7 +95,9 @@ class Model:
             return derive_router(self.cluster)
         kind, _, name = netns_id.partition(":")
         if kind == "node":
-            return derive_node(self.cluster, self.cluster.node(name), self._remote_entries)
+            # Only host-gw asks which nodes share an L2 domain.
+            l2 = self.l2_components() if self.cluster.backend is Backend.HOST_GW else None
+            return derive_node(self.cluster, self.cluster.node(name), self._remote_entries, l2)
         if kind == "external":
             self._externals[IPv4Address(name)] = None
             return derive_external(IPv4Address(name))
@@ -149,6 +157,17 @@ class Model:
             self._tables[netns_id] = found
         return found
 
+    def memo(self, kind: type[_T]) -> _T:
+        """This Model's instance of ``kind``, made on first use: a cache a later
+        stage keeps (the trace stage's chain indexes) lives and dies with the
+        state it was built from, never at module level where it would keep
+        every cluster a long ``mkdocs serve`` has loaded."""
+        found = self._memos.get(kind)
+        if found is None:
+            found = self._memos[kind] = kind()
+        assert isinstance(found, kind)
+        return found
+
     # -- cluster-wide indexes ---------------------------------------------------
 
     def pod_by_ip(self, ip: IPv4Address) -> Pod | None:
@@ -160,6 +179,12 @@ class Model:
         if self._nodes_by_ip is None:
             self._nodes_by_ip = {n.ip: n for n in self.cluster.nodes}
         return self._nodes_by_ip.get(ip)
+
+    def l2_components(self) -> dict[str, int]:
+        """Each underlay vertex's L2 domain (:func:`l2_components`), built once."""
+        if self._l2 is None:
+            self._l2 = l2_components(self.cluster)
+        return self._l2
 
     def lease_for(self, ip: IPv4Address) -> Node | None:
         """The node whose podCIDR (flannel lease) holds ``ip``."""

@@ -13,7 +13,7 @@ per node, so nothing is derived for nodes a question does not touch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netmodel.spec.addressing import derive_mac, netns_name, veth_name
@@ -31,7 +31,7 @@ from netmodel.state.kernel import (
     RejectedRoute,
     Route,
 )
-from netmodel.state.underlay import same_l2
+from netmodel.state.underlay import l2_components
 
 __all__ = [
     "BRIDGE",
@@ -88,10 +88,13 @@ def _pods_with_netns(cluster: Cluster, node: str) -> tuple[Pod, ...]:
 
 
 def derive_node(cluster: Cluster, node: Node,
-                shared: dict[tuple[str, bool], RemoteEntries] | None = None) -> Netns:
+                shared: dict[tuple[str, bool], RemoteEntries] | None = None,
+                l2: Mapping[str, int] | None = None) -> Netns:
     """The host netns of ``node``. ``shared`` memoizes what flanneld programs for
     each remote lease: the same entries on every node (for host-gw, on every node
-    of the same L2 domain), so 5,000 nodes need not build 5,000 copies each."""
+    of the same L2 domain), so 5,000 nodes need not build 5,000 copies each.
+    ``l2`` is the underlay's :func:`l2_components` (host-gw asks it of every
+    remote node); made here when not given."""
     mtu = cluster.underlay.mtu
     segment = cluster.underlay.segment(node.segment)
     lo, lo_addr = _loopback()
@@ -139,7 +142,7 @@ def derive_node(cluster: Cluster, node: Node,
             fdb.append(FdbEntry(mac, name, Origin.KERNEL, master=BRIDGE))
             fdb.extend(FdbEntry(m, name, Origin.KERNEL) for m in _DEVICE_MCAST)
 
-    remote = _remote_entries(cluster, node, {} if shared is None else shared)
+    remote = _remote_entries(cluster, node, {} if shared is None else shared, l2)
     routes.extend(remote.routes)
     # The vxlan device's FDB lines come right after eth0's in the dump (ifindex order).
     fdb[len(_DEVICE_MCAST):len(_DEVICE_MCAST)] = remote.fdb
@@ -152,7 +155,8 @@ def derive_node(cluster: Cluster, node: Node,
 
 
 def _remote_entries(cluster: Cluster, node: Node,
-                    shared: dict[tuple[str, bool], RemoteEntries]) -> RemoteEntries:
+                    shared: dict[tuple[str, bool], RemoteEntries],
+                    l2: Mapping[str, int] | None) -> RemoteEntries:
     """What flanneld programs for every other node's lease (none for udp:
     its lease table lives in the userspace proxy)."""
     if cluster.backend is Backend.UDP:
@@ -161,10 +165,13 @@ def _remote_entries(cluster: Cluster, node: Node,
     neighbors: list[Neighbor] = []
     fdb: list[FdbEntry] = []
     rejected: list[RejectedRoute] = []
+    if cluster.backend is Backend.HOST_GW and l2 is None:
+        l2 = l2_components(cluster)
     for remote in cluster.nodes:
         if remote is node:
             continue
-        on_link = cluster.backend is Backend.VXLAN or same_l2(cluster, node.name, remote.name)
+        on_link = cluster.backend is Backend.VXLAN or (
+            l2 is not None and l2[node.name] == l2[remote.name])
         entries = shared.get((remote.name, on_link))
         if entries is None:
             entries = (vxlan.remote_entries(node, remote) if cluster.backend is Backend.VXLAN

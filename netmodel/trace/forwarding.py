@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 
 from netmodel.i18n import Detail, detail
-from netmodel.spec.cluster import Backend
+from netmodel.spec.cluster import Backend, Cluster
 from netmodel.spec.protocol import Protocol
 from netmodel.state.backends import udp
 from netmodel.state.kernel import Link, LinkKind, Netns, Route
@@ -64,31 +64,32 @@ def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False,
     try:
         walker.send(model.netns(origin), packet)
     except _Stop as stop:
-        assert walker.last_packet is not None  # every stop records a step first
-        return WalkResult(stop.disposition, stop.reason, walker.hops(), walker.last_netns,
-                          walker.last_packet, walker.nf.tested, walker.nf.probability,
+        record = walker.record
+        assert record.last_packet is not None  # every stop records a step first
+        return WalkResult(stop.disposition, stop.reason, record.hops(), record.last_netns,
+                          record.last_packet, walker.nf.tested, walker.nf.probability,
                           tuple(walker.choice.alternatives))
     raise AssertionError("a walk always ends in a disposition")  # pragma: no cover
 
 
-class _Walker:
-    def __init__(self, model: Model, reply: bool, conntrack: list[CtEntry],
-                 endpoint: str | None) -> None:
-        self.model = model
-        self.reply = reply
-        self.choice = Choice(endpoint)
-        self.nf = Netfilter(model, self.choice, conntrack, self.step, self.stop)
-        self.cluster = model.cluster
+class _Record:
+    """What a walk has done so far: its steps, grouped per netns.
+
+    Apart from the walker, so that the netfilter side can record and stop
+    through it without a reference cycle (walker → netfilter → walker): a
+    cycle outlives the walk until the cyclic collector runs, and parse_spec's
+    gc.freeze() makes any cycle still waiting then (with the Model it holds)
+    live for the rest of the process."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
         self._hops: list[tuple[Netns, list[Step]]] = []
-        self._seen: set[tuple[object, ...]] = set()
         self._count = 0
         self.last_netns = ""
         self.last_packet: Packet | None = None
         # A route a daemon asked for but the kernel refused, met on the way:
         # a later NO_ROUTE is its consequence, and the reason says so.
         self.refused: tuple[str, str] | None = None
-
-    # -- recording -------------------------------------------------------------
 
     def step(self, ns: Netns, action: Action, device: str | None, why: Detail,
              packet: Packet, rules: tuple[RuleHit, ...] = ()) -> None:
@@ -123,6 +124,20 @@ class _Walker:
 
     def hops(self) -> tuple[Hop, ...]:
         return tuple(Hop(ns.node, ns.label, ns.id, tuple(steps)) for ns, steps in self._hops)
+
+
+class _Walker:
+    def __init__(self, model: Model, reply: bool, conntrack: list[CtEntry],
+                 endpoint: str | None) -> None:
+        self.model = model
+        self.reply = reply
+        self.choice = Choice(endpoint)
+        self.record = _Record(model.cluster)
+        self.step = self.record.step
+        self.stop = self.record.stop
+        self.nf = Netfilter(model, self.choice, conntrack, self.record.step, self.record.stop)
+        self.cluster = model.cluster
+        self._seen: set[tuple[object, ...]] = set()
 
     # -- sending -----------------------------------------------------------------
 
@@ -181,7 +196,7 @@ class _Walker:
                       chose_src: IPv4Address | None = None) -> Detail:
         missing = next((r for r in ns.rejected if dst in r.route.dst), None)
         if missing is not None:
-            self.refused = (ns.node, missing.reason)
+            self.record.refused = (ns.node, missing.reason)
             return detail("route.match.rejected", route=route, by=route.origin,
                           wanted=missing.route, reason=missing.reason)
         if chose_src is not None:

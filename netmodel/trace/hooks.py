@@ -18,7 +18,7 @@ from netmodel.state.kernel import Netns
 from netmodel.state.model import Model
 from netmodel.trace.conntrack import CtEntry, Tuple
 from netmodel.trace.hops import Action, Disposition
-from netmodel.trace.netfilter_walk import Choice, HookResult, RuleHit, run_hook
+from netmodel.trace.netfilter_walk import ChainIndexes, Choice, HookResult, RuleHit, run_hook
 from netmodel.trace.packet import Packet
 
 __all__ = ["Netfilter", "Stopper"]
@@ -57,7 +57,8 @@ class Netfilter:
         local = self.model.table(ns.id).local_address
         result = run_hook(self.model.ruleset(ns.node), table, hook, pkt,
                           mark=self._mark.get(ns.id, 0), ctstate=state,
-                          is_local=lambda ip: local(ip) is not None, choice=self.choice)
+                          is_local=lambda ip: local(ip) is not None, choice=self.choice,
+                          indexes=self.model.memo(ChainIndexes))
         self._mark[ns.id] = result.mark
         self.tested += result.tested
         self.probability *= result.probability
