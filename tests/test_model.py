@@ -85,3 +85,21 @@ def test_dropped_models_are_collected(name: str, flow: LabFlow) -> None:
     del model
     assert _live_after_collect(netmodel.Cluster, netmodel.Model, Rule) == [0, 0, 0]
     assert rules > 0  # the count above counted something
+
+
+def test_loading_a_spec_frees_garbage_waiting_for_the_collector() -> None:
+    # mkdocs keeps its config and plugins in reference cycles: the previous
+    # build's (with the Model its plugin held) is garbage only the cyclic
+    # collector frees. Loading the next spec freezes the heap; if that froze
+    # the garbage too, every rebuild of `mkdocs serve` would keep one more Model.
+    spec = ROOT / "diagrams" / "clusters" / "two-nodes-vxlan.yaml"
+    gc.disable()  # no collection may run between here and the load: it decides
+    try:
+        cycle: list[object] = [netmodel.Model(netmodel.load_spec(spec))]
+        cycle.append(cycle)
+        del cycle
+        current = netmodel.load_spec(spec)
+    finally:
+        gc.enable()
+    assert _live_after_collect(netmodel.Cluster, netmodel.Model) == [1, 0]
+    assert current.nodes

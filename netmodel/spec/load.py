@@ -64,6 +64,10 @@ def load_spec(path: str | FsPath) -> Cluster:
 def parse_spec(text: str, file: str = "<spec>") -> Cluster:
     # Loading allocates millions of small acyclic objects; the cyclic collector
     # would rescan the growing heap again and again and find nothing to free.
+    # Garbage already waiting for it (mkdocs serve's previous build, config and
+    # plugin and Model, all in cycles) is freed first: gc.freeze() below would
+    # make it live for good. Frozen objects are not rescanned, so this is cheap.
+    gc.collect()
     enabled = gc.isenabled()
     gc.disable()
     try:
