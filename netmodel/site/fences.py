@@ -26,6 +26,7 @@ import yaml_rs
 
 from netmodel.errors import NetmodelError
 from netmodel.i18n import disposition_text
+from netmodel.spec.keys import object_key
 from netmodel.state.iproute import render_table
 from netmodel.state.model import Model
 from netmodel.state.netfilter import restore_text, save_text
@@ -185,7 +186,7 @@ def state_text(model: Model, node: str, table: str, pod: str | None = None) -> s
         return save_text(ruleset) if table == "iptables" else restore_text(ruleset)
     if pod is None:
         return render_table(model.node_netns(node), table)
-    key = pod if "/" in pod else f"default/{pod}"
+    key = object_key(pod)
     found = cluster.pods_by_key.get(key)
     if found is None or found.node != node:
         raise NetmodelError(f"no pod {key!r} on node {node} in {cluster.source}")

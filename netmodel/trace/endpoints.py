@@ -13,6 +13,7 @@ from ipaddress import IPv4Address, ip_address
 
 from netmodel.errors import EndpointError
 from netmodel.spec.cluster import Pod
+from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
 from netmodel.state.model import Model
 from netmodel.state.node_state import UPLINK_ADDRESS, external_netns_id, node_netns_id
@@ -77,7 +78,7 @@ def parse_destination(model: Model, text: str) -> Destination:
         model.netns(external_netns_id(str(address)))  # the client exists: it answers ARP
         return Destination(text, address)
     if kind == "svc":
-        key = rest if "/" in rest else f"default/{rest}"
+        key = object_key(rest)
         try:
             svc = model.cluster.service(key)
         except KeyError:
@@ -104,7 +105,7 @@ def _unknown(text: str, kind: str) -> EndpointError:
 
 
 def _pod(model: Model, text: str, rest: str) -> Pod:
-    key = rest if "/" in rest else f"default/{rest}"
+    key = object_key(rest)
     try:
         return model.cluster.pod(key)
     except KeyError:

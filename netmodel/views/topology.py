@@ -11,6 +11,7 @@ from __future__ import annotations
 import graphviz
 
 from netmodel.errors import NetmodelError
+from netmodel.spec.keys import object_key
 from netmodel.state.kernel import Link, LinkKind, Netns
 from netmodel.state.model import Model
 from netmodel.state.topology import device_graph
@@ -55,7 +56,7 @@ def topology(model: Model, *, focus: str | None = None, lang: str = "en") -> str
         names = [focus[5:]]
         cluster.node(names[0])
     elif focus.startswith("pod/"):
-        key = focus[4:] if "/" in focus[4:] else f"default/{focus[4:]}"
+        key = object_key(focus[4:])
         pod = cluster.pods_by_key.get(key)
         if pod is None:
             raise NetmodelError(f"focus {focus!r}: no pod {key}")
