@@ -31,24 +31,20 @@ from netmodel.state.kernel import (
     RejectedRoute,
     Route,
 )
+from netmodel.state.netns_id import NetnsId
 from netmodel.state.underlay import l2_components
 
 __all__ = [
     "BRIDGE",
-    "ROUTER_NETNS",
     "derive_external",
     "derive_node",
     "derive_pod",
     "derive_router",
-    "external_netns_id",
     "load_balancer_targets",
-    "node_netns_id",
-    "pod_netns_id",
     "sort_routes",
 ]
 
 BRIDGE = "cni0"  # the bridge plugin's defaultBrName
-ROUTER_NETNS = "router"
 LOOPBACK = IPv4Interface("127.0.0.1/8")
 
 # Multicast addresses each device's own (``self``) FDB lists, as iproute2 6.1
@@ -57,14 +53,6 @@ LOOPBACK = IPv4Interface("127.0.0.1/8")
 _DEVICE_MCAST = ("33:33:00:00:00:01", "01:00:5e:00:00:01")
 _BRIDGE_MCAST = ("33:33:00:00:00:01", "01:00:5e:00:00:6a", "33:33:00:00:00:6a",
                  "01:00:5e:00:00:01")
-
-
-def node_netns_id(node: str) -> str:
-    return f"node:{node}"
-
-
-def pod_netns_id(pod_key: str) -> str:
-    return f"pod:{pod_key}"
 
 
 def sort_routes(routes: list[Route]) -> tuple[Route, ...]:
@@ -133,7 +121,7 @@ def derive_node(cluster: Cluster, node: Node,
             mac = derive_mac("veth", node.name, pod.key)
             links.append(Link(bridge_index + port_no, name, LinkKind.VETH, mac, pod_mtu_,
                               Origin.CNI, master=BRIDGE, port_no=port_no, hairpin=True,
-                              peer_netns=pod_netns_id(pod.key), peer_index=2,
+                              peer_netns=NetnsId.pod(pod.key), peer_index=2,
                               peer_name="eth0", link_netns=netns_name(pod.key)))
             # Learned when the pod announced itself (the bridge plugin sends a
             # gratuitous ARP on ADD); dynamic, so no "permanent".
@@ -147,7 +135,7 @@ def derive_node(cluster: Cluster, node: Node,
     # The vxlan device's FDB lines come right after eth0's in the dump (ifindex order).
     fdb[len(_DEVICE_MCAST):len(_DEVICE_MCAST)] = remote.fdb
     return Netns(
-        id=node_netns_id(node.name), node=node.name, label="host",
+        id=NetnsId.node(node.name), node=node.name, label="host",
         links=tuple(links), addresses=tuple(addresses), routes=sort_routes(routes),
         neighbors=tuple(sorted(remote.neighbors, key=lambda n: int(n.ip))),
         fdb=tuple(fdb), ip_forward=True, rejected=remote.rejected,
@@ -189,7 +177,7 @@ def derive_pod(cluster: Cluster, pod: Pod, host_veth_index: int) -> Netns:
     node = cluster.node(pod.node)
     lo, lo_addr = _loopback()
     eth0 = Link(2, "eth0", LinkKind.VETH, pod.mac, pod_mtu(cluster.backend, cluster.underlay.mtu),
-                Origin.CNI, peer_netns=node_netns_id(node.name), peer_index=host_veth_index,
+                Origin.CNI, peer_netns=NetnsId.node(node.name), peer_index=host_veth_index,
                 peer_name=veth_name(node.name, pod.key))
     address = Address("eth0", IPv4Interface(f"{pod.ip}/{node.pod_cidr.prefixlen}"), Origin.CNI)
     gateway = node.pod_cidr.network_address + 1
@@ -199,7 +187,7 @@ def derive_pod(cluster: Cluster, pod: Pod, host_veth_index: int) -> Netns:
         Route(cluster.cluster_cidr, "eth0", Origin.CNI, via=gateway),
     ]
     return Netns(
-        id=pod_netns_id(pod.key), node=node.name, label=f"pod {pod.key}",
+        id=NetnsId.pod(pod.key), node=node.name, label=f"pod {pod.key}",
         links=(lo, eth0), addresses=(lo_addr, address), routes=sort_routes(routes),
         fdb=tuple(FdbEntry(mac, "eth0", Origin.KERNEL) for mac in _DEVICE_MCAST),
     )
@@ -207,10 +195,6 @@ def derive_pod(cluster: Cluster, pod: Pod, host_veth_index: int) -> Netns:
 
 UPLINK = "wan0"
 UPLINK_ADDRESS = IPv4Interface("203.0.113.1/32")  # RFC 5737 documentation range
-
-
-def external_netns_id(address: str) -> str:
-    return f"external:{address}"
 
 
 def derive_external(address: IPv4Address) -> Netns:
@@ -221,7 +205,7 @@ def derive_external(address: IPv4Address) -> Netns:
     own = Address("eth0", IPv4Interface(f"{address}/32"), Origin.PROVISIONING)
     route = Route(IPv4Network("0.0.0.0/0"), "eth0", Origin.PROVISIONING,
                   via=UPLINK_ADDRESS.ip, onlink=True)
-    return Netns(id=external_netns_id(str(address)), node="internet",
+    return Netns(id=NetnsId.external(address), node="internet",
                  label=f"external {address}", links=(lo, eth0), addresses=(lo_addr, own),
                  routes=(route,), fdb=_device_multicast(("eth0",)))
 
@@ -271,7 +255,7 @@ def derive_router(cluster: Cluster) -> Netns:
                    if seg.name == node.segment)
         routes.append(Route(IPv4Network(f"{ip}/32"), f"eth{leg}", Origin.LOAD_BALANCER,
                             via=node.ip))
-    return Netns(id=ROUTER_NETNS, node="underlay", label="router", links=tuple(links),
+    return Netns(id=NetnsId.router(), node="underlay", label="router", links=tuple(links),
                  addresses=tuple(addresses), routes=sort_routes(routes), ip_forward=True,
                  fdb=_device_multicast(link.name for link in links[1:]))
 

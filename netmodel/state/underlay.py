@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from netmodel.spec.cluster import Cluster
+from netmodel.state.l2_domain import L2Domain
 
 __all__ = ["ROUTER", "l2_components", "same_l2", "underlay_graph"]
 
@@ -26,14 +27,14 @@ def underlay_graph(cluster: Cluster) -> Any:
     graph = nx.Graph()
     graph.add_node(ROUTER, kind="router")
     for i, segment in enumerate(cluster.underlay.segments):
-        seg = f"segment:{segment.name}"
+        seg = str(L2Domain.segment(segment.name))
         graph.add_node(seg, kind="segment", cidr=str(segment.cidr))
         graph.add_node(f"router/eth{i}", kind="router-leg", ip=str(segment.router_ip))
         graph.add_edge(seg, f"router/eth{i}", kind="wire")
         graph.add_edge(f"router/eth{i}", ROUTER, kind="router")
     for node in cluster.nodes:
         graph.add_node(node.name, kind="node", ip=str(node.ip))
-        graph.add_edge(node.name, f"segment:{node.segment}", kind="wire")
+        graph.add_edge(node.name, str(L2Domain.segment(node.segment)), kind="wire")
     return graph
 
 

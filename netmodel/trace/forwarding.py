@@ -21,7 +21,9 @@ from netmodel.spec.cluster import Backend, Cluster
 from netmodel.spec.protocol import Protocol
 from netmodel.state.backends import udp
 from netmodel.state.kernel import Link, LinkKind, Netns, Route
+from netmodel.state.l2_domain import L2Kind
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.conntrack import CtEntry
 from netmodel.trace.hooks import Netfilter
 from netmodel.trace.hops import Action, Disposition, Hop, Step
@@ -41,7 +43,7 @@ class WalkResult:
     disposition: Disposition
     reason: Detail
     hops: tuple[Hop, ...]
-    final_netns: str
+    final_netns: NetnsId
     final_packet: Packet
     rules_tested: int = 0
     probability: float = 1.0
@@ -54,7 +56,7 @@ class _Stop(Exception):
         self.reason = reason
 
 
-def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False,
+def walk(model: Model, origin: NetnsId, packet: Packet, *, reply: bool = False,
          conntrack: list[CtEntry] | None = None, endpoint: str | None = None) -> WalkResult:
     """Send ``packet`` from a socket in netns ``origin`` and follow it. A ``reply``
     is delivered to the socket that sent the request, not to a listener; it finds
@@ -65,7 +67,8 @@ def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False,
         walker.send(model.netns(origin), packet)
     except _Stop as stop:
         record = walker.record
-        assert record.last_packet is not None  # every stop records a step first
+        # every stop records a step first
+        assert record.last_netns is not None and record.last_packet is not None
         return WalkResult(stop.disposition, stop.reason, record.hops(), record.last_netns,
                           record.last_packet, walker.nf.tested, walker.nf.probability,
                           tuple(walker.choice.alternatives))
@@ -85,7 +88,7 @@ class _Record:
         self.cluster = cluster
         self._hops: list[tuple[Netns, list[Step]]] = []
         self._count = 0
-        self.last_netns = ""
+        self.last_netns: NetnsId | None = None
         self.last_packet: Packet | None = None
         # A route a daemon asked for but the kernel refused, met on the way:
         # a later NO_ROUTE is its consequence, and the reason says so.
@@ -143,7 +146,7 @@ class _Walker:
 
     def send(self, ns: Netns, pkt: Packet) -> None:
         """A socket in ``ns`` sends: the local table, then the main table."""
-        self.step(ns, Action.SEND, None, detail("send", who=self.model.place(ns), flow=pkt.l4), pkt)
+        self.step(ns, Action.SEND, None, detail("send", who=ns.id, flow=pkt.l4), pkt)
         self.route_out(ns, pkt)
 
     def route_out(self, ns: Netns, pkt: Packet, nat_done: bool = False) -> None:
@@ -161,7 +164,7 @@ class _Walker:
             route = table.lookup(ip.dst)
             if route is None:
                 raise self.stop(ns, Disposition.NO_ROUTE, None,
-                                detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
+                                detail("route.none", dst=ip.dst, who=ns.id), pkt)
             if ip.src is None:
                 src = table.preferred_source(route)
                 if src is None:
@@ -229,7 +232,7 @@ class _Walker:
             return entry.mac
         domain = self.model.l2_domain(ns, dev.name)
         answer = self.model.arp(domain, nexthop) if domain is not None else None
-        if answer is None and domain == "wan":
+        if answer is None and domain is not None and domain.kind is L2Kind.WAN:
             raise self.stop(ns, Disposition.EXITS_CLUSTER, dev.name,
                             detail("exits", dst=pkt.active_ip.dst), pkt)
         if answer is None or answer.netns == ns.id:
@@ -238,7 +241,7 @@ class _Walker:
                    else detail("neigh.failed", ip=nexthop, dev=dev.name))
             raise self.stop(ns, Disposition.NEIGHBOR_UNREACHABLE, dev.name, why, pkt)
         self.step(ns, Action.NEIGHBOR, dev.name,
-                  detail("neigh.arp", ip=nexthop, mac=answer.mac, owner=answer.owner), pkt)
+                  detail("neigh.arp", ip=nexthop, mac=answer.mac, owner=answer.netns), pkt)
         return answer.mac
 
     def transmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
@@ -300,7 +303,7 @@ class _Walker:
                pkt.ip.dst, pkt.l4)
         if key in self._seen:
             raise self.stop(ns, Disposition.LOOP, devname,
-                            detail("loop", dev=devname, who=self.model.place(ns)), pkt)
+                            detail("loop", dev=devname, who=ns.id), pkt)
         self._seen.add(key)
         self.step(ns, Action.RECEIVE, devname, detail("recv", dev=devname), pkt)
         if dev.master is not None:
@@ -370,10 +373,10 @@ class _Walker:
             return
         if not ns.ip_forward:
             raise self.stop(ns, Disposition.DROPPED, dev.name,
-                            detail("fwd.disabled", who=self.model.place(ns)), pkt)
+                            detail("fwd.disabled", who=ns.id), pkt)
         if ip.ttl <= 1:
             raise self.stop(ns, Disposition.TTL_EXCEEDED, dev.name,
-                            detail("fwd.ttl", who=self.model.place(ns)), pkt)
+                            detail("fwd.ttl", who=ns.id), pkt)
         route = table.lookup(ip.dst)
         if route is None or route.unreachable:
             # icmp_send() routes its error back to the source like any packet.
@@ -381,7 +384,7 @@ class _Walker:
             key = "route.none.fwd" if back is not None and not back.unreachable \
                 else "route.none.silent"
             raise self.stop(ns, Disposition.NO_ROUTE, dev.name,
-                            detail(key, dst=ip.dst, src=ip.src, who=self.model.place(ns)), pkt)
+                            detail(key, dst=ip.dst, src=ip.src, who=ns.id), pkt)
         # ip_route_input() decides first; ip_forward() then decrements the TTL.
         self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, ip.dst), pkt)
         pkt = pkt.with_active_ip(replace(ip, ttl=ip.ttl - 1))
@@ -404,11 +407,11 @@ class _Walker:
     def _listener(self, ns: Netns, pkt: Packet) -> Detail:
         l4 = pkt.l4
         if self.reply:
-            return detail("deliver.reply", who=self.model.place(ns))
+            return detail("deliver.reply", who=ns.id)
         if l4.proto == "icmp":
-            return detail("deliver.icmp", who=self.model.place(ns))
-        if ns.id.startswith("pod:"):
-            pod = self.cluster.pod(ns.id[4:])
+            return detail("deliver.icmp", who=ns.id)
+        if ns.id.kind is NetnsKind.POD:
+            pod = self.cluster.pod(ns.id.name)
             container = pod.listener(l4.dport, Protocol(l4.proto.upper()))
             if container is not None:
                 return detail("deliver.container", container=container, pod=pod.key,
@@ -418,12 +421,12 @@ class _Walker:
             if ns.label == "host" and l4.proto == "tcp" and l4.dport == svc.health_check_node_port:
                 local = sum(1 for p in svc.ports for e in p.endpoints if e.node == ns.node)
                 key = "deliver.healthcheck.ok" if local else "deliver.healthcheck.fail"
-                return detail(key, svc=svc.key, count=local, who=self.model.place(ns))
+                return detail(key, svc=svc.key, count=local, who=ns.id)
         for pod in self.cluster.pods_by_node.get(ns.node, ()):
             if pod.host_network and pod.listener(l4.dport, Protocol(l4.proto.upper())):
                 return detail("deliver.hostnetwork", pod=pod.key,
-                              port=f"{l4.dport}/{l4.proto}", who=self.model.place(ns))
-        return detail("deliver.host", who=self.model.place(ns), port=f"{l4.dport}/{l4.proto}")
+                              port=f"{l4.dport}/{l4.proto}", who=ns.id)
+        return detail("deliver.host", who=ns.id, port=f"{l4.dport}/{l4.proto}")
 
     # -- vxlan -----------------------------------------------------------------------------
 
@@ -452,7 +455,7 @@ class _Walker:
         route = table.lookup(pkt.active_ip.dst)
         if route is None:
             raise self.stop(ns, Disposition.NO_ROUTE, None, detail(
-                "route.none", dst=pkt.active_ip.dst, who=self.model.place(ns)), pkt)
+                "route.none", dst=pkt.active_ip.dst, who=ns.id), pkt)
         self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, pkt.active_ip.dst),
                   pkt)
         self.output(ns, route, pkt)

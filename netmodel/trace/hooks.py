@@ -16,6 +16,7 @@ from ipaddress import IPv4Address
 from netmodel.i18n import Detail, detail
 from netmodel.state.kernel import Netns
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 from netmodel.trace.conntrack import CtEntry, Tuple
 from netmodel.trace.hops import Action, Disposition
 from netmodel.trace.netfilter_walk import ChainIndexes, Choice, HookResult, RuleHit, run_hook
@@ -44,9 +45,9 @@ class Netfilter:
         self.stop = stop
         self.tested = 0
         self.probability = 1.0
-        self._original: dict[str, Tuple] = {}
-        self._reply: dict[str, CtEntry] = {}
-        self._mark: dict[str, int] = {}
+        self._original: dict[NetnsId, Tuple] = {}
+        self._reply: dict[NetnsId, CtEntry] = {}
+        self._mark: dict[NetnsId, int] = {}
 
     def applies(self, ns: Netns, pkt: Packet) -> bool:
         """Rules act on the node's own packets; a tunnel's outer headers are
