@@ -31,6 +31,7 @@ from typing import Any
 from netmodel.lab.build import Lab
 from netmodel.spec.load import load_spec
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ("host-gw", "vxlan", "udp")
@@ -60,8 +61,8 @@ sock.close()
 def run_once(lab: Lab, seconds: float) -> float:
     """Bytes per second from web-1 to db-1."""
     model = lab.model
-    client = lab.lab_name("pod:default/web-1")
-    server = lab.lab_name("pod:default/db-1")
+    client = lab.lab_name(NetnsId.pod("default/web-1"))
+    server = lab.lab_name(NetnsId.pod("default/db-1"))
     target = str(model.cluster.pod("default/db-1").ip)
     receiver = subprocess.Popen(("ip", "netns", "exec", server, sys.executable, "-c", RECEIVER,
                                  str(PORT)), stdout=subprocess.PIPE, text=True)

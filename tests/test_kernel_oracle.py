@@ -25,7 +25,7 @@ from netmodel.spec.cluster import Backend
 from netmodel.spec.load import parse_spec
 from netmodel.state.iproute import TABLES
 from netmodel.state.model import Model
-from netmodel.state.node_state import node_netns_id
+from netmodel.state.netns_id import NetnsId
 
 from .conftest import TWO_NODES
 
@@ -53,7 +53,7 @@ def compared(request: pytest.FixtureRequest) -> Iterator[ReadBack]:
     try:
         listed = run("ip", "netns", "list").split()
         made = frozenset(n for n in listed if lab.names.owns(n)) - {lab.names.underlay}
-        nodes = frozenset(lab.lab_name(node_netns_id(n.name)) for n in lab.model.cluster.nodes)
+        nodes = frozenset(lab.lab_name(NetnsId.node(n.name)) for n in lab.model.cluster.nodes)
         yield ReadBack(made, frozenset(lab.names.netns.values()), nodes, compare_state(lab))
     finally:
         lab.close()

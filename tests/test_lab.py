@@ -29,7 +29,7 @@ from netmodel.lab.shell import LabError, lab_unavailable, netns_exists
 from netmodel.lab.verify import record, verify_flows
 from netmodel.spec.load import load_spec
 from netmodel.state.model import Model
-from netmodel.state.node_state import node_netns_id
+from netmodel.state.netns_id import NetnsId
 from netmodel.trace.hops import Action, Hop
 from netmodel.trace.packet import IPv4
 from netmodel.trace.walks import walk_between
@@ -150,7 +150,7 @@ def test_keep_leaves_the_lab_up_and_destroy_removes_it(
         assert main(["lab", "--keep", spec]) == 0
         assert all(netns_exists(n) for n in names.all)
         # flannel0 outlives the command: its udp proxy holds it open.
-        node = names.netns[node_netns_id("node-1")]
+        node = names.netns[NetnsId.node("node-1")]
         links = subprocess.run(("ip", "-n", node, "link", "show", "flannel0"),
                                capture_output=True, text=True, check=False)
         assert links.returncode == 0, links.stderr

@@ -9,6 +9,7 @@ import pytest
 from netmodel.spec.load import parse_spec
 from netmodel.state.kernel import LinkKind
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 
 from .conftest import two_nodes, two_segments
 
@@ -114,7 +115,7 @@ def test_bridge_fdb_knows_each_local_pod_mac_behind_its_veth(model: Model) -> No
     for pod in model.cluster.pods_by_node["node-1"]:
         entry = next(f for f in host.fdb if f.mac == pod.mac)
         port = host.link(entry.dev)
-        assert port is not None and port.peer_netns == f"pod:{pod.key}"
+        assert port is not None and port.peer_netns == NetnsId.pod(pod.key)
         assert entry.master == "cni0" and not entry.permanent
 
 
@@ -141,5 +142,5 @@ def test_state_is_derived_lazily_per_node() -> None:
                          "pods: [{name: p, node: n1}, {name: q, node: n3}]\n")
     model = Model(cluster)
     model.node_netns("n1")
-    assert model.derived == ("node:n1",)
+    assert model.derived == (NetnsId.node("n1"),)
     assert model.node_netns("n1") is model.node_netns("n1")

@@ -7,6 +7,7 @@ import itertools
 import networkx as nx
 
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 from netmodel.state.topology import device_graph, device_id
 from netmodel.state.underlay import same_l2, underlay_graph
 
@@ -24,9 +25,9 @@ def test_nodes_on_one_segment_share_l2_and_the_router_does_not_join_segments() -
 def test_device_graph_links_each_pod_to_the_bridge_through_its_veth_pair() -> None:
     model = Model(two_nodes("vxlan"))
     graph = device_graph(model, ["node-1"])
-    host = "node:node-1"
+    host = NetnsId.node("node-1")
     for pod in model.cluster.pods_by_node["node-1"]:
-        pod_eth0 = device_id(f"pod:{pod.key}", "eth0")
+        pod_eth0 = device_id(NetnsId.pod(pod.key), "eth0")
         path = nx.shortest_path(graph, pod_eth0, device_id(host, "cni0"))
         assert [graph.edges[a, b]["kind"] for a, b in itertools.pairwise(path)] == [
             "veth-pair", "bridge-port"]

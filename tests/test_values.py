@@ -10,6 +10,7 @@ from netmodel.site.values import answer, find_references, front_matter_spec
 from netmodel.spec.load import parse_spec
 from netmodel.state.kernel import LinkKind
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 
 from .conftest import TWO_NODES
 
@@ -40,7 +41,7 @@ def test_node_and_pod_values_are_the_derived_ones(model: Model) -> None:
     assert answer(model, "node node-2 vtep") == str(vtep)
     pod = model.cluster.pod("default/web-1")
     veth = next(link for link in model.node_netns("node-1").links
-                if link.peer_netns == "pod:default/web-1")
+                if link.peer_netns == NetnsId.pod("default/web-1"))
     assert answer(model, "pod web-1 veth") == veth.name
     assert answer(model, "pod web-1 ip") == str(pod.ip)
 

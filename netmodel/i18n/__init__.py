@@ -16,11 +16,11 @@ __all__ = [
     "CATALOG",
     "LANGUAGES",
     "Detail",
-    "Place",
     "Translatable",
     "detail",
     "disposition_text",
     "origin_text",
+    "place_text",
 ]
 
 LANGUAGES = ("en", "zh")
@@ -36,6 +36,15 @@ _ORIGIN = {
     "zh": {"kernel": "内核", "cni": " CNI bridge 插件",
            "flanneld": " flanneld ", "provisioning": "主机自身的网络配置",
            "load-balancer": "负载均衡器"},
+}
+
+# Keyed by ``netmodel.state.netns_id.NetnsKind``'s values: how a detail names a
+# netns (a node's host, a pod, the router, an external client).
+_PLACES = {
+    "node": {"en": "node {name}", "zh": "节点 {name}"},
+    "pod": {"en": "pod {name}", "zh": "pod {name}"},
+    "router": {"en": "the underlay router", "zh": "底层网络的路由器"},
+    "external": {"en": "external client {name}", "zh": "外部客户端 {name}"},
 }
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -283,26 +292,6 @@ _DISPOSITIONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A netns or station named in a detail: a node's host, a pod, the router."""
-
-    kind: str  # "node" | "pod" | "router"
-    name: str = ""
-
-    def render(self, lang: str) -> str:
-        if self.kind == "router":
-            return "the underlay router" if lang == "en" else "底层网络的路由器"
-        if self.kind == "node":
-            return f"node {self.name}" if lang == "en" else f"节点 {self.name}"
-        if self.kind == "external":
-            return f"external client {self.name}" if lang == "en" else f"外部客户端 {self.name}"
-        return f"pod {self.name}"
-
-    def __str__(self) -> str:
-        return self.render("en")
-
-
 # Chinese sets a space between Han and Latin text, never between two Han
 # characters. A template spaces its placeholders for Latin values ("{who} 的路由表"
 # with "node-1"); when the value is Han ("底层网络的路由器") the space goes.
@@ -311,9 +300,14 @@ _HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff）」]) (?=[\u4e00-\u9fff（「])")
 
 @runtime_checkable
 class Translatable(Protocol):
-    """A value that names itself in a language: a detail, a place, an origin."""
+    """A value that names itself in a language: a detail, a netns, an origin."""
 
     def render(self, lang: str) -> str: ...
+
+
+def place_text(kind: str, name: str, lang: str) -> str:
+    """How a detail names a netns (``NetnsKind``'s value and the netns's name)."""
+    return _PLACES[kind][lang].format(name=name)
 
 
 def origin_text(origin: str, lang: str) -> str:

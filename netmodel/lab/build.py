@@ -25,8 +25,9 @@ from netmodel.lab.rules import writer_payloads
 from netmodel.lab.shell import LabError, netns_exists, run, run_in
 from netmodel.state.backends.udp import PORT as UDP_PORT
 from netmodel.state.kernel import Address, Link, LinkKind, Netns, Origin
+from netmodel.state.l2_domain import L2Domain
 from netmodel.state.model import Model
-from netmodel.state.node_state import external_netns_id
+from netmodel.state.netns_id import NetnsId, NetnsKind
 
 __all__ = ["Lab", "destroy"]
 
@@ -67,7 +68,7 @@ class Lab:
             # The model adds a client when a walk first names it, and the router's
             # uplink answers ARP for it from then on: make that so before the
             # router's state is built or read.
-            self.model.netns(external_netns_id(str(address)))
+            self.model.netns(NetnsId.external(address))
 
     # -- what readers look at -----------------------------------------------------
 
@@ -75,7 +76,7 @@ class Lab:
         """The model's netns the lab built: nodes, pods, router, clients."""
         return [self.model.netns(netns_id) for netns_id in self.names.netns]
 
-    def lab_name(self, netns_id: str) -> str:
+    def lab_name(self, netns_id: NetnsId) -> str:
         return self.names.netns[netns_id]
 
     # -- building -----------------------------------------------------------------
@@ -96,9 +97,9 @@ class Lab:
         for name in self.names.all:
             self._add_netns(name)
         cluster = self.model.cluster
-        self._bridges = {f"segment:{s.name}": f"seg{i}"
+        self._bridges = {L2Domain.segment(s.name): f"seg{i}"
                          for i, s in enumerate(cluster.underlay.segments)}
-        self._bridges["wan"] = UPLINK_BRIDGE
+        self._bridges[L2Domain.wan()] = UPLINK_BRIDGE
         for bridge in self._bridges.values():
             run_in(self.names.underlay, "ip", "link", "add", bridge, "type", "bridge")
             run_in(self.names.underlay, "ip", "link", "set", bridge, "up")
@@ -138,7 +139,7 @@ class Lab:
             # A "physical" NIC is a veth whose other end is a port of its L2
             # domain's bridge in the underlay netns.
             domain = self.model.l2_domain(ns, link.name)
-            port = self.names.ports[f"{ns.id}/{link.name}"]
+            port = self.names.ports[ns.id, link.name]
             assert domain is not None
             run_in(self.names.underlay, "ip", "link", "add", port, "mtu", str(link.mtu),
                    "type", "veth", "peer", "name", link.name, *common,
@@ -225,7 +226,7 @@ class Lab:
 
     def _rules(self, node: str) -> None:
         """The node's iptables rules, restored in the order their writers add them."""
-        lab_ns = self.lab_name(f"node:{node}")
+        lab_ns = self.lab_name(NetnsId.node(node))
         run_in(lab_ns, "sysctl", "-qw", *_NODE_SYSCTLS)
         for who, payload in writer_payloads(self.model.ruleset(node)):
             try:
@@ -237,7 +238,7 @@ class Lab:
 
     def _announce(self, ns: Netns) -> None:
         """Each pod sends one frame so its node's bridge learns its MAC."""
-        if not ns.id.startswith("pod:"):
+        if ns.id.kind is not NetnsKind.POD:
             return
         for link in ns.links:
             ips = [a.ip for a in ns.addresses if a.dev == link.name]

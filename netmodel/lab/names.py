@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from netmodel.state.model import Model
-from netmodel.state.node_state import ROUTER_NETNS, external_netns_id, node_netns_id, pod_netns_id
+from netmodel.state.netns_id import NetnsId
+from netmodel.state.node_state import UPLINK
 
 __all__ = ["LabNames", "lab_prefix"]
 
@@ -42,8 +43,8 @@ def lab_prefix(cluster_name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class LabNames:
     prefix: str
-    netns: dict[str, str]  # model netns id -> lab netns name
-    ports: dict[str, str]  # model netns id + "/" + dev -> its wire's port in the underlay
+    netns: dict[NetnsId, str]  # model netns -> lab netns name
+    ports: dict[tuple[NetnsId, str], str]  # model netns and dev -> its wire's underlay port
     underlay: str
 
     @classmethod
@@ -51,20 +52,21 @@ class LabNames:
            prefix: str | None = None) -> LabNames:
         cluster = model.cluster
         prefix = prefix or lab_prefix(cluster.name)
-        netns: dict[str, str] = {}
-        ports: dict[str, str] = {}
+        netns: dict[NetnsId, str] = {}
+        ports: dict[tuple[NetnsId, str], str] = {}
         for i, node in enumerate(cluster.nodes, start=1):
-            netns[node_netns_id(node.name)] = f"{prefix}-n{i}"
-            ports[f"{node_netns_id(node.name)}/eth0"] = f"n{i}"
+            netns[NetnsId.node(node.name)] = f"{prefix}-n{i}"
+            ports[NetnsId.node(node.name), "eth0"] = f"n{i}"
         for i, pod in enumerate((p for p in cluster.pods if not p.host_network), start=1):
-            netns[pod_netns_id(pod.key)] = f"{prefix}-p{i}"
-        netns[ROUTER_NETNS] = f"{prefix}-rt"
+            netns[NetnsId.pod(pod.key)] = f"{prefix}-p{i}"
+        router = NetnsId.router()
+        netns[router] = f"{prefix}-rt"
         for i, _ in enumerate(cluster.underlay.segments):
-            ports[f"{ROUTER_NETNS}/eth{i}"] = f"r{i}"
-        ports[f"{ROUTER_NETNS}/wan0"] = "rw"
+            ports[router, f"eth{i}"] = f"r{i}"
+        ports[router, UPLINK] = "rw"
         for i, address in enumerate(externals, start=1):
-            netns[external_netns_id(str(address))] = f"{prefix}-x{i}"
-            ports[f"{external_netns_id(str(address))}/eth0"] = f"x{i}"
+            netns[NetnsId.external(address)] = f"{prefix}-x{i}"
+            ports[NetnsId.external(address), "eth0"] = f"x{i}"
         return cls(prefix, netns, ports, f"{prefix}-{UNDERLAY}")
 
     @property

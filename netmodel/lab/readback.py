@@ -22,6 +22,7 @@ from netmodel.lab.shell import run_in
 from netmodel.state.iproute import TABLES, render_table
 from netmodel.state.kernel import LinkKind, Netns
 from netmodel.state.netfilter import save_text
+from netmodel.state.netns_id import NetnsId, NetnsKind
 
 __all__ = ["NORMALISATIONS", "Comparison", "Normalisation", "ReadContext", "compare_state",
            "normalise"]
@@ -161,7 +162,7 @@ def read_context(lab: Lab, netns: Netns) -> ReadContext:
             if link.peer_netns is not None and link.link_netns is not None:
                 shown[names.netns[link.peer_netns]] = f"link-netns {link.link_netns}"
     for netns_id, name in names.netns.items():
-        if netns_id.startswith("node:") and name in nsids:
+        if netns_id.kind is NetnsKind.NODE and name in nsids:
             shown[name] = f"link-netnsid {nsids[name]}"
     with open("/proc/sys/net/core/default_qdisc", encoding="ascii") as f:
         default_qdisc = f.read().strip()
@@ -197,7 +198,7 @@ def kernel_table(lab: Lab, netns: Netns, table: str) -> str:
 def kernel_iptables(lab: Lab, node: str) -> list[str]:
     lines: list[str] = []
     for table in IPTABLES_TABLES:
-        text = run_in(lab.lab_name(f"node:{node}"), "iptables-save", "-t", table)
+        text = run_in(lab.lab_name(NetnsId.node(node)), "iptables-save", "-t", table)
         lines += [line for line in text.splitlines() if not line.startswith("#")]
     return lines
 
@@ -219,7 +220,7 @@ def compare_state(lab: Lab) -> list[Comparison]:
                                   tuple(actual)))
     for node in lab.model.cluster.nodes:
         expected = save_text(lab.model.ruleset(node.name)).splitlines()
-        out.append(Comparison(f"{node.name} · host", lab.lab_name(f"node:{node.name}"),
+        out.append(Comparison(f"{node.name} · host", lab.lab_name(NetnsId.node(node.name)),
                               "iptables", tuple(expected),
                               tuple(kernel_iptables(lab, node.name))))
     return out

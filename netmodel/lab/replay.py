@@ -37,6 +37,7 @@ from netmodel.lab.frames import TCP_ACK, TCP_SYN, Captured, Tunnels, decode, int
 from netmodel.lab.netns import inside
 from netmodel.spec.cluster import Backend
 from netmodel.state.backends.udp import PORT as UDP_PORT
+from netmodel.state.netns_id import NetnsKind
 from netmodel.trace.hops import Disposition, Trace
 
 __all__ = ["Attempt", "ConnectionResult", "Session", "replay_connection"]
@@ -130,7 +131,7 @@ class Session:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
                 sock.setblocking(False)
                 self.captures[name] = sock
-                if netns_id.startswith("node:"):
+                if netns_id.kind is NetnsKind.NODE:
                     flusher = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
                                             NETLINK_NETFILTER)
                     flusher.setblocking(False)

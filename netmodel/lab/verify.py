@@ -22,6 +22,7 @@ from netmodel.lab.flows import LabFlow
 from netmodel.lab.replay import ConnectionResult, Session, replay_connection
 from netmodel.site.replays import REPLAYS
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 from netmodel.trace.fingerprint import fingerprint
 from netmodel.trace.hops import Trace
 from netmodel.trace.walks import all_walks, walk_between
@@ -40,9 +41,9 @@ class FlowResult:
         return self.error is None and all(c.ok for c in self.connections)
 
 
-def _source_of(netns_id: str) -> str:
-    kind, _, name = netns_id.partition(":")
-    return f"{kind}/{name}"
+def _source_of(netns_id: NetnsId) -> str:
+    """The endpoint that sends from ``netns_id`` (an Ingress controller's pod)."""
+    return f"{netns_id.kind}/{netns_id.name}"
 
 
 def _second_connections(model: Model, firsts: tuple[Trace, ...]) -> tuple[Trace, ...]:

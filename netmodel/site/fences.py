@@ -26,9 +26,11 @@ import yaml_rs
 
 from netmodel.errors import NetmodelError
 from netmodel.i18n import disposition_text
+from netmodel.spec.keys import object_key
 from netmodel.state.iproute import render_table
 from netmodel.state.model import Model
 from netmodel.state.netfilter import restore_text, save_text
+from netmodel.state.netns_id import NetnsId
 from netmodel.trace.hops import Trace
 from netmodel.trace.walks import walk_between
 from netmodel.views import VIEWS, chains, frame, path, topology
@@ -172,7 +174,7 @@ def state_text(model: Model, node: str, table: str, pod: str | None = None) -> s
     cluster = model.cluster
     rules = table in ("iptables", "kube-proxy")
     if node == "router" and not rules and pod is None:
-        return render_table(model.netns("router"), table)
+        return render_table(model.netns(NetnsId.router()), table)
     if node not in cluster.nodes_by_name:
         names = ", ".join(sorted(cluster.nodes_by_name)[:5])
         raise NetmodelError(f"no node {node!r} in {cluster.source} (nodes: {names}; "
@@ -185,7 +187,7 @@ def state_text(model: Model, node: str, table: str, pod: str | None = None) -> s
         return save_text(ruleset) if table == "iptables" else restore_text(ruleset)
     if pod is None:
         return render_table(model.node_netns(node), table)
-    key = pod if "/" in pod else f"default/{pod}"
+    key = object_key(pod)
     found = cluster.pods_by_key.get(key)
     if found is None or found.node != node:
         raise NetmodelError(f"no pod {key!r} on node {node} in {cluster.source}")

@@ -31,6 +31,7 @@ import re
 from netmodel.errors import NetmodelError
 from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Backend
+from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
 from netmodel.state.backends import backend_for, overhead, pod_mtu, vxlan
 from netmodel.state.kube_proxy import chain_name, probability
@@ -80,7 +81,7 @@ def answer(model: Model, query: str) -> str:
                   "vtep": node.pod_cidr.network_address}
         return str(_field(fields, rest[1], query))
     if head == "pod" and len(rest) == 2:
-        key = rest[0] if "/" in rest[0] else f"default/{rest[0]}"
+        key = object_key(rest[0])
         pod = cluster.pods_by_key.get(key)
         if pod is None:
             raise NetmodelError(f"{{{{nm {query}}}}}: no pod {key!r} in the spec")
@@ -90,7 +91,7 @@ def answer(model: Model, query: str) -> str:
                   "port": declared[0] if declared else None}
         return str(_field(fields, rest[1], query))
     if head == "pod" and len(rest) == 3 and rest[1] == "port":
-        key = rest[0] if "/" in rest[0] else f"default/{rest[0]}"
+        key = object_key(rest[0])
         pod = cluster.pods_by_key.get(key)
         container = next((c for c in pod.containers if c.name == rest[2]), None) if pod else None
         if container is None or not container.ports:
@@ -144,7 +145,7 @@ def _field(fields: dict[str, object], name: str, query: str) -> object:
 
 
 def _service(model: Model, name: str) -> Service:
-    key = name if "/" in name else f"default/{name}"
+    key = object_key(name)
     try:
         return model.cluster.service(key)
     except KeyError:

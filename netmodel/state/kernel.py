@@ -13,6 +13,7 @@ from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netmodel.i18n import Detail, origin_text
+from netmodel.state.netns_id import NetnsId
 
 __all__ = [
     "Address",
@@ -70,7 +71,7 @@ class Link:
     master: str | None = None
     port_no: int | None = None  # bridge port number, for bridge ports
     hairpin: bool = False
-    peer_netns: str | None = None  # model id of the veth peer's netns
+    peer_netns: NetnsId | None = None  # the veth peer's netns
     peer_index: int | None = None
     peer_name: str | None = None
     link_netns: str | None = None  # how ip(8) names the peer netns, e.g. cni-…
@@ -182,7 +183,7 @@ class FdbEntry:
 class Netns:
     """One network namespace: a node's host netns, a pod's, or the router's."""
 
-    id: str
+    id: NetnsId
     node: str
     label: str
     links: tuple[Link, ...]

@@ -11,38 +11,40 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import TypeVar
 
-from netmodel.i18n import Place
-from netmodel.spec.cluster import Cluster, Node, Pod
+from netmodel.spec.cluster import Backend, Cluster, Node, Pod
 from netmodel.state.backends.entries import RemoteEntries
 from netmodel.state.kernel import LinkKind, Netns
+from netmodel.state.l2_domain import L2Domain, L2Kind
 from netmodel.state.netfilter import Ruleset
+from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.state.node_rules import KubeProxyPart, kube_proxy_part, local_signature, node_ruleset
 from netmodel.state.node_state import (
     BRIDGE,
-    ROUTER_NETNS,
     UPLINK,
     derive_external,
     derive_node,
     derive_pod,
     derive_router,
-    node_netns_id,
-    pod_netns_id,
 )
 from netmodel.state.routing import RouteTable
+from netmodel.state.underlay import l2_components
 
 __all__ = ["L2Port", "Model"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
 class L2Port:
-    """A station on an L2 domain: the netns and device that answer for an address."""
+    """A station on an L2 domain: the netns and device that answer for an address
+    (the netns is also who details say answers: it renders as "node node-1")."""
 
-    netns: str
+    netns: NetnsId
     dev: str
     mac: str
     ip: IPv4Address | None
-    owner: Place
 
 
 class Model:
@@ -56,19 +58,25 @@ class Model:
     def __init__(self, cluster: Cluster, cache_size: int = 1024) -> None:
         self.cluster = cluster
         self.cache_size = cache_size
-        self._netns: OrderedDict[str, Netns] = OrderedDict()
-        self._tables: dict[str, RouteTable] = {}
+        self._netns: OrderedDict[NetnsId, Netns] = OrderedDict()
+        self._tables: dict[NetnsId, RouteTable] = {}
         self._pods_by_ip: dict[IPv4Address, Pod] | None = None
         self._nodes_by_ip: dict[IPv4Address, Node] | None = None
         self._leases: dict[int, dict[int, Node]] | None = None
         self._rulesets: OrderedDict[str, Ruleset] = OrderedDict()
         self._kube_parts: dict[object, KubeProxyPart] = {}
         self._remote_entries: dict[tuple[str, bool], RemoteEntries] = {}
-        self._domains: dict[str, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
+        self._domains: dict[L2Domain, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
+        # The external clients questions have named, in the order they were first
+        # named: they stay on the wan (and answer ARP there) when the LRU drops
+        # their netns, so a walk does not depend on what happens to be cached.
+        self._externals: dict[IPv4Address, None] = {}
+        self._memos: dict[type, object] = {}
+        self._l2: dict[str, int] | None = None
 
     # -- netns -----------------------------------------------------------------
 
-    def netns(self, netns_id: str) -> Netns:
+    def netns(self, netns_id: NetnsId) -> Netns:
         found = self._netns.get(netns_id)
         if found is None:
             found = self._derive(netns_id)
@@ -80,45 +88,35 @@ class Model:
             self._netns.move_to_end(netns_id)
         return found
 
-    def _derive(self, netns_id: str) -> Netns:
-        if netns_id == ROUTER_NETNS:
+    def _derive(self, netns_id: NetnsId) -> Netns:
+        kind, name = netns_id.kind, netns_id.name
+        if kind is NetnsKind.ROUTER:
             return derive_router(self.cluster)
-        kind, _, name = netns_id.partition(":")
-        if kind == "node":
-            return derive_node(self.cluster, self.cluster.node(name), self._remote_entries)
-        if kind == "external":
-            return derive_external(IPv4Address(name))
-        if kind == "pod":
-            pod = self.cluster.pod(name)
-            host = self.node_netns(pod.node)
-            veth = next(link for link in host.links if link.peer_netns == netns_id)
-            return derive_pod(self.cluster, pod, veth.index)
-        raise KeyError(netns_id)
+        if kind is NetnsKind.NODE:
+            # Only host-gw asks which nodes share an L2 domain.
+            l2 = self.l2_components() if self.cluster.backend is Backend.HOST_GW else None
+            return derive_node(self.cluster, self.cluster.node(name), self._remote_entries, l2)
+        if kind is NetnsKind.EXTERNAL:
+            self._externals[netns_id.address] = None
+            return derive_external(netns_id.address)
+        pod = self.cluster.pod(name)
+        host = self.node_netns(pod.node)
+        veth = next(link for link in host.links if link.peer_netns == netns_id)
+        return derive_pod(self.cluster, pod, veth.index)
 
     @property
-    def derived(self) -> tuple[str, ...]:
+    def derived(self) -> tuple[NetnsId, ...]:
         """The netns derived so far, in the order they were needed."""
         return tuple(self._netns)
 
     def node_netns(self, name: str) -> Netns:
-        return self.netns(node_netns_id(name))
+        return self.netns(NetnsId.node(name))
 
     def pod_netns(self, pod: Pod) -> Netns:
         """A pod's netns; a hostNetwork pod shares its node's."""
         if pod.host_network:
             return self.node_netns(pod.node)
-        return self.netns(pod_netns_id(pod.key))
-
-    @staticmethod
-    def place(netns: Netns) -> Place:
-        """How details name a netns."""
-        if netns.label == "host":
-            return Place("node", netns.node)
-        if netns.label.startswith("pod "):
-            return Place("pod", netns.label[4:])
-        if netns.label.startswith("external "):
-            return Place("external", netns.label[9:])
-        return Place("router")
+        return self.netns(NetnsId.pod(pod.key))
 
     def ruleset(self, node: str) -> Ruleset:
         """The iptables rules of a node (kube-proxy, kubelet, flanneld), cached."""
@@ -137,11 +135,22 @@ class Model:
             self._rulesets.move_to_end(node)
         return found
 
-    def table(self, netns_id: str) -> RouteTable:
+    def table(self, netns_id: NetnsId) -> RouteTable:
         found = self._tables.get(netns_id)
         if found is None or found.netns is not self.netns(netns_id):
             found = RouteTable(self.netns(netns_id))
             self._tables[netns_id] = found
+        return found
+
+    def memo(self, kind: type[_T]) -> _T:
+        """This Model's instance of ``kind``, made on first use: a cache a later
+        stage keeps (the trace stage's chain indexes) lives and dies with the
+        state it was built from, never at module level where it would keep
+        every cluster a long ``mkdocs serve`` has loaded."""
+        found = self._memos.get(kind)
+        if found is None:
+            found = self._memos[kind] = kind()
+        assert isinstance(found, kind)
         return found
 
     # -- cluster-wide indexes ---------------------------------------------------
@@ -155,6 +164,12 @@ class Model:
         if self._nodes_by_ip is None:
             self._nodes_by_ip = {n.ip: n for n in self.cluster.nodes}
         return self._nodes_by_ip.get(ip)
+
+    def l2_components(self) -> dict[str, int]:
+        """Each underlay vertex's L2 domain (:func:`l2_components`), built once."""
+        if self._l2 is None:
+            self._l2 = l2_components(self.cluster)
+        return self._l2
 
     def lease_for(self, ip: IPv4Address) -> Node | None:
         """The node whose podCIDR (flannel lease) holds ``ip``."""
@@ -174,25 +189,26 @@ class Model:
 
     # -- L2 domains ---------------------------------------------------------------
 
-    def l2_domain(self, netns: Netns, dev: str) -> str | None:
-        """The broadcast domain a device sits on: a node's cni0 or a segment."""
+    def l2_domain(self, netns: Netns, dev: str) -> L2Domain | None:
+        """The broadcast domain a device sits on: a node's cni0, a segment, the wan."""
         link = netns.link(dev)
         if link is None:
             return None
         if link.kind is LinkKind.BRIDGE or link.master == BRIDGE:
-            return f"bridge:{netns.node}"
+            return L2Domain.bridge(netns.node)
         if link.kind is LinkKind.VETH and link.peer_netns is not None:
-            return f"bridge:{netns.node}"  # a pod's eth0: its peer is a cni0 port
+            return L2Domain.bridge(netns.node)  # a pod's eth0: its peer is a cni0 port
         if link.kind is LinkKind.ETHERNET:
-            if link.name == UPLINK or netns.id.startswith("external:"):
-                return "wan"
-            if netns.id == ROUTER_NETNS:
-                return f"segment:{self.cluster.underlay.segments[link.index - 2].name}"
-            return f"segment:{self.cluster.node(netns.node).segment}"
+            if link.name == UPLINK or netns.id.kind is NetnsKind.EXTERNAL:
+                return L2Domain.wan()
+            if netns.id.kind is NetnsKind.ROUTER:
+                return L2Domain.segment(self.cluster.underlay.segments[link.index - 2].name)
+            return L2Domain.segment(self.cluster.node(netns.node).segment)
         return None
 
-    def _domain(self, domain: str) -> tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]:
-        if domain == "wan":  # external clients come and go with the questions asked
+    def _domain(self, domain: L2Domain
+                ) -> tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]:
+        if domain.kind is L2Kind.WAN:  # external clients come with the questions asked
             ports = self._uplink_stations()
             return {p.mac: p for p in ports}, {p.ip: p for p in ports if p.ip is not None}
         found = self._domains.get(domain)
@@ -203,51 +219,49 @@ class Model:
             self._domains[domain] = found
         return found
 
-    def station(self, domain: str, mac: str) -> L2Port | None:
+    def station(self, domain: L2Domain, mac: str) -> L2Port | None:
         """The station that owns ``mac`` on ``domain`` (where a unicast frame lands)."""
         return self._domain(domain)[0].get(mac)
 
-    def _stations(self, domain: str) -> list[L2Port]:
-        kind, _, name = domain.partition(":")
+    def _stations(self, domain: L2Domain) -> list[L2Port]:
+        name = domain.name
         ports: list[L2Port] = []
-        if kind == "bridge":
+        if domain.kind is L2Kind.BRIDGE:
             host = self.node_netns(name)
             bridge = host.link(BRIDGE)
             gateway = next((a.ip for a in host.addresses if a.dev == BRIDGE), None)
             if bridge is not None and bridge.mac is not None:
-                ports.append(L2Port(host.id, BRIDGE, bridge.mac, gateway, Place("node", name)))
+                ports.append(L2Port(host.id, BRIDGE, bridge.mac, gateway))
             for pod in self.cluster.pods_by_node[name]:
                 if not pod.host_network:
-                    ports.append(L2Port(pod_netns_id(pod.key), "eth0", pod.mac, pod.ip,
-                                        Place("pod", pod.key)))
+                    ports.append(L2Port(NetnsId.pod(pod.key), "eth0", pod.mac, pod.ip))
         else:
             for node in self.cluster.nodes:
                 if node.segment == name:
-                    ports.append(L2Port(node_netns_id(node.name), "eth0", node.mac, node.ip,
-                                        Place("node", node.name)))
-            router = self.netns(ROUTER_NETNS)
+                    ports.append(L2Port(NetnsId.node(node.name), "eth0", node.mac, node.ip))
+            router = self.netns(NetnsId.router())
             for i, segment in enumerate(self.cluster.underlay.segments):
                 if segment.name == name:
                     leg = router.links[i + 1]
                     assert leg.mac is not None
-                    ports.append(L2Port(router.id, leg.name, leg.mac, segment.router_ip,
-                                        Place("router")))
+                    ports.append(L2Port(router.id, leg.name, leg.mac, segment.router_ip))
         return ports
 
     def _uplink_stations(self) -> list[L2Port]:
-        router = self.netns(ROUTER_NETNS)
+        router = self.netns(NetnsId.router())
         uplink = router.link(UPLINK)
         assert uplink is not None and uplink.mac is not None
         address = next(a.ip for a in router.addresses if a.dev == UPLINK)
-        ports = [L2Port(router.id, UPLINK, uplink.mac, address, Place("router"))]
-        for netns_id, ns in self._netns.items():
-            if netns_id.startswith("external:"):
-                eth0 = ns.link("eth0")
-                assert eth0 is not None and eth0.mac is not None
-                ports.append(L2Port(netns_id, "eth0", eth0.mac, IPv4Address(netns_id[9:]),
-                                    Place("external", netns_id[9:])))
+        ports = [L2Port(router.id, UPLINK, uplink.mac, address)]
+        for address in self._externals:
+            # Derived afresh rather than through netns(): asking who is on the wan
+            # must not reorder (or evict from) the cache.
+            client = derive_external(address)
+            eth0 = client.link("eth0")
+            assert eth0 is not None and eth0.mac is not None
+            ports.append(L2Port(client.id, "eth0", eth0.mac, address))
         return ports
 
-    def arp(self, domain: str, ip: IPv4Address) -> L2Port | None:
+    def arp(self, domain: L2Domain, ip: IPv4Address) -> L2Port | None:
         """Who answers an ARP request for ``ip`` on ``domain``."""
         return self._domain(domain)[1].get(ip)

@@ -13,7 +13,7 @@ per node, so nothing is derived for nodes a question does not touch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netmodel.spec.addressing import derive_mac, netns_name, veth_name
@@ -31,24 +31,20 @@ from netmodel.state.kernel import (
     RejectedRoute,
     Route,
 )
-from netmodel.state.underlay import same_l2
+from netmodel.state.netns_id import NetnsId
+from netmodel.state.underlay import l2_components
 
 __all__ = [
     "BRIDGE",
-    "ROUTER_NETNS",
     "derive_external",
     "derive_node",
     "derive_pod",
     "derive_router",
-    "external_netns_id",
     "load_balancer_targets",
-    "node_netns_id",
-    "pod_netns_id",
     "sort_routes",
 ]
 
 BRIDGE = "cni0"  # the bridge plugin's defaultBrName
-ROUTER_NETNS = "router"
 LOOPBACK = IPv4Interface("127.0.0.1/8")
 
 # Multicast addresses each device's own (``self``) FDB lists, as iproute2 6.1
@@ -57,14 +53,6 @@ LOOPBACK = IPv4Interface("127.0.0.1/8")
 _DEVICE_MCAST = ("33:33:00:00:00:01", "01:00:5e:00:00:01")
 _BRIDGE_MCAST = ("33:33:00:00:00:01", "01:00:5e:00:00:6a", "33:33:00:00:00:6a",
                  "01:00:5e:00:00:01")
-
-
-def node_netns_id(node: str) -> str:
-    return f"node:{node}"
-
-
-def pod_netns_id(pod_key: str) -> str:
-    return f"pod:{pod_key}"
 
 
 def sort_routes(routes: list[Route]) -> tuple[Route, ...]:
@@ -88,10 +76,13 @@ def _pods_with_netns(cluster: Cluster, node: str) -> tuple[Pod, ...]:
 
 
 def derive_node(cluster: Cluster, node: Node,
-                shared: dict[tuple[str, bool], RemoteEntries] | None = None) -> Netns:
+                shared: dict[tuple[str, bool], RemoteEntries] | None = None,
+                l2: Mapping[str, int] | None = None) -> Netns:
     """The host netns of ``node``. ``shared`` memoizes what flanneld programs for
     each remote lease: the same entries on every node (for host-gw, on every node
-    of the same L2 domain), so 5,000 nodes need not build 5,000 copies each."""
+    of the same L2 domain), so 5,000 nodes need not build 5,000 copies each.
+    ``l2`` is the underlay's :func:`l2_components` (host-gw asks it of every
+    remote node); made here when not given."""
     mtu = cluster.underlay.mtu
     segment = cluster.underlay.segment(node.segment)
     lo, lo_addr = _loopback()
@@ -128,7 +119,7 @@ def derive_node(cluster: Cluster, node: Node,
             mac = derive_mac("veth", node.name, pod.key)
             links.append(Link(bridge_index + port_no, name, LinkKind.VETH, mac, pod_mtu_,
                               Origin.CNI, master=BRIDGE, port_no=port_no, hairpin=True,
-                              peer_netns=pod_netns_id(pod.key), peer_index=2,
+                              peer_netns=NetnsId.pod(pod.key), peer_index=2,
                               peer_name="eth0", link_netns=netns_name(pod.key)))
             # Learned when the pod announced itself (the bridge plugin sends a
             # gratuitous ARP on ADD); dynamic, so no "permanent".
@@ -137,12 +128,12 @@ def derive_node(cluster: Cluster, node: Node,
             fdb.append(FdbEntry(mac, name, Origin.KERNEL, master=BRIDGE))
             fdb.extend(FdbEntry(m, name, Origin.KERNEL) for m in _DEVICE_MCAST)
 
-    remote = _remote_entries(cluster, node, {} if shared is None else shared)
+    remote = _remote_entries(cluster, node, {} if shared is None else shared, l2)
     routes.extend(remote.routes)
     # The vxlan device's FDB lines come right after eth0's in the dump (ifindex order).
     fdb[len(_DEVICE_MCAST):len(_DEVICE_MCAST)] = remote.fdb
     return Netns(
-        id=node_netns_id(node.name), node=node.name, label="host",
+        id=NetnsId.node(node.name), node=node.name, label="host",
         links=tuple(links), addresses=tuple(addresses), routes=sort_routes(routes),
         neighbors=tuple(sorted(remote.neighbors, key=lambda n: int(n.ip))),
         fdb=tuple(fdb), ip_forward=True, rejected=remote.rejected,
@@ -150,7 +141,8 @@ def derive_node(cluster: Cluster, node: Node,
 
 
 def _remote_entries(cluster: Cluster, node: Node,
-                    shared: dict[tuple[str, bool], RemoteEntries]) -> RemoteEntries:
+                    shared: dict[tuple[str, bool], RemoteEntries],
+                    l2: Mapping[str, int] | None) -> RemoteEntries:
     """What flanneld programs for every other node's lease (none for udp:
     its lease table lives in the userspace proxy)."""
     if cluster.backend is Backend.UDP:
@@ -159,10 +151,13 @@ def _remote_entries(cluster: Cluster, node: Node,
     neighbors: list[Neighbor] = []
     fdb: list[FdbEntry] = []
     rejected: list[RejectedRoute] = []
+    if cluster.backend is Backend.HOST_GW and l2 is None:
+        l2 = l2_components(cluster)
     for remote in cluster.nodes:
         if remote is node:
             continue
-        on_link = cluster.backend is Backend.VXLAN or same_l2(cluster, node.name, remote.name)
+        on_link = cluster.backend is Backend.VXLAN or (
+            l2 is not None and l2[node.name] == l2[remote.name])
         entries = shared.get((remote.name, on_link))
         if entries is None:
             entries = backend_for(cluster.backend).remote_entries(node, remote, on_link)
@@ -179,7 +174,7 @@ def derive_pod(cluster: Cluster, pod: Pod, host_veth_index: int) -> Netns:
     node = cluster.node(pod.node)
     lo, lo_addr = _loopback()
     eth0 = Link(2, "eth0", LinkKind.VETH, pod.mac, pod_mtu(cluster.backend, cluster.underlay.mtu),
-                Origin.CNI, peer_netns=node_netns_id(node.name), peer_index=host_veth_index,
+                Origin.CNI, peer_netns=NetnsId.node(node.name), peer_index=host_veth_index,
                 peer_name=veth_name(node.name, pod.key))
     address = Address("eth0", IPv4Interface(f"{pod.ip}/{node.pod_cidr.prefixlen}"), Origin.CNI)
     gateway = node.pod_cidr.network_address + 1
@@ -189,7 +184,7 @@ def derive_pod(cluster: Cluster, pod: Pod, host_veth_index: int) -> Netns:
         Route(cluster.cluster_cidr, "eth0", Origin.CNI, via=gateway),
     ]
     return Netns(
-        id=pod_netns_id(pod.key), node=node.name, label=f"pod {pod.key}",
+        id=NetnsId.pod(pod.key), node=node.name, label=f"pod {pod.key}",
         links=(lo, eth0), addresses=(lo_addr, address), routes=sort_routes(routes),
         fdb=tuple(FdbEntry(mac, "eth0", Origin.KERNEL) for mac in _DEVICE_MCAST),
     )
@@ -197,10 +192,6 @@ def derive_pod(cluster: Cluster, pod: Pod, host_veth_index: int) -> Netns:
 
 UPLINK = "wan0"
 UPLINK_ADDRESS = IPv4Interface("203.0.113.1/32")  # RFC 5737 documentation range
-
-
-def external_netns_id(address: str) -> str:
-    return f"external:{address}"
 
 
 def derive_external(address: IPv4Address) -> Netns:
@@ -211,7 +202,7 @@ def derive_external(address: IPv4Address) -> Netns:
     own = Address("eth0", IPv4Interface(f"{address}/32"), Origin.PROVISIONING)
     route = Route(IPv4Network("0.0.0.0/0"), "eth0", Origin.PROVISIONING,
                   via=UPLINK_ADDRESS.ip, onlink=True)
-    return Netns(id=external_netns_id(str(address)), node="internet",
+    return Netns(id=NetnsId.external(address), node="internet",
                  label=f"external {address}", links=(lo, eth0), addresses=(lo_addr, own),
                  routes=(route,), fdb=_device_multicast(("eth0",)))
 
@@ -261,7 +252,7 @@ def derive_router(cluster: Cluster) -> Netns:
                    if seg.name == node.segment)
         routes.append(Route(IPv4Network(f"{ip}/32"), f"eth{leg}", Origin.LOAD_BALANCER,
                             via=node.ip))
-    return Netns(id=ROUTER_NETNS, node="underlay", label="router", links=tuple(links),
+    return Netns(id=NetnsId.router(), node="underlay", label="router", links=tuple(links),
                  addresses=tuple(addresses), routes=sort_routes(routes), ip_forward=True,
                  fdb=_device_multicast(link.name for link in links[1:]))
 

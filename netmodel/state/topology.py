@@ -15,13 +15,17 @@ from typing import Any
 import networkx as nx
 
 from netmodel.state.kernel import LinkKind
+from netmodel.state.l2_domain import L2Domain
 from netmodel.state.model import Model
-from netmodel.state.node_state import ROUTER_NETNS, UPLINK
+from netmodel.state.netns_id import NetnsId
+from netmodel.state.node_state import UPLINK
 
 __all__ = ["device_graph", "device_id"]
 
 
-def device_id(netns: str, dev: str) -> str:
+def device_id(netns: NetnsId, dev: str) -> str:
+    """A device's vertex (and, through the views, its DOT id): ``node:node-1/eth0``.
+    The vertex's ``netns`` and ``dev`` attributes hold the parts: read those."""
     return f"{netns}/{dev}"
 
 
@@ -48,15 +52,16 @@ def device_graph(model: Model, nodes: Iterable[str]) -> Any:
                 peer = device_id(pod.id, link.peer_name)
                 graph.add_node(peer, netns=pod.id, node=name, dev=link.peer_name, kind="veth")
                 graph.add_edge(me, peer, kind="veth-pair")
-        segment = f"segment:{cluster.node(name).segment}"
+        segment = str(L2Domain.segment(cluster.node(name).segment))
         graph.add_node(segment, kind="segment")
         graph.add_edge(device_id(host.id, "eth0"), segment, kind="wire")
+    router = NetnsId.router()
     for i, seg in enumerate(cluster.underlay.segments):
-        if f"segment:{seg.name}" in graph:
-            graph.add_node(device_id(ROUTER_NETNS, f"eth{i}"), netns=ROUTER_NETNS,
+        segment = str(L2Domain.segment(seg.name))
+        if segment in graph:
+            graph.add_node(device_id(router, f"eth{i}"), netns=router,
                            node="underlay", dev=f"eth{i}", kind="ethernet")
-            graph.add_edge(device_id(ROUTER_NETNS, f"eth{i}"), f"segment:{seg.name}",
-                           kind="wire")
-    graph.add_node(device_id(ROUTER_NETNS, UPLINK), netns=ROUTER_NETNS, node="underlay",
+            graph.add_edge(device_id(router, f"eth{i}"), segment, kind="wire")
+    graph.add_node(device_id(router, UPLINK), netns=router, node="underlay",
                    dev=UPLINK, kind="ethernet")
     return graph

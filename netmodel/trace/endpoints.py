@@ -13,9 +13,11 @@ from ipaddress import IPv4Address, ip_address
 
 from netmodel.errors import EndpointError
 from netmodel.spec.cluster import Pod
+from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
 from netmodel.state.model import Model
-from netmodel.state.node_state import UPLINK_ADDRESS, external_netns_id, node_netns_id
+from netmodel.state.netns_id import NetnsId
+from netmodel.state.node_state import UPLINK_ADDRESS
 
 __all__ = ["Destination", "Source", "parse_destination", "parse_source"]
 
@@ -27,7 +29,7 @@ _LATER: tuple[str, ...] = ()
 @dataclass(frozen=True, slots=True)
 class Source:
     text: str
-    netns: str
+    netns: NetnsId
     address: IPv4Address | None  # None: the kernel selects the source address
     pod: Pod | None = None
 
@@ -48,10 +50,10 @@ def parse_source(model: Model, text: str) -> Source:
         return Source(text, netns, None, pod)
     if kind == "node":
         _node(model, text, rest)
-        return Source(text, node_netns_id(rest), None)
+        return Source(text, NetnsId.node(rest), None)
     if kind == "external":
         address = _external(model, text, rest)
-        return Source(text, model.netns(external_netns_id(str(address))).id, address)
+        return Source(text, model.netns(NetnsId.external(address)).id, address)
     if kind == "ip":
         address = _address(text, rest)
         owner = _owner_netns(model, address)
@@ -74,10 +76,10 @@ def parse_destination(model: Model, text: str) -> Destination:
         return Destination(text, address, model.pod_by_ip(address))
     if kind == "external":
         address = _external(model, text, rest)
-        model.netns(external_netns_id(str(address)))  # the client exists: it answers ARP
+        model.netns(NetnsId.external(address))  # the client exists: it answers ARP
         return Destination(text, address)
     if kind == "svc":
-        key = rest if "/" in rest else f"default/{rest}"
+        key = object_key(rest)
         try:
             svc = model.cluster.service(key)
         except KeyError:
@@ -104,7 +106,7 @@ def _unknown(text: str, kind: str) -> EndpointError:
 
 
 def _pod(model: Model, text: str, rest: str) -> Pod:
-    key = rest if "/" in rest else f"default/{rest}"
+    key = object_key(rest)
     try:
         return model.cluster.pod(key)
     except KeyError:
@@ -149,13 +151,13 @@ def _external(model: Model, text: str, rest: str) -> IPv4Address:
     return address
 
 
-def _owner_netns(model: Model, address: IPv4Address) -> str | None:
+def _owner_netns(model: Model, address: IPv4Address) -> NetnsId | None:
     pod = model.pod_by_ip(address)
     if pod is not None:
         return model.pod_netns(pod).id
     node = model.node_by_ip(address)
     if node is not None:
-        return node_netns_id(node.name)
+        return NetnsId.node(node.name)
     lease = model.lease_for(address)
     if lease is not None:  # flannel.1's .0 or cni0's .1 belong to the node
         netns = model.node_netns(lease.name)
@@ -163,5 +165,5 @@ def _owner_netns(model: Model, address: IPv4Address) -> str | None:
             return netns.id
     for segment in model.cluster.underlay.segments:
         if address == segment.router_ip:
-            return "router"
+            return NetnsId.router()
     return None

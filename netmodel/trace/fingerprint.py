@@ -20,7 +20,7 @@ def fingerprint(trace: Trace) -> str:
     """What the lab checks of a trace (claims, disposition, the reply, a second
     connection), hashed: equal fingerprints make equal claims."""
     def leg(t: Trace) -> list[Any]:
-        return [[hop.netns_id, str(step.action), step.device, step.packet.to_json()]
+        return [[str(hop.netns_id), str(step.action), step.device, step.packet.to_json()]
                 for hop in t.hops for step in hop.steps
                 if step.action in (Action.TRANSMIT, Action.RECEIVE)]
     parts: list[Any] = []

@@ -17,11 +17,13 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 
 from netmodel.i18n import Detail, detail
-from netmodel.spec.cluster import Backend
+from netmodel.spec.cluster import Backend, Cluster
 from netmodel.spec.protocol import Protocol
 from netmodel.state.backends import udp
 from netmodel.state.kernel import Link, LinkKind, Netns, Route
+from netmodel.state.l2_domain import L2Kind
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.conntrack import CtEntry
 from netmodel.trace.hooks import Netfilter
 from netmodel.trace.hops import Action, Disposition, Hop, Step
@@ -41,7 +43,7 @@ class WalkResult:
     disposition: Disposition
     reason: Detail
     hops: tuple[Hop, ...]
-    final_netns: str
+    final_netns: NetnsId
     final_packet: Packet
     rules_tested: int = 0
     probability: float = 1.0
@@ -54,7 +56,7 @@ class _Stop(Exception):
         self.reason = reason
 
 
-def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False,
+def walk(model: Model, origin: NetnsId, packet: Packet, *, reply: bool = False,
          conntrack: list[CtEntry] | None = None, endpoint: str | None = None) -> WalkResult:
     """Send ``packet`` from a socket in netns ``origin`` and follow it. A ``reply``
     is delivered to the socket that sent the request, not to a listener; it finds
@@ -64,31 +66,33 @@ def walk(model: Model, origin: str, packet: Packet, *, reply: bool = False,
     try:
         walker.send(model.netns(origin), packet)
     except _Stop as stop:
-        assert walker.last_packet is not None  # every stop records a step first
-        return WalkResult(stop.disposition, stop.reason, walker.hops(), walker.last_netns,
-                          walker.last_packet, walker.nf.tested, walker.nf.probability,
+        record = walker.record
+        # every stop records a step first
+        assert record.last_netns is not None and record.last_packet is not None
+        return WalkResult(stop.disposition, stop.reason, record.hops(), record.last_netns,
+                          record.last_packet, walker.nf.tested, walker.nf.probability,
                           tuple(walker.choice.alternatives))
     raise AssertionError("a walk always ends in a disposition")  # pragma: no cover
 
 
-class _Walker:
-    def __init__(self, model: Model, reply: bool, conntrack: list[CtEntry],
-                 endpoint: str | None) -> None:
-        self.model = model
-        self.reply = reply
-        self.choice = Choice(endpoint)
-        self.nf = Netfilter(model, self.choice, conntrack, self.step, self.stop)
-        self.cluster = model.cluster
+class _Record:
+    """What a walk has done so far: its steps, grouped per netns.
+
+    Apart from the walker, so that the netfilter side can record and stop
+    through it without a reference cycle (walker → netfilter → walker): a
+    cycle outlives the walk until the cyclic collector runs, and parse_spec's
+    gc.freeze() makes any cycle still waiting then (with the Model it holds)
+    live for the rest of the process."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
         self._hops: list[tuple[Netns, list[Step]]] = []
-        self._seen: set[tuple[object, ...]] = set()
         self._count = 0
-        self.last_netns = ""
+        self.last_netns: NetnsId | None = None
         self.last_packet: Packet | None = None
         # A route a daemon asked for but the kernel refused, met on the way:
         # a later NO_ROUTE is its consequence, and the reason says so.
         self.refused: tuple[str, Detail] | None = None
-
-    # -- recording -------------------------------------------------------------
 
     def step(self, ns: Netns, action: Action, device: str | None, why: Detail,
              packet: Packet, rules: tuple[RuleHit, ...] = ()) -> None:
@@ -124,11 +128,25 @@ class _Walker:
     def hops(self) -> tuple[Hop, ...]:
         return tuple(Hop(ns.node, ns.label, ns.id, tuple(steps)) for ns, steps in self._hops)
 
+
+class _Walker:
+    def __init__(self, model: Model, reply: bool, conntrack: list[CtEntry],
+                 endpoint: str | None) -> None:
+        self.model = model
+        self.reply = reply
+        self.choice = Choice(endpoint)
+        self.record = _Record(model.cluster)
+        self.step = self.record.step
+        self.stop = self.record.stop
+        self.nf = Netfilter(model, self.choice, conntrack, self.record.step, self.record.stop)
+        self.cluster = model.cluster
+        self._seen: set[tuple[object, ...]] = set()
+
     # -- sending -----------------------------------------------------------------
 
     def send(self, ns: Netns, pkt: Packet) -> None:
         """A socket in ``ns`` sends: the local table, then the main table."""
-        self.step(ns, Action.SEND, None, detail("send", who=self.model.place(ns), flow=pkt.l4), pkt)
+        self.step(ns, Action.SEND, None, detail("send", who=ns.id, flow=pkt.l4), pkt)
         self.route_out(ns, pkt)
 
     def route_out(self, ns: Netns, pkt: Packet, nat_done: bool = False) -> None:
@@ -146,7 +164,7 @@ class _Walker:
             route = table.lookup(ip.dst)
             if route is None:
                 raise self.stop(ns, Disposition.NO_ROUTE, None,
-                                detail("route.none", dst=ip.dst, who=self.model.place(ns)), pkt)
+                                detail("route.none", dst=ip.dst, who=ns.id), pkt)
             if ip.src is None:
                 src = table.preferred_source(route)
                 if src is None:
@@ -181,7 +199,7 @@ class _Walker:
                       chose_src: IPv4Address | None = None) -> Detail:
         missing = next((r for r in ns.rejected if dst in r.route.dst), None)
         if missing is not None:
-            self.refused = (ns.node, missing.reason)
+            self.record.refused = (ns.node, missing.reason)
             return detail("route.match.rejected", route=route, by=route.origin,
                           wanted=missing.route, reason=missing.reason)
         if chose_src is not None:
@@ -214,7 +232,7 @@ class _Walker:
             return entry.mac
         domain = self.model.l2_domain(ns, dev.name)
         answer = self.model.arp(domain, nexthop) if domain is not None else None
-        if answer is None and domain == "wan":
+        if answer is None and domain is not None and domain.kind is L2Kind.WAN:
             raise self.stop(ns, Disposition.EXITS_CLUSTER, dev.name,
                             detail("exits", dst=pkt.active_ip.dst), pkt)
         if answer is None or answer.netns == ns.id:
@@ -223,7 +241,7 @@ class _Walker:
                    else detail("neigh.failed", ip=nexthop, dev=dev.name))
             raise self.stop(ns, Disposition.NEIGHBOR_UNREACHABLE, dev.name, why, pkt)
         self.step(ns, Action.NEIGHBOR, dev.name,
-                  detail("neigh.arp", ip=nexthop, mac=answer.mac, owner=answer.owner), pkt)
+                  detail("neigh.arp", ip=nexthop, mac=answer.mac, owner=answer.netns), pkt)
         return answer.mac
 
     def transmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
@@ -285,7 +303,7 @@ class _Walker:
                pkt.ip.dst, pkt.l4)
         if key in self._seen:
             raise self.stop(ns, Disposition.LOOP, devname,
-                            detail("loop", dev=devname, who=self.model.place(ns)), pkt)
+                            detail("loop", dev=devname, who=ns.id), pkt)
         self._seen.add(key)
         self.step(ns, Action.RECEIVE, devname, detail("recv", dev=devname), pkt)
         if dev.master is not None:
@@ -355,10 +373,10 @@ class _Walker:
             return
         if not ns.ip_forward:
             raise self.stop(ns, Disposition.DROPPED, dev.name,
-                            detail("fwd.disabled", who=self.model.place(ns)), pkt)
+                            detail("fwd.disabled", who=ns.id), pkt)
         if ip.ttl <= 1:
             raise self.stop(ns, Disposition.TTL_EXCEEDED, dev.name,
-                            detail("fwd.ttl", who=self.model.place(ns)), pkt)
+                            detail("fwd.ttl", who=ns.id), pkt)
         route = table.lookup(ip.dst)
         if route is None or route.unreachable:
             # icmp_send() routes its error back to the source like any packet.
@@ -366,7 +384,7 @@ class _Walker:
             key = "route.none.fwd" if back is not None and not back.unreachable \
                 else "route.none.silent"
             raise self.stop(ns, Disposition.NO_ROUTE, dev.name,
-                            detail(key, dst=ip.dst, src=ip.src, who=self.model.place(ns)), pkt)
+                            detail(key, dst=ip.dst, src=ip.src, who=ns.id), pkt)
         # ip_route_input() decides first; ip_forward() then decrements the TTL.
         self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, ip.dst), pkt)
         pkt = pkt.with_active_ip(replace(ip, ttl=ip.ttl - 1))
@@ -389,11 +407,11 @@ class _Walker:
     def _listener(self, ns: Netns, pkt: Packet) -> Detail:
         l4 = pkt.l4
         if self.reply:
-            return detail("deliver.reply", who=self.model.place(ns))
+            return detail("deliver.reply", who=ns.id)
         if l4.proto == "icmp":
-            return detail("deliver.icmp", who=self.model.place(ns))
-        if ns.id.startswith("pod:"):
-            pod = self.cluster.pod(ns.id[4:])
+            return detail("deliver.icmp", who=ns.id)
+        if ns.id.kind is NetnsKind.POD:
+            pod = self.cluster.pod(ns.id.name)
             container = pod.listener(l4.dport, Protocol(l4.proto.upper()))
             if container is not None:
                 return detail("deliver.container", container=container, pod=pod.key,
@@ -403,12 +421,12 @@ class _Walker:
             if ns.label == "host" and l4.proto == "tcp" and l4.dport == svc.health_check_node_port:
                 local = sum(1 for p in svc.ports for e in p.endpoints if e.node == ns.node)
                 key = "deliver.healthcheck.ok" if local else "deliver.healthcheck.fail"
-                return detail(key, svc=svc.key, count=local, who=self.model.place(ns))
+                return detail(key, svc=svc.key, count=local, who=ns.id)
         for pod in self.cluster.pods_by_node.get(ns.node, ()):
             if pod.host_network and pod.listener(l4.dport, Protocol(l4.proto.upper())):
                 return detail("deliver.hostnetwork", pod=pod.key,
-                              port=f"{l4.dport}/{l4.proto}", who=self.model.place(ns))
-        return detail("deliver.host", who=self.model.place(ns), port=f"{l4.dport}/{l4.proto}")
+                              port=f"{l4.dport}/{l4.proto}", who=ns.id)
+        return detail("deliver.host", who=ns.id, port=f"{l4.dport}/{l4.proto}")
 
     # -- vxlan -----------------------------------------------------------------------------
 
@@ -437,7 +455,7 @@ class _Walker:
         route = table.lookup(pkt.active_ip.dst)
         if route is None:
             raise self.stop(ns, Disposition.NO_ROUTE, None, detail(
-                "route.none", dst=pkt.active_ip.dst, who=self.model.place(ns)), pkt)
+                "route.none", dst=pkt.active_ip.dst, who=ns.id), pkt)
         self.step(ns, Action.ROUTE, route.dev, self._route_detail(ns, route, pkt.active_ip.dst),
                   pkt)
         self.output(ns, route, pkt)

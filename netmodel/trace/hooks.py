@@ -16,9 +16,10 @@ from ipaddress import IPv4Address
 from netmodel.i18n import Detail, detail
 from netmodel.state.kernel import Netns
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 from netmodel.trace.conntrack import CtEntry, Tuple
 from netmodel.trace.hops import Action, Disposition
-from netmodel.trace.netfilter_walk import Choice, HookResult, RuleHit, run_hook
+from netmodel.trace.netfilter_walk import ChainIndexes, Choice, HookResult, RuleHit, run_hook
 from netmodel.trace.packet import Packet
 
 __all__ = ["Netfilter", "Stopper"]
@@ -44,9 +45,9 @@ class Netfilter:
         self.stop = stop
         self.tested = 0
         self.probability = 1.0
-        self._original: dict[str, Tuple] = {}
-        self._reply: dict[str, CtEntry] = {}
-        self._mark: dict[str, int] = {}
+        self._original: dict[NetnsId, Tuple] = {}
+        self._reply: dict[NetnsId, CtEntry] = {}
+        self._mark: dict[NetnsId, int] = {}
 
     def applies(self, ns: Netns, pkt: Packet) -> bool:
         """Rules act on the node's own packets; a tunnel's outer headers are
@@ -57,7 +58,8 @@ class Netfilter:
         local = self.model.table(ns.id).local_address
         result = run_hook(self.model.ruleset(ns.node), table, hook, pkt,
                           mark=self._mark.get(ns.id, 0), ctstate=state,
-                          is_local=lambda ip: local(ip) is not None, choice=self.choice)
+                          is_local=lambda ip: local(ip) is not None, choice=self.choice,
+                          indexes=self.model.memo(ChainIndexes))
         self._mark[ns.id] = result.mark
         self.tested += result.tested
         self.probability *= result.probability

@@ -15,6 +15,7 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from netmodel.i18n import Detail
+from netmodel.state.netns_id import NetnsId
 from netmodel.trace.conntrack import CtEntry
 from netmodel.trace.netfilter_walk import RuleHit
 from netmodel.trace.packet import Packet
@@ -98,8 +99,8 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class Hop:
     node: str
-    netns: str  # "host", "pod default/web-1", "router"
-    netns_id: str
+    netns: str  # its label: "host", "pod default/web-1", "router"
+    netns_id: NetnsId
     steps: tuple[Step, ...]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from netmodel.errors import EndpointError
 from netmodel.i18n import detail
 from netmodel.spec.services import Ingress, IngressPath, Service, ServicePort, ServiceType
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsKind
 from netmodel.trace.endpoints import Destination, parse_source
 from netmodel.trace.hops import Disposition, Trace
 from netmodel.trace.tracer import DEFAULT_SPORT, trace
@@ -53,7 +54,7 @@ def trace_ingress(model: Model, source: str, host: str, path: str = "/", *,
     controller = model.cluster.service(ingress.controller)
     src = parse_source(model, source)
     front = _http_port(controller)
-    if src.netns.startswith("external:"):
+    if src.netns.kind is NetnsKind.EXTERNAL:
         if controller.type is ServiceType.LOAD_BALANCER and controller.load_balancer_ip:
             address, port = controller.load_balancer_ip, front.port
         elif front.node_port is not None:

@@ -35,7 +35,7 @@ from netmodel.state.netfilter import (
 )
 from netmodel.trace.packet import Packet
 
-__all__ = ["Choice", "HookResult", "RuleHit", "run_hook"]
+__all__ = ["ChainIndexes", "Choice", "HookResult", "RuleHit", "run_hook"]
 
 _INDEX_FROM = 32  # chains shorter than this are scanned
 
@@ -124,29 +124,38 @@ def _key(rule: Rule) -> tuple[int | None, str | None, int | None] | None:
     return host, proto.name, dport.port
 
 
-_INDEXES: dict[int, tuple[tuple[Rule, ...], _Index]] = {}
-_INDEXES_MAX = 250_000  # chains: two 10,000-Service clusters' worth
+class ChainIndexes:
+    """The indexes of the chains one Model's walks have entered. Keyed by the
+    rules tuple's identity, which nodes with the same kube-proxy rules share (a
+    10,000-rule KUBE-SERVICES is indexed once, not per node); each entry holds
+    its tuple, so the id is not reused while the entry lives. One per Model
+    (:meth:`Model.memo`): the indexes go with the state they were built from."""
 
+    MAX = 250_000  # chains: two 10,000-Service clusters' worth
 
-def _index_of(rules: tuple[Rule, ...]) -> _Index:
-    found = _INDEXES.get(id(rules))
-    if found is None or found[0] is not rules:
-        if len(_INDEXES) >= _INDEXES_MAX:  # a long mkdocs serve builds many models
-            _INDEXES.clear()
-        found = (rules, _Index(rules))
-        _INDEXES[id(rules)] = found
-    return found[1]
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[tuple[Rule, ...], _Index]] = {}
+
+    def index(self, rules: tuple[Rule, ...]) -> _Index:
+        found = self._found.get(id(rules))
+        if found is None or found[0] is not rules:
+            if len(self._found) >= self.MAX:  # evicted rulesets leave theirs behind
+                self._found.clear()
+            found = (rules, _Index(rules))
+            self._found[id(rules)] = found
+        return found[1]
 
 
 class _Tables:
-    """A node's chains, looked up by name; indexes come from the shared cache."""
+    """A node's chains, looked up by name, with their indexes."""
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    def __init__(self, ruleset: Ruleset, indexes: ChainIndexes) -> None:
         self.groups = ruleset.groups
+        self.indexes = indexes
 
     def index(self, table: str, chain: str) -> _Index | None:
         rules = self.groups.get((table, chain))
-        return None if rules is None else _index_of(rules)
+        return None if rules is None else self.indexes.index(rules)
 
     def dnat_of(self, chain: str | None) -> str | None:
         """Where an endpoint chain (KUBE-SEP-…) DNATs to, as "IP:port"."""
@@ -160,9 +169,11 @@ class _Tables:
 
 def run_hook(ruleset: Ruleset, table: str, hook: str, packet: Packet, *, mark: int,
              ctstate: str, is_local: Callable[[IPv4Address], bool],
-             choice: Choice) -> HookResult:
-    """Walk ``table``'s builtin ``hook`` chain for ``packet``."""
-    walk = _Walk(_Tables(ruleset), table, _Context(packet, is_local, ctstate), mark, choice)
+             choice: Choice, indexes: ChainIndexes | None = None) -> HookResult:
+    """Walk ``table``'s builtin ``hook`` chain for ``packet``, with the chain
+    indexes in ``indexes`` (the Model's, to build each once; by default, fresh)."""
+    tables = _Tables(ruleset, ChainIndexes() if indexes is None else indexes)
+    walk = _Walk(tables, table, _Context(packet, is_local, ctstate), mark, choice)
     verdict = walk.chain(hook, builtin=True) or "ACCEPT"
     return HookResult(verdict, walk.packet, walk.mark, tuple(walk.hits), walk.tested,
                       walk.dnat, walk.masquerade, walk.probability)

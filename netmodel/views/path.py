@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import graphviz
 
 from netmodel.i18n import disposition_text
+from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.hops import Trace
 from netmodel.trace.packet import Packet
 from netmodel.views.labels import label
@@ -25,7 +26,7 @@ __all__ = ["path", "waypoints"]
 class Waypoint:
     node: str
     netns: str  # the hop's label: "host", "pod default/web-1", "router", "external …"
-    netns_id: str
+    netns_id: NetnsId
     device: str
     step: int  # 1-based number of the first step here
     packet: Packet
@@ -71,16 +72,14 @@ def _place_label(node: str, lang: str) -> str:
     return label("node", lang, name=node)
 
 
-def _netns_label(netns: str, lang: str) -> str:
-    if netns == "host":
+def _netns_label(netns: NetnsId, lang: str) -> str:
+    if netns.kind is NetnsKind.NODE:  # a node's host netns (hostNetwork pods' too)
         return label("host", lang)
-    if netns == "router":
+    if netns.kind is NetnsKind.ROUTER:
         return label("router", lang)
-    if netns.startswith("pod "):
-        return label("pod", lang, name=netns[4:])
-    if netns.startswith("external "):
-        return label("external", lang, ip=netns[9:])
-    return netns
+    if netns.kind is NetnsKind.POD:
+        return label("pod", lang, name=netns.name)
+    return label("external", lang, ip=netns.name)
 
 
 def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
@@ -106,13 +105,13 @@ def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
         with dot.subgraph(name=f"cluster_{safe_id(node)}") as box:
             box.attr(label=text(_place_label(node, lang)),
                      style="rounded", color=colour("primary"))
-            by_netns: dict[str, list[Waypoint]] = {}
+            by_netns: dict[NetnsId, list[Waypoint]] = {}
             for point in seen[node]:
                 by_netns.setdefault(point.netns_id, []).append(point)
             for netns_id in sorted(by_netns):
                 points = by_netns[netns_id]
-                with box.subgraph(name=f"cluster_{safe_id(netns_id)}") as inner:
-                    inner.attr(label=text(_netns_label(points[0].netns, lang)),
+                with box.subgraph(name=f"cluster_{safe_id(str(netns_id))}") as inner:
+                    inner.attr(label=text(_netns_label(netns_id, lang)),
                                style="rounded,filled",
                                fillcolor=colour("box"), color=colour("line"))
                     for device in sorted({p.device for p in points}):

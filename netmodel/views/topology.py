@@ -11,8 +11,11 @@ from __future__ import annotations
 import graphviz
 
 from netmodel.errors import NetmodelError
+from netmodel.spec.keys import object_key
 from netmodel.state.kernel import Link, LinkKind, Netns
+from netmodel.state.l2_domain import L2Domain
 from netmodel.state.model import Model
+from netmodel.state.netns_id import NetnsId
 from netmodel.state.topology import device_graph
 from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, safe_id, text
@@ -55,11 +58,11 @@ def topology(model: Model, *, focus: str | None = None, lang: str = "en") -> str
         names = [focus[5:]]
         cluster.node(names[0])
     elif focus.startswith("pod/"):
-        key = focus[4:] if "/" in focus[4:] else f"default/{focus[4:]}"
+        key = object_key(focus[4:])
         pod = cluster.pods_by_key.get(key)
         if pod is None:
             raise NetmodelError(f"focus {focus!r}: no pod {key}")
-        names, highlight = [pod.node], f"pod:{key}"
+        names, highlight = [pod.node], NetnsId.pod(key)
     else:
         raise NetmodelError(f"focus {focus!r}: expected node/NAME or pod/NAME")
     devices = device_graph(model, names)
@@ -71,10 +74,10 @@ def topology(model: Model, *, focus: str | None = None, lang: str = "en") -> str
     for name in names:
         host = model.node_netns(name)
         node = cluster.node(name)
-        with dot.subgraph(name=f"cluster_{safe_id(host.id)}") as box:
+        with dot.subgraph(name=f"cluster_{safe_id(str(host.id))}") as box:
             box.attr(label=text(f"{label('node', lang, name=name)} · {node.ip}"),
                      style="rounded", color=colour("primary"))
-            with box.subgraph(name=f"cluster_{safe_id(host.id + '/host')}") as hbox:
+            with box.subgraph(name=f"cluster_{safe_id(f'{host.id}/host')}") as hbox:
                 hbox.attr(label=text(label("host", lang)), style="rounded,filled",
                           fillcolor=colour("box"), color=colour("line"))
                 for link in host.links:
@@ -84,38 +87,40 @@ def topology(model: Model, *, focus: str | None = None, lang: str = "en") -> str
                 if link.peer_netns is None:
                     continue
                 pod_ns = model.netns(link.peer_netns)
-                with box.subgraph(name=f"cluster_{safe_id(pod_ns.id)}") as pbox:
-                    pbox.attr(label=text(label("pod", lang, name=pod_ns.label[4:])),
+                with box.subgraph(name=f"cluster_{safe_id(str(pod_ns.id))}") as pbox:
+                    pbox.attr(label=text(label("pod", lang, name=pod_ns.id.name)),
                               style="rounded,filled", fillcolor=colour("box"),
                               color=colour("accent") if pod_ns.id == highlight
                               else colour("line"))
                     for plink in pod_ns.links:
                         if plink.kind is not LinkKind.LOOPBACK:
                             _device(pbox, pod_ns, plink, pod_ns.id == highlight)
+    router = str(NetnsId.router())
     for segment in cluster.underlay.segments:
-        seg_id = f"segment:{segment.name}"
+        seg_id = str(L2Domain.segment(segment.name))
         if seg_id in devices:
             dot.node(safe_id(seg_id), text(label("segment", lang, name=segment.name,
                                                  cidr=segment.cidr)),
                      shape="box", style="filled", fillcolor=colour("box"), color=colour("line"))
-    legs = [str(s.router_ip) for s in cluster.underlay.segments if f"segment:{s.name}" in devices]
-    dot.node(safe_id("router"), text("\n".join([label("router", lang), *legs])),
+    legs = [str(s.router_ip) for s in cluster.underlay.segments
+            if str(L2Domain.segment(s.name)) in devices]
+    dot.node(safe_id(router), text("\n".join([label("router", lang), *legs])),
              shape="ellipse", color=colour("line"))
     for a, b, kind in sorted(devices.edges(data="kind"), key=lambda e: (e[0], e[1])):
-        if str(a).startswith("router/") or str(b).startswith("router/"):
+        if NetnsId.router() in (devices.nodes[a].get("netns"), devices.nodes[b].get("netns")):
             continue
         style = {"veth-pair": "bold", "bridge-port": "solid", "tunnel-underlay": "dashed",
                  "flanneld": "dashed", "wire": "solid"}[kind]
         edge_label = ""
         if kind == "tunnel-underlay":
-            for end in (str(a), str(b)):
-                netns_id, _, dev = end.rpartition("/")
-                tunnel = model.netns(netns_id).link(dev)
+            for end in (a, b):
+                tunnel = model.netns(devices.nodes[end]["netns"]).link(devices.nodes[end]["dev"])
                 if tunnel is not None and tunnel.vxlan is not None:
                     edge_label = label("vxlan", lang, vni=tunnel.vxlan.vni,
                                        port=tunnel.vxlan.port)
         dot.edge(safe_id(str(a)), safe_id(str(b)), label=text(edge_label), style=style)
     for segment in cluster.underlay.segments:
-        if f"segment:{segment.name}" in devices:
-            dot.edge(safe_id(f"segment:{segment.name}"), safe_id("router"))
+        seg_id = str(L2Domain.segment(segment.name))
+        if seg_id in devices:
+            dot.edge(safe_id(seg_id), safe_id(router))
     return str(dot.source)
