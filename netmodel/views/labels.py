@@ -1,38 +1,7 @@
-"""Diagram labels in English and Chinese."""
+"""Diagram labels: the words live in :mod:`netmodel.i18n.diagrams`."""
 
 from __future__ import annotations
 
+from netmodel.i18n.diagrams import diagram_label as label
+
 __all__ = ["label"]
-
-_LABELS: dict[str, dict[str, str]] = {
-    "node": {"en": "node {name}", "zh": "节点 {name}"},
-    "host": {"en": "host netns", "zh": "宿主机网络命名空间"},
-    "pod": {"en": "pod {name}", "zh": "pod {name}"},
-    "segment": {"en": "L2 segment {name}\n{cidr}", "zh": "二层网段 {name}\n{cidr}"},
-    "router": {"en": "underlay router", "zh": "底层网络路由器"},
-    "internet": {"en": "internet / clients", "zh": "互联网 / 客户端"},
-    "underlay": {"en": "underlay network", "zh": "底层网络"},
-    "external": {"en": "external client\n{ip}", "zh": "外部客户端\n{ip}"},
-    "request": {"en": "request", "zh": "请求"},
-    "reply": {"en": "reply", "zh": "回包"},
-    "vxlan": {"en": "VXLAN VNI {vni}, UDP {port}", "zh": "VXLAN VNI {vni}，UDP {port}"},
-    "tun": {"en": "TUN → flanneld, UDP {port}", "zh": "TUN → flanneld，UDP {port}"},
-    "veth": {"en": "veth pair", "zh": "veth 对"},
-    "frame.title": {"en": "{where}: the frame on {dev}, {total} bytes of headers",
-                    "zh": "{where}：{dev} 上的帧，头部共 {total} 字节"},
-    "frame.outer": {"en": "added by the tunnel", "zh": "隧道添加"},
-    "frame.inner": {"en": "the packet itself", "zh": "报文本身"},
-    "bytes": {"en": "{n} bytes", "zh": "{n} 字节"},
-    "payload": {"en": "payload", "zh": "载荷"},
-    "chains.hook": {"en": "{table} {hook} on {node}", "zh": "{node} 上 {table} 表 {hook} 链"},
-    "chains.tested": {"en": "{n} rules tested", "zh": "检查了 {n} 条规则"},
-    "chains.endpoint": {"en": "endpoint {ep}\nprobability {p}", "zh": "端点 {ep}\n概率 {p}"},
-    "path.title": {"en": "{flow}: {disposition}", "zh": "{flow}：{disposition}"},
-    "topology.title": {"en": "Cluster {name}: {backend}, {nodes} nodes",
-                       "zh": "集群 {name}：{backend}，{nodes} 个节点"},
-    "chains.title": {"en": "iptables walk of {flow}", "zh": "{flow} 的 iptables 规则遍历"},
-}
-
-
-def label(key: str, lang: str, **args: object) -> str:
-    return _LABELS[key][lang].format(**args)
