@@ -66,7 +66,7 @@ def test_a_bad_spec_and_a_bad_fence_are_reported(project: Path) -> None:
     (project / "docs" / "page.md").write_text(PAGE.replace("view: path", "view: pth"))
     problems = " ".join(run_check(project, update=True).problems)
     assert "broken.yaml:1: nodes[0].ip: invalid IP address '1.2.3'" in problems
-    assert "docs/page.md:3: netmodel fence: unknown view 'pth'" in problems
+    assert "docs/page.md:5: view 'pth': unknown view (expected one of" in problems
 
 
 def test_a_snapshot_without_its_fence_is_stale(project: Path) -> None:
@@ -102,5 +102,5 @@ def test_table_fences_are_computed_and_a_bad_node_is_located(project: Path) -> N
         "# Ref\n\n```netmodel\nspec: c.yaml\ntable: routes\nnode: node-9\n```\n")
     problems = run_check(project, update=True).problems
     assert len(problems) == 1
-    assert problems[0].startswith("docs/ref.md:3: no node 'node-9' in ")
-    assert problems[0].endswith("c.yaml (nodes: node-1, node-2; or router)")
+    assert problems[0].startswith("docs/ref.md:6: node 'node-9': no such node in ")
+    assert problems[0].endswith("c.yaml (expected one of node-1, node-2; or router)")

@@ -164,6 +164,11 @@ def _check_values(text: str, where: str, diagrams_dir: Path,
 
 def run_check(root: Path, *, update: bool = False, docs: str = "docs",
               diagrams: str = "diagrams") -> CheckResult:
+    for folder in (docs, diagrams):
+        if not (root / folder).is_dir():
+            # Else a mistyped --root checks nothing and says "ok".
+            raise NetmodelError(f"{root}: no {folder}/ folder (expected the project's root, "
+                                f"holding {docs}/ and {diagrams}/)")
     problems: list[str] = []
     bad: list[str] = []
 
