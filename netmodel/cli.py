@@ -32,7 +32,7 @@ from netmodel.i18n.output import word
 from netmodel.lab.command import add_parser as add_lab_parser
 from netmodel.lab.command import run_lab
 from netmodel.site.check import run_check
-from netmodel.site.fences import FenceOptions, build_diagram, state_text
+from netmodel.site.fences import APPLIES, FenceOptions, build_diagram, state_text
 from netmodel.spec.load import load_spec
 from netmodel.state.iproute import TABLES
 from netmodel.state.model import Model
@@ -57,7 +57,7 @@ _FLAGS = {
               "sport": "--sport", "endpoint": "--endpoint"},
     "render": {"from": "--from", "to": "--to", "port": "--port", "proto": "--proto",
                "sport": "--sport", "endpoint": "--endpoint", "hop": "--hop",
-               "focus": "--focus"},
+               "focus": "--focus", "reply": "--reply"},
     "state": {"node": "NODE", "pod": "--pod", "table": "--table"},
 }
 
@@ -81,7 +81,12 @@ def _parser() -> argparse.ArgumentParser:
                      "cluster networked by flannel: derived node state and packet traces.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    trace = sub.add_parser("trace", help="trace a packet hop by hop, and its reply")
+    trace = sub.add_parser("trace", help="trace a packet hop by hop, and its reply",
+                           epilog="exit status: 0 when the packet is delivered and its reply "
+                           "is delivered back (or the packet leaves the cluster), for every "
+                           "leg of an Ingress walk; 1 when it is dropped, rejected, unrouted, "
+                           "TTL-exceeded, looped or its reply is lost (with --all: any "
+                           "alternative); 2 on bad input")
     trace.add_argument("spec", help="cluster spec (YAML)")
     trace.add_argument("source", metavar="FROM", help="pod/NAME, pod/NS/NAME, node/NAME, "
                        "ip/ADDR, external/ADDR")
@@ -128,7 +133,10 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", help="out.dot or out.svg (default: DOT on stdout)")
 
     check = sub.add_parser("check", help="CI: specs load, fences are valid, expectations "
-                           "hold, committed diagram snapshots match the model")
+                           "hold, committed diagram snapshots match the model",
+                           epilog="exit status: 0 all good; 1 an expectation or a snapshot "
+                           "disagrees with the model; 2 bad input (a spec that does not load, "
+                           "a fence or value the model cannot compute)")
     check.add_argument("--update", action="store_true", help="rewrite the snapshots")
     check.add_argument("--root", default=".", help="the project (default: here)")
     add_lab_parser(sub)
@@ -181,6 +189,15 @@ def _run(args: argparse.Namespace) -> tuple[str, int]:
 def _render(model: Model, args: argparse.Namespace) -> str:
     if args.view != "topology" and (args.source is None or args.destination is None):
         raise NetmodelError(f"--view {args.view} needs --from and --to")
+    given = {"from": args.source, "to": args.destination, "port": args.port,
+             "proto": args.proto, "endpoint": args.endpoint, "hop": args.hop,
+             "focus": args.focus, "reply": args.reply or None}
+    ignored = [key for key, value in given.items()
+               if value is not None and key not in APPLIES[args.view]]
+    if ignored:  # as in a fence: an option the view does not draw is refused
+        raise InputError(ignored[0], given[ignored[0]],
+                         f"does not apply to view {args.view} (it takes "
+                         f"{', '.join(sorted(APPLIES[args.view]))})")
     options = FenceOptions(spec=args.spec, view=args.view, source=args.source,
                            destination=args.destination, port=args.port, proto=args.proto,
                            endpoint=args.endpoint, hop=args.hop, focus=args.focus,

@@ -266,6 +266,9 @@ TWO = str(CLUSTERS / "two-nodes-vxlan.yaml")
     # a topology focused on a node that does not exist (this was a bare KeyError)
     (["render", TWO, "--view", "topology", "--focus", "node/node-9"],
      "--focus 'node/node-9': no node node-9"),
+    # a flag the view does not draw is refused, not ignored
+    (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "pod/db-1", "--hop",
+      "3"], "--hop 3: does not apply to view path"),
     # a render whose walk has a port the Service lacks
     (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "svc/db", "--port",
       "9999"], "--port 9999: service default/db has no port 9999"),
@@ -508,6 +511,7 @@ def test_help_states_the_port_and_protocol_defaults() -> None:
             "the first of protocol --proto if given; for a pod, its first containerPort, "
             "likewise; with neither, no port: an ICMP echo)") in text
     assert "default tcp)" not in text  # what it used to say, which was not true
+    assert "exit status: 0 when the packet is delivered and its reply is delivered back" in text
 
 
 @pytest.mark.parametrize(("args", "proto", "dport"), [

@@ -341,4 +341,5 @@ def spec_path(options: FenceOptions, diagrams_dir: Path) -> Path:
     return (diagrams_dir / options.spec).resolve()
 
 
-__all__ += ["TABLES", "FenceOptions", "spec_path", "state_table", "state_text"]
+__all__ += ["APPLIES", "DISPOSITIONS", "TABLES", "FenceOptions", "spec_path", "state_table",
+            "state_text"]
