@@ -21,7 +21,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from netmodel.errors import EndpointError, NetmodelError, SpecError
+    from netmodel.errors import EndpointError, InputError, NetmodelError, SpecError
     from netmodel.site.check import run_check
     from netmodel.spec.cluster import Backend, Cluster, Node, Pod
     from netmodel.spec.load import load_spec, parse_spec
@@ -43,6 +43,7 @@ _HOMES = {
     "EndpointError": "netmodel.errors",
     "Flow": "netmodel.trace.hops",
     "Hop": "netmodel.trace.hops",
+    "InputError": "netmodel.errors",
     "Model": "netmodel.state.model",
     "NetmodelError": "netmodel.errors",
     "Node": "netmodel.spec.cluster",
@@ -76,6 +77,7 @@ __all__ = [
     "EndpointError",
     "Flow",
     "Hop",
+    "InputError",
     "Model",
     "NetmodelError",
     "Node",

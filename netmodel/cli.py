@@ -1,8 +1,21 @@
 """``netmodel``: the command-line front end.
 
 Each subcommand parses, calls the library, and prints. Input errors (a bad spec,
-an unknown endpoint) print one line to stderr and exit 2; output is written only
-when everything it needs was computed, so nothing is ever half-written.
+an unknown endpoint, a port the Service lacks) print one line to stderr and
+exit 2; output is written only when everything it needs was computed, so
+nothing is ever half-written. Only :class:`NetmodelError` is caught: anything
+else is a bug, and its traceback is what a bug report needs.
+
+Exit status, as ping and curl use it:
+
+=======  ==================================================================
+0        done; for ``trace``, every leg delivered and its reply back (or the
+         packet left the cluster); for ``check``, everything matches
+1        ``trace``: dropped, rejected, unrouted, TTL exceeded, a loop or a lost
+         reply (with ``--all``: any alternative); ``check``: the site and the
+         model disagree (an ``expect``, a snapshot)
+2        bad input: usage, a spec, an endpoint, a fence, an option
+=======  ==================================================================
 """
 
 from __future__ import annotations
@@ -10,28 +23,43 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from netmodel.errors import NetmodelError
+from netmodel.errors import InputError, NetmodelError
 from netmodel.files import write_whole
+from netmodel.i18n.output import word
 from netmodel.lab.command import add_parser as add_lab_parser
 from netmodel.lab.command import run_lab
 from netmodel.site.check import run_check
-from netmodel.site.fences import FenceOptions, build_diagram, state_text
+from netmodel.site.fences import APPLIES, FenceOptions, build_diagram, state_text
 from netmodel.spec.load import load_spec
 from netmodel.state.iproute import TABLES
 from netmodel.state.model import Model
+from netmodel.trace.hops import Trace
 from netmodel.trace.tracer import PROTOCOLS
-from netmodel.trace.walks import all_walks, walk_between
+from netmodel.trace.walks import all_walks, succeeded, walk_between
 from netmodel.views import VIEWS
 from netmodel.views.render import ENGINES, render_svg, standalone_svg
-from netmodel.views.text import format_trace
+from netmodel.views.text import format_brief, format_trace
 
 __all__ = ["main"]
 
+EXIT_OK = 0
+EXIT_FAILED = 1  # the walk did not make it, or the site disagrees with the model
 EXIT_USAGE = 2
 _RULE_TABLES = ("iptables", "kube-proxy")
+
+# An input error names its option as a fence writes it; here, as each command's
+# own arguments spell it.
+_FLAGS = {
+    "trace": {"from": "FROM", "to": "TO", "port": "--port", "proto": "--proto",
+              "sport": "--sport", "endpoint": "--endpoint"},
+    "render": {"from": "--from", "to": "--to", "port": "--port", "proto": "--proto",
+               "sport": "--sport", "endpoint": "--endpoint", "hop": "--hop",
+               "focus": "--focus", "reply": "--reply"},
+    "state": {"node": "NODE", "pod": "--pod", "table": "--table"},
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,26 +67,43 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+# What netmodel.trace.tracer's _flow_kind does when a port or protocol is left out.
+_PORT_HELP = ("destination port (default: for svc/..., the Service's first port, the first "
+              "of protocol --proto if given; for a pod, its first containerPort, likewise; "
+              "with neither, no port: an ICMP echo)")
+_PROTO_HELP = ("protocol (default: for svc/..., the protocol of the Service's first port, "
+               "the first numbered --port if given; for a pod without --port, that of its "
+               "first containerPort; otherwise tcp with --port, an ICMP echo without)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="netmodel", description="Model the data plane of a Kubernetes "
                      "cluster networked by flannel: derived node state and packet traces.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    trace = sub.add_parser("trace", help="trace a packet hop by hop, and its reply")
+    trace = sub.add_parser("trace", help="trace a packet hop by hop, and its reply",
+                           epilog="exit status: 0 when the packet is delivered and its reply "
+                           "is delivered back (or the packet leaves the cluster), for every "
+                           "leg of an Ingress walk; 1 when it is dropped, rejected, unrouted, "
+                           "TTL-exceeded, looped or its reply is lost (with --all: any "
+                           "alternative); 2 on bad input")
     trace.add_argument("spec", help="cluster spec (YAML)")
     trace.add_argument("source", metavar="FROM", help="pod/NAME, pod/NS/NAME, node/NAME, "
                        "ip/ADDR, external/ADDR")
     trace.add_argument("destination", metavar="TO", help="pod/NAME, pod/NS/NAME, node/NAME, "
                        "ip/ADDR, external/ADDR, svc/NAME, svc/NS/NAME, ingress/HOST/PATH")
-    trace.add_argument("--port", type=int, help="destination port (default: the destination "
-                       "pod's first containerPort; none: an ICMP echo)")
-    trace.add_argument("--proto", choices=PROTOCOLS, help="protocol (default tcp)")
+    trace.add_argument("--port", type=int, help=_PORT_HELP)
+    trace.add_argument("--proto", choices=PROTOCOLS, help=_PROTO_HELP)
     trace.add_argument("--sport", type=int, default=40000, help="source port (default 40000)")
     trace.add_argument("--endpoint", metavar="IP:PORT", help="where kube-proxy picks an "
                        "endpoint at random, take this one")
     trace.add_argument("--all", action="store_true", help="one trace per endpoint kube-proxy "
                        "can pick, each with its probability")
-    trace.add_argument("--json", action="store_true", help="print the trace as JSON")
+    shape = trace.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the trace as JSON")
+    shape.add_argument("--brief", action="store_true", help="one line per hop (node, netns, "
+                       "devices crossed, the key action: DNAT, encapsulation…), then the "
+                       "disposition; the same for the reply")
     trace.add_argument("--lang", choices=("en", "zh"), default="en", help="language of details")
 
     state = sub.add_parser("state", help="print a node's (or a pod's) kernel state as "
@@ -77,8 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--from", dest="source", metavar="FROM", help="as for trace (path, "
                         "frame and chains views)")
     render.add_argument("--to", dest="destination", metavar="TO", help="as for trace")
-    render.add_argument("--port", type=int)
-    render.add_argument("--proto", choices=PROTOCOLS)
+    render.add_argument("--port", type=int, help=_PORT_HELP)
+    render.add_argument("--proto", choices=PROTOCOLS, help=_PROTO_HELP)
     render.add_argument("--endpoint", metavar="IP:PORT")
     render.add_argument("--hop", type=int, help="frame: the step whose packet to show")
     render.add_argument("--focus", help="topology: node/NAME or pod/NAME")
@@ -88,7 +133,10 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", help="out.dot or out.svg (default: DOT on stdout)")
 
     check = sub.add_parser("check", help="CI: specs load, fences are valid, expectations "
-                           "hold, committed diagram snapshots match the model")
+                           "hold, committed diagram snapshots match the model",
+                           epilog="exit status: 0 all good; 1 an expectation or a snapshot "
+                           "disagrees with the model; 2 bad input (a spec that does not load, "
+                           "a fence or value the model cannot compute)")
     check.add_argument("--update", action="store_true", help="rewrite the snapshots")
     check.add_argument("--root", default=".", help="the project (default: here)")
     add_lab_parser(sub)
@@ -97,21 +145,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "check":
-        return _check(args)
-    if args.command == "lab":
-        try:
-            return run_lab(args)
-        except NetmodelError as exc:
-            print(f"netmodel: {exc}", file=sys.stderr)
-            return EXIT_USAGE
     try:
-        output = _run(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "lab":
+            return run_lab(args)
+        output, status = _run(args)
+    except InputError as exc:
+        print(f"netmodel: {exc.shown(_FLAGS.get(args.command, {}).get(exc.option or ''))}",
+              file=sys.stderr)
+        return EXIT_USAGE
     except NetmodelError as exc:
         print(f"netmodel: {exc}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(output)
-    return 0
+    return status
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -121,10 +169,12 @@ def _check(args: argparse.Namespace) -> int:
     verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"
     extra = f", {result.written} snapshot(s) written" if args.update else ""
     print(f"netmodel check: {result.specs} specs, {result.fences} fences{extra}: {verdict}")
-    return 0 if result.ok else 1
+    if result.bad_input:
+        return EXIT_USAGE
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def _run(args: argparse.Namespace) -> str:
+def _run(args: argparse.Namespace) -> tuple[str, int]:
     cluster = load_spec(args.spec)
     for warning in cluster.warnings:
         print(f"netmodel: {warning}", file=sys.stderr)
@@ -132,21 +182,27 @@ def _run(args: argparse.Namespace) -> str:
     if args.command == "trace":
         return _trace(model, args)
     if args.command == "render":
-        return _render(model, args)
-    return _state(model, args)
+        return _render(model, args), EXIT_OK
+    return _state(model, args), EXIT_OK
 
 
 def _render(model: Model, args: argparse.Namespace) -> str:
     if args.view != "topology" and (args.source is None or args.destination is None):
         raise NetmodelError(f"--view {args.view} needs --from and --to")
+    given = {"from": args.source, "to": args.destination, "port": args.port,
+             "proto": args.proto, "endpoint": args.endpoint, "hop": args.hop,
+             "focus": args.focus, "reply": args.reply or None}
+    ignored = [key for key, value in given.items()
+               if value is not None and key not in APPLIES[args.view]]
+    if ignored:  # as in a fence: an option the view does not draw is refused
+        raise InputError(ignored[0], given[ignored[0]],
+                         f"does not apply to view {args.view} (it takes "
+                         f"{', '.join(sorted(APPLIES[args.view]))})")
     options = FenceOptions(spec=args.spec, view=args.view, source=args.source,
                            destination=args.destination, port=args.port, proto=args.proto,
                            endpoint=args.endpoint, hop=args.hop, focus=args.focus,
                            reply=args.reply)
-    try:
-        dot = build_diagram(model, options, args.lang).dot
-    except ValueError as exc:
-        raise NetmodelError(str(exc)) from None
+    dot = build_diagram(model, options, args.lang).dot
     if args.output is None:
         return dot
     target = Path(args.output)
@@ -160,33 +216,28 @@ def _render(model: Model, args: argparse.Namespace) -> str:
     return ""
 
 
-def _trace(model: Model, args: argparse.Namespace) -> str:
-    for name in ("port", "sport"):
-        value = getattr(args, name)
-        if value is not None and not 1 <= value <= 65535:
-            raise NetmodelError(f"--{name} {value}: out of range (expected 1-65535)")
+def _trace(model: Model, args: argparse.Namespace) -> tuple[str, int]:
     if args.all and args.endpoint:
         raise NetmodelError("--all and --endpoint exclude each other")
-    try:
-        if args.all:
-            traces = list(all_walks(model, args.source, args.destination, port=args.port,
-                                    proto=args.proto, sport=args.sport))
-        else:
-            traces = [walk_between(model, args.source, args.destination, port=args.port,
-                                   proto=args.proto, sport=args.sport,
-                                   endpoint=args.endpoint)]
-    except ValueError as exc:
-        if isinstance(exc, NetmodelError):
-            raise
-        raise NetmodelError(str(exc)) from None
+    if args.all:
+        traces = list(all_walks(model, args.source, args.destination, port=args.port,
+                                proto=args.proto, sport=args.sport))
+    else:
+        traces = [walk_between(model, args.source, args.destination, port=args.port,
+                               proto=args.proto, sport=args.sport, endpoint=args.endpoint)]
+    status = EXIT_OK if all(succeeded(t) for t in traces) else EXIT_FAILED
     if args.json:
         data = [t.to_json(args.lang) for t in traces]
-        return json.dumps(data if args.all else data[0], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(data if args.all else data[0], ensure_ascii=False,
+                          indent=2) + "\n", status
+    show = format_brief if args.brief else format_trace
     if not args.all:
-        return format_trace(traces[0], args.lang)
-    heading = "probability" if args.lang == "en" else "概率"
-    return "\n".join(f"##### {heading} {t.probability:.4f}\n{format_trace(t, args.lang)}"
-                     for t in traces)
+        return show(traces[0], args.lang), status
+    return "\n".join(_alternative(t, args.lang, show) for t in traces), status
+
+
+def _alternative(trace: Trace, lang: str, show: Callable[[Trace, str], str]) -> str:
+    return f"##### {word('probability', lang)} {trace.probability:.4f}\n{show(trace, lang)}"
 
 
 def _state(model: Model, args: argparse.Namespace) -> str:

@@ -1,12 +1,16 @@
 """Errors a user can cause, each carrying where it came from.
 
 A spec error names the file, the line and the field, and says what was expected,
-so the CLI can print one line and exit 2 (no traceback).
+so the CLI can print one line and exit 2 (no traceback). An input error names
+the option it came from (``port``, ``to``…) as a fence writes it: the CLI turns
+that into its flag, a page fence into its page and the option's line.
+
+Anything else that escapes is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
-__all__ = ["EndpointError", "NetmodelError", "SpecError"]
+__all__ = ["EndpointError", "InputError", "NetmodelError", "SpecError"]
 
 
 class NetmodelError(ValueError):
@@ -25,10 +29,36 @@ class SpecError(NetmodelError):
         super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
 
 
-class EndpointError(NetmodelError):
+class InputError(NetmodelError):
+    """A value asked of a walk or a view that the model cannot use: a port the
+    Service lacks, a protocol it does not know, a hop past the trace's end.
+
+    ``option`` is the input's name as a page fence writes it (``from``, ``to``,
+    ``port``, ``proto``, ``sport``, ``endpoint``, ``hop``, ``focus``, ``node``,
+    ``pod``, ``table``), or None where the raiser cannot know it; the front end
+    that received the value says where it was given.
+    """
+
+    def __init__(self, option: str | None, value: object, problem: str) -> None:
+        self.option = option
+        self.value = value
+        self.problem = problem
+        super().__init__(problem)
+
+    def shown(self, name: str | None = None) -> str:
+        """``port 9999: problem``, with ``name`` (a CLI flag) for the option."""
+        name = name if name is not None else self.option
+        value = repr(self.value)
+        return f"{name} {value}: {self.problem}" if name else f"{value}: {self.problem}"
+
+    def __str__(self) -> str:
+        # Computed when shown: the option may be filled in on the way up.
+        return self.shown()
+
+
+class EndpointError(InputError):
     """A trace endpoint such as ``pod/nope`` that names nothing in the spec."""
 
-    def __init__(self, text: str, problem: str) -> None:
+    def __init__(self, text: str, problem: str, option: str | None = None) -> None:
+        super().__init__(option, text, problem)
         self.text = text
-        self.problem = problem
-        super().__init__(f"{text!r}: {problem}")

@@ -64,17 +64,19 @@ def test_output_is_byte_identical_across_runs(spec: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     # an unknown pod on the command line
-    (["trace", "{spec}", "pod/web-1", "pod/nope"], "'pod/nope': no pod default/nope"),
+    (["trace", "{spec}", "pod/web-1", "pod/nope"], "TO 'pod/nope': no pod default/nope"),
     # a malformed endpoint
-    (["trace", "{spec}", "web-1", "pod/db-1"], "'web-1': expected pod/NAME"),
+    (["trace", "{spec}", "web-1", "pod/db-1"], "FROM 'web-1': expected pod/NAME"),
     # a port out of range
     (["trace", "{spec}", "pod/web-1", "pod/db-1", "--port", "70000"], "--port 70000"),
     # udp without a port, to a pod that declares none for udp
-    (["trace", "{spec}", "pod/web-1", "pod/db-1", "--proto", "udp"], "--port is needed"),
+    (["trace", "{spec}", "pod/web-1", "pod/db-1", "--proto", "udp"],
+     "--proto 'udp': a port is needed for udp"),
     # an unknown node for state
-    (["state", "{spec}", "node-9", "--table", "routes"], "no node 'node-9'"),
+    (["state", "{spec}", "node-9", "--table", "routes"], "NODE 'node-9': no such node"),
     # a pod that is not on that node
-    (["state", "{spec}", "node-2", "--pod", "web-1", "--table", "routes"], "no pod"),
+    (["state", "{spec}", "node-2", "--pod", "web-1", "--table", "routes"],
+     "--pod 'web-1': no pod default/web-1 on node node-2"),
     # a spec that does not exist
     (["trace", "missing.yaml", "pod/a", "pod/b"], "missing.yaml: cannot read spec"),
 ])
@@ -223,3 +225,364 @@ def test_lab_bad_input_is_one_line_and_exit_2(argv: list[str], message: str) -> 
     assert result.returncode == 2 and result.stdout == ""
     assert message in result.stderr and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+# -- user mistakes are NetmodelErrors: one line, exit 2; bugs keep their traceback ---------
+
+CLUSTERS = ROOT / "diagrams" / "clusters"
+TWO = str(CLUSTERS / "two-nodes-vxlan.yaml")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    # a port the Service lacks (this was a bare ValueError)
+    (["trace", TWO, "pod/web-1", "svc/db", "--port", "9999"],
+     "--port 9999: service default/db has no port 9999"),
+    # a protocol the Service has no port for
+    (["trace", TWO, "pod/web-1", "svc/db", "--proto", "udp"],
+     "--proto 'udp': service default/db has no udp port"),
+    # a source port out of range
+    (["trace", TWO, "pod/web-1", "pod/db-1", "--sport", "0"], "--sport 0: out of range"),
+    # an unknown service
+    (["trace", TWO, "pod/web-1", "svc/nope"], "TO 'svc/nope': no service default/nope"),
+    # a Service as a source
+    (["trace", TWO, "svc/db", "pod/web-1"], "FROM 'svc/db': unknown endpoint kind 'svc'"),
+    # an unknown node as a destination
+    (["trace", TWO, "pod/web-1", "node/node-9"], "TO 'node/node-9': no node node-9"),
+    # an endpoint the Service's chain cannot pick
+    (["trace", TWO, "pod/web-1", "svc/db", "--endpoint", "10.244.9.9:5432"],
+     "--endpoint '10.244.9.9:5432': not one this service's chain can pick"),
+    # an endpoint pinned on a walk that meets no Service (it would be ignored)
+    (["trace", TWO, "pod/web-1", "pod/db-1", "--endpoint", "10.244.1.2:5432"],
+     "--endpoint '10.244.1.2:5432': this walk meets no kube-proxy endpoint choice"),
+    # an Ingress host/path no rule matches
+    (["trace", TWO, "external/198.51.100.7", "ingress/nope.example.com/"],
+     "TO 'ingress/nope.example.com/': no Ingress rule matches"),
+    # a port given to an Ingress walk, which uses the controller's
+    (["trace", TWO, "external/198.51.100.7", "ingress/shop.example.com/", "--port", "81"],
+     "--port 81: does not apply to ingress/HOST/PATH"),
+    # a frame past the end of the trace
+    (["render", TWO, "--view", "frame", "--from", "pod/web-1", "--to", "pod/db-1",
+      "--hop", "999"], "--hop 999: past the trace"),
+    # a topology focused on a node that does not exist (this was a bare KeyError)
+    (["render", TWO, "--view", "topology", "--focus", "node/node-9"],
+     "--focus 'node/node-9': no node node-9"),
+    # a flag the view does not draw is refused, not ignored
+    (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "pod/db-1", "--hop",
+      "3"], "--hop 3: does not apply to view path"),
+    # a render whose walk has a port the Service lacks
+    (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "svc/db", "--port",
+      "9999"], "--port 9999: service default/db has no port 9999"),
+    # a check of a folder that is no project
+    (["check", "--root", "/nonexistent-netmodel-root"], "no docs/ folder"),
+])
+def test_user_mistakes_are_one_line_exit_2(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("netmodel: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_netmodel_error_exits_2_but_a_bug_keeps_its_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from netmodel import cli
+    from netmodel.errors import NetmodelError
+
+    def mistake(*args: object, **kwargs: object) -> None:
+        raise NetmodelError("x.yaml:3: a mistake")
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(cli, "walk_between", mistake)
+    assert cli.main(["trace", TWO, "pod/web-1", "pod/db-1"]) == 2
+    assert capsys.readouterr().err == "netmodel: x.yaml:3: a mistake\n"
+    monkeypatch.setattr(cli, "walk_between", bug)
+    with pytest.raises(KeyError, match="a bug"):
+        cli.main(["trace", TWO, "pod/web-1", "pod/db-1"])
+
+
+def test_the_cli_catches_nothing_broader_than_netmodel_errors() -> None:
+    """Read the code: a blanket ``except`` would turn bugs into exit 2."""
+    import ast
+
+    source = (ROOT / "netmodel" / "cli.py").read_text()
+    caught = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ExceptHandler):
+            assert node.type is not None, "a bare except"
+            names = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            caught += [n.id for n in names if isinstance(n, ast.Name)]
+    # OSError: only around writing -o FILE, where a full disk is the user's problem
+    assert set(caught) == {"InputError", "NetmodelError", "OSError"}
+
+
+# -- exit status, like ping and curl -------------------------------------------------------
+
+def _spec_variant(tmp_path: Path, name: str, old: str, new: str) -> str:
+    text = (CLUSTERS / name).read_text()
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new))
+    return str(path)
+
+
+@pytest.mark.parametrize(("spec", "args", "status", "dispositions"), [
+    # delivered, through a Service, and the reply back
+    ("two-nodes-vxlan.yaml", ["pod/web-1", "svc/db"], 0, ["DELIVERED", "DELIVERED"]),
+    # a packet for the internet leaves the cluster: all the model can follow
+    ("two-nodes-vxlan.yaml", ["pod/web-1", "ip/8.8.8.8"], 0, ["EXITS_CLUSTER", None]),
+    # a ping to a ClusterIP: no rule matches ICMP, dies at the router (the site's page)
+    ("two-nodes-vxlan.yaml", ["pod/web-1", "svc/web", "--proto", "icmp"], 1,
+     ["NO_ROUTE", None]),
+    # a Service without endpoints: filter KUBE-SERVICES rejects it
+    ("services-no-endpoints.yaml", ["pod/client", "svc/api-v2"], 1, ["REJECTED", None]),
+    # Local policy, sent to a node without the pod: dropped in KUBE-EXTERNAL-SERVICES
+    ("ingress-demo.yaml", ["external/203.0.113.7", "node/node-1", "--port", "30081"], 1,
+     ["DROPPED", None]),
+    # an Ingress: both connections delivered
+    ("ingress-demo.yaml", ["external/203.0.113.7", "ingress/shop.example.com/cart"], 0,
+     ["DELIVERED", "DELIVERED"]),
+])
+def test_trace_exit_status(spec: str, args: list[str], status: int,
+                           dispositions: list[str | None]) -> None:
+    result = run("trace", str(CLUSTERS / spec), *args, "--json")
+    assert result.returncode == status, result.stderr
+    data = json.loads(result.stdout)  # the trace is printed whatever the status
+    reply = data["reply"]["disposition"] if data["reply"] else None
+    assert [data["disposition"], reply] == dispositions
+    text = run("trace", str(CLUSTERS / spec), *args)
+    assert text.returncode == status and text.stdout.startswith("flow: ")
+
+
+def test_an_ingress_fails_if_the_proxys_connection_does(tmp_path: Path) -> None:
+    # The backend Service selects nothing: the controller's connection is rejected
+    # although the client's reached the controller.
+    spec = _spec_variant(tmp_path, "ingress-demo.yaml", "  - name: web\n    selector: {app: web}",
+                         "  - name: web\n    selector: {app: nothing}")
+    result = run("trace", spec, "external/203.0.113.7", "ingress/shop.example.com/cart",
+                 "--json")
+    data = json.loads(result.stdout)
+    assert data["disposition"] == "DELIVERED" and data["reply"]["disposition"] == "DELIVERED"
+    assert data["next"]["disposition"] == "REJECTED"
+    assert result.returncode == 1
+
+
+def test_all_succeeds_only_if_every_alternative_does(tmp_path: Path) -> None:
+    # A Service without selector whose second endpoint is an address no pod holds.
+    spec = _spec_variant(
+        tmp_path, "two-nodes-vxlan.yaml", "ports: [{port: 5432, nodePort: 30432}]",
+        "ports: [{port: 5432, nodePort: 30432}]\n  - name: split\n    endpoints: "
+        "[{ip: 10.244.1.2, nodeName: node-2, port: 5432}, {ip: 10.244.1.99, nodeName: "
+        "node-2, port: 5432}]\n    ports: [{port: 5432}]")
+    every = run("trace", spec, "pod/web-1", "svc/split", "--all", "--json")
+    assert every.returncode == 1, every.stderr
+    dispositions = [t["disposition"] for t in json.loads(every.stdout)]
+    assert dispositions[0] == "DELIVERED" and dispositions[1] != "DELIVERED"
+    good = run("trace", spec, "pod/web-1", "svc/split", "--endpoint", "10.244.1.2:5432")
+    assert good.returncode == 0
+    bad = run("trace", spec, "pod/web-1", "svc/split", "--endpoint", "10.244.1.99:5432")
+    assert bad.returncode == 1
+    assert run("trace", TWO, "pod/web-1", "svc/db", "--all").returncode == 0
+
+
+def test_succeeded_needs_every_leg_and_the_reply() -> None:
+    from dataclasses import replace
+
+    from netmodel.spec.load import load_spec
+    from netmodel.state.model import Model
+    from netmodel.trace.hops import Disposition
+    from netmodel.trace.walks import succeeded, walk_between
+
+    model = Model(load_spec(TWO))
+    done = walk_between(model, "pod/web-1", "svc/db")
+    assert done.reply is not None and succeeded(done)
+    # a reply that does not make it back is a lost connection
+    for lost in (Disposition.DROPPED, Disposition.TTL_EXCEEDED, Disposition.LOOP,
+                 Disposition.EXITS_CLUSTER):
+        assert not succeeded(replace(done, reply=replace(done.reply, disposition=lost)))
+    assert not succeeded(replace(done, reply=None))
+    # every failing disposition of the request fails the walk
+    for failed in Disposition:
+        if not failed.success:
+            assert not succeeded(replace(done, disposition=failed, reply=None))
+    # an Ingress-style second leg must succeed too
+    assert succeeded(replace(done, next=done))
+    assert not succeeded(replace(done, next=replace(done, reply=None)))
+
+
+# -- --brief: one line per hop, in both languages -------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_brief_is_one_line_per_hop_then_the_disposition(lang: str) -> None:
+    from netmodel.i18n import disposition_text
+    from netmodel.i18n.output import word
+    from netmodel.spec.load import load_spec
+    from netmodel.state.model import Model
+    from netmodel.trace.walks import walk_between
+    from netmodel.views.text import _netns
+
+    result = run("trace", TWO, "pod/web-1", "svc/db", "--brief", "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    model = Model(load_spec(TWO))
+    trace = walk_between(model, "pod/web-1", "svc/db")
+    assert trace.reply is not None
+    lines = result.stdout.splitlines()
+    colon = word(":", lang)
+    # the request, a blank line, the reply: a heading, one line per hop, a disposition
+    legs = [trace, trace.reply]
+    assert len(lines) == sum(len(t.hops) + 2 for t in legs) + 1
+    cursor = 0
+    for leg, heading in zip(legs, ("flow", "reply"), strict=True):
+        assert lines[cursor] == f"{word(heading, lang)}{colon}{leg.flow}"
+        for index, hop in enumerate(leg.hops, start=1):
+            line = lines[cursor + index]
+            assert line.startswith(f"  [{index}] {hop.node} · {_netns(hop.netns, lang)} · ")
+            devices = [s.device for s in hop.steps if s.device is not None]
+            assert all(d in line for d in devices)
+        cursor += len(leg.hops) + 1
+        assert lines[cursor] == (f"{leg.disposition} ({disposition_text(leg.disposition, lang)})"
+                                 f"{colon}{leg.reason.render(lang)}")
+        cursor += 2
+    # the key actions, with the model's own addresses
+    vip = model.cluster.service("default/db").cluster_ip
+    pod = model.cluster.pod("default/db-1")
+    node_2 = model.cluster.node("node-2").ip
+    dnat = word("brief.dnat", lang, before=f"{vip}:5432", after=f"{pod.ip}:5432")
+    encap = word("brief.vxlan.encap", lang, dst=node_2, vni=1)
+    assert dnat in lines[2] and encap in lines[2]
+    assert word("brief.vxlan.decap", lang) in lines[3]
+    assert word("brief.undnat", lang, src=f"{vip}:5432") in result.stdout
+    if lang == "zh":
+        assert "封装" in result.stdout and "回包" in result.stdout and "交付" in result.stdout
+        assert not any(w in result.stdout for w in ("delivered", "reply", "forwarded"))
+
+
+def test_brief_of_a_failed_walk_ends_where_it_stops() -> None:
+    result = run("trace", TWO, "pod/web-1", "svc/web", "--proto", "icmp", "--brief")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[3].startswith("  [3] underlay · router · ") and "stops here: no route" in lines[3]
+    assert lines[4].startswith("NO_ROUTE (no route): ")
+    assert lines[-1] == "reply: (no reply: the request was not delivered)"
+
+
+def test_brief_and_json_exclude_each_other() -> None:
+    result = run("trace", TWO, "pod/web-1", "svc/db", "--brief", "--json")
+    assert result.returncode == 2 and "not allowed with argument" in result.stderr
+
+
+def test_every_output_word_is_in_both_languages() -> None:
+    import string
+
+    from netmodel.i18n import LANGUAGES
+    from netmodel.i18n.output import WORDS
+
+    def fields(text: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    for key, texts in WORDS.items():
+        assert set(texts) == set(LANGUAGES), key
+        assert fields(texts["en"]) == fields(texts["zh"]), key
+
+
+# -- --help says what the defaults are, and they are ----------------------------------------
+
+UDP_FIRST = TWO_NODES.format(backend="vxlan").replace(
+    "  - name: db-1\n    node: node-2\n",
+    "  - name: dns-1\n    node: node-2\n    labels: {app: dns}\n    containers:\n"
+    "      - name: coredns\n        ports: [{containerPort: 53, protocol: UDP}, "
+    "{containerPort: 53, protocol: TCP}]\n  - name: db-1\n    node: node-2\n") + """\
+services:
+  - name: kube-dns
+    selector: {app: dns}
+    ports: [{name: dns, port: 53, protocol: UDP}, {name: dns-tcp, port: 53, protocol: TCP}]
+"""
+
+
+def test_help_states_the_port_and_protocol_defaults() -> None:
+    text = " ".join(run("trace", "--help").stdout.split())
+    assert ("--proto {tcp,udp,icmp} protocol (default: for svc/..., the protocol of the "
+            "Service's first port, the first numbered --port if given; for a pod without "
+            "--port, that of its first containerPort; otherwise tcp with --port, an ICMP "
+            "echo without)") in text
+    assert ("--port PORT destination port (default: for svc/..., the Service's first port, "
+            "the first of protocol --proto if given; for a pod, its first containerPort, "
+            "likewise; with neither, no port: an ICMP echo)") in text
+    assert "default tcp)" not in text  # what it used to say, which was not true
+    assert "exit status: 0 when the packet is delivered and its reply is delivered back" in text
+
+
+@pytest.mark.parametrize(("args", "proto", "dport"), [
+    # a Service whose first port is UDP: udp, without --proto
+    (["svc/kube-dns"], "udp", 53),
+    # --port picks the first port with that number: udp again
+    (["svc/kube-dns", "--port", "53"], "udp", 53),
+    # --proto picks the first port of that protocol
+    (["svc/kube-dns", "--proto", "tcp"], "tcp", 53),
+    # a pod without --port: its first containerPort, UDP
+    (["pod/dns-1"], "udp", 53),
+    # a pod with --port: tcp
+    (["pod/dns-1", "--port", "53"], "tcp", 53),
+    # a pod declaring only TCP: its first containerPort
+    (["pod/db-1"], "tcp", 5432),
+    # a node with --port: tcp
+    (["node/node-2", "--port", "22"], "tcp", 22),
+    # a node without: an ICMP echo
+    (["node/node-2"], "icmp", 0),
+])
+def test_the_defaults_are_what_the_help_says(tmp_path: Path, args: list[str], proto: str,
+                                             dport: int) -> None:
+    spec = tmp_path / "dns.yaml"
+    spec.write_text(UDP_FIRST)
+    result = run("trace", str(spec), "pod/web-1", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    flow = json.loads(result.stdout)["flow"]
+    assert (flow["proto"], flow["dport"]) == (proto, dport)
+
+
+# -- JSON probabilities are the numbers kube-proxy's rules hold -----------------------------
+
+def test_all_json_probabilities_are_the_products_of_the_rules_decimals() -> None:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from netmodel.spec.load import load_spec
+    from netmodel.state.model import Model
+    from netmodel.state.netfilter import Statistic
+
+    spec = CLUSTERS / "services-three.yaml"
+    result = run("trace", str(spec), "pod/client", "svc/api", "--all", "--json")
+    assert result.returncode == 0, result.stderr
+    traces = json.loads(result.stdout)
+    # The expectation, from the model's own rules: the service chain's jumps, in
+    # order, each with the --probability string kube-proxy wrote (the last: none).
+    ruleset = Model(load_spec(spec)).ruleset("node-1")
+    svc_chains = [c for (t, c) in ruleset.groups if t == "nat" and c.startswith("KUBE-SVC-")
+                  and any(r.target.name and r.target.name.startswith("KUBE-SEP-")
+                          for r in ruleset.groups[("nat", c)])]
+    assert len(svc_chains) == 1
+    expected = {}
+    remaining = Fraction(1)
+    for rule in ruleset.groups[("nat", svc_chains[0])]:
+        sep = rule.target.name
+        if not sep or not sep.startswith("KUBE-SEP-"):
+            continue
+        dnat = next(r.target.to for r in ruleset.groups[("nat", sep)] if r.target.name == "DNAT")
+        assert dnat is not None
+        stat = rule.item(Statistic)
+        p = Fraction(stat.probability) if isinstance(stat, Statistic) else Fraction(1)
+        expected[f"{dnat[0]}:{dnat[1]}"] = remaining * p
+        remaining *= 1 - p
+    assert len(expected) == 3 and sum(expected.values()) == 1
+
+    def exact(printed: float) -> Fraction:
+        # The decimal JSON printed, read back exactly (no float in between).
+        return Fraction(Decimal(repr(printed)))
+
+    for trace in traces:
+        assert {e["endpoint"]: exact(e["probability"]) for e in trace["endpoints"]} == expected
+    # each trace's own probability is its endpoint's: 0.33333333335, not float
+    # noise such as 0.33333333335000004, which is no product of the rules' numbers
+    assert sorted(exact(t["probability"]) for t in traces) == sorted(expected.values())

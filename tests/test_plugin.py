@@ -67,17 +67,20 @@ def make_site(root: Path, view: str = "path") -> Path:
     (root / "docs").mkdir(parents=True)
     (root / "diagrams").mkdir()
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
-    (root / "docs" / "index.md").write_text(FENCE.format(view=view))
-    (root / "docs" / "index.zh.md").write_text(FENCE.format(view=view).replace("Tiny", "小站"))
+    fence = FENCE.format(view=view)
+    if view == "topology":  # a topology draws no walk, and refuses from/to
+        fence = fence.replace("from: pod/web-1\nto: pod/db-1\n", "")
+    (root / "docs" / "index.md").write_text(fence)
+    (root / "docs" / "index.zh.md").write_text(fence.replace("Tiny", "小站"))
     (root / "diagrams" / "c.yaml").write_text(TWO_NODES.format(backend="vxlan"))
     return root
 
 
-def build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def build(root: Path, *extra: str, strict: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # mkdocs warns about every --dirty build, so such builds cannot be --strict
-    strict = [] if "--dirty" in extra else ["--strict"]
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *strict, *extra],
+    flags = ["--strict"] if strict and "--dirty" not in extra else []
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *flags, *extra],
                           cwd=root, capture_output=True, text=True, env=env, check=False)
 
 
@@ -123,7 +126,7 @@ def test_a_broken_fence_fails_strict_with_page_file_and_line(tmp_path: Path) -> 
                                              "view: paths\n```\n")
     result = build(site)
     assert result.returncode != 0
-    assert "index.md:5: netmodel fence: unknown view 'paths'" in result.stderr
+    assert "index.md:7: view 'paths': unknown view (expected one of" in result.stderr
 
 
 def test_a_bad_spec_names_the_page_and_the_spec_line(tmp_path: Path) -> None:
@@ -132,7 +135,8 @@ def test_a_bad_spec_names_the_page_and_the_spec_line(tmp_path: Path) -> None:
     spec.write_text(spec.read_text().replace("backend: vxlan", "backend: vxlam"))
     result = build(site)
     assert result.returncode != 0
-    assert "index.md:3: diagrams/c.yaml:4: cluster.backend: unknown backend 'vxlam'" in \
+    # the page's line is the fence's spec: option; then the spec's own file:line
+    assert "index.md:4: diagrams/c.yaml:4: cluster.backend: unknown backend 'vxlam'" in \
         result.stderr
 
 
@@ -235,3 +239,52 @@ def test_an_edited_spec_replaces_its_model_and_forgets_its_walks(tmp_path: Path)
     after = plugin._model("c.yaml")
     assert after is not before and len(plugin.models) == 1
     assert plugin._walk.cache_info().currsize == 0  # ...and gone with the old Model
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("WARNING")]
+
+
+SERVICE = """\
+services:
+  - name: db
+    selector: {app: db}
+    ports: [{port: 5432}]
+"""
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    # a port the Service lacks: a bare ValueError crashed the build with a traceback
+    ("port", "9999", "port 9999: service default/db has no port 9999"),
+    # an endpoint the Service's chain cannot pick
+    ("endpoint", "10.244.9.9:5432", "endpoint '10.244.9.9:5432': not one this service's "
+     "chain can pick"),
+    # a protocol the model does not know
+    ("proto", "sctp", "proto 'sctp': unknown protocol"),
+])
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_user_mistake_is_one_warning_at_the_option_line(
+        tmp_path: Path, option: str, value: str, message: str, strict: bool) -> None:
+    site = make_site(tmp_path)
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_text(spec.read_text().replace("  - name: db-1\n    node: node-2\n",
+                                             "  - name: db-1\n    node: node-2\n"
+                                             "    labels: {app: db}\n") + SERVICE)
+    page = ("---\ntitle: T\n---\n# T\n\n```netmodel\nspec: c.yaml\nview: path\n"
+            f"from: pod/web-1\nto: svc/db\n{option}: {value}\n```\n")
+    (site / "docs" / "index.md").write_text(page)
+    line = page.splitlines().index(f"{option}: {value}") + 1  # of the file, front matter in
+    result = build(site, strict=strict)
+    assert "Traceback" not in result.stderr
+    warnings = _warnings(result.stderr)
+    assert len(warnings) == 1, result.stderr  # the Chinese page is fine
+    # the plugin logger's prefix, then the page's src_path and the option's line
+    assert warnings[0].startswith(f"WARNING -  netmodel: index.md:{line}: {message}")
+    if strict:
+        assert result.returncode == 1
+        assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
+    else:
+        assert result.returncode == 0
+        html = (site / "site" / "index.html").read_text()
+        assert 'class="netmodel-error"' in html and f"index.md:{line}: " in html
+        assert "<svg" in (site / "site" / "zh" / "index.html").read_text()  # built on

@@ -19,6 +19,7 @@ from typing import Any
 from netmodel.errors import NetmodelError
 from netmodel.i18n import LANGUAGES
 from netmodel.site.fences import (
+    FenceError,
     build_diagram,
     check_expectations,
     find_fences,
@@ -37,10 +38,14 @@ SNAPSHOTS = "snapshots"
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    problems: tuple[str, ...]
+    problems: tuple[str, ...]  # every one, in page order: one line each
     specs: int
     fences: int
     written: int
+    # Of those, the input the model could not use (a spec that does not load, a
+    # fence or {{nm}} value it cannot compute): bad input, where the rest are
+    # disagreements between the site and the model.
+    bad_input: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -144,7 +149,7 @@ def _check_values(text: str, where: str, diagrams_dir: Path,
         return []
     name = front_matter_spec(text)
     model = models.get((diagrams_dir / name).resolve()) if name else None
-    out = []
+    out: list[str] = []
     for _, _, line, query in references:
         if model is None:
             out.append(f"{where}:{line}: {{{{nm {query}}}}} needs a loadable netmodel_spec in "
@@ -159,7 +164,18 @@ def _check_values(text: str, where: str, diagrams_dir: Path,
 
 def run_check(root: Path, *, update: bool = False, docs: str = "docs",
               diagrams: str = "diagrams") -> CheckResult:
+    for folder in (docs, diagrams):
+        if not (root / folder).is_dir():
+            # Else a mistyped --root checks nothing and says "ok".
+            raise NetmodelError(f"{root}: no {folder}/ folder (expected the project's root, "
+                                f"holding {docs}/ and {diagrams}/)")
     problems: list[str] = []
+    bad: list[str] = []
+
+    def bad_input(line: str) -> None:
+        problems.append(line)
+        bad.append(line)
+
     diagrams_dir = root / diagrams
     snapshots = diagrams_dir / SNAPSHOTS
     models: dict[Path, Model] = {}
@@ -168,13 +184,14 @@ def run_check(root: Path, *, update: bool = False, docs: str = "docs",
         try:
             models[spec.resolve()] = Model(load_spec(spec))
         except NetmodelError as exc:
-            problems.append(str(exc))
+            bad_input(str(exc))
     expected_files: set[Path] = set()
     fences = written = 0
     for page, lang in _pages(root / docs):
         where = page.relative_to(root).as_posix()
         text = page.read_text(encoding="utf-8")
-        problems.extend(_check_values(text, where, diagrams_dir, models))
+        for line in _check_values(text, where, diagrams_dir, models):
+            bad_input(line)
         for number, fence in enumerate(find_fences(text), 1):
             fences += 1
             try:
@@ -182,16 +199,16 @@ def run_check(root: Path, *, update: bool = False, docs: str = "docs",
                 spec = (diagrams_dir / options.spec).resolve()
                 model = models.get(spec)
                 if model is None:
-                    raise NetmodelError(f"{where}:{fence.line}: spec {options.spec!r} is not a "
-                                        f"loadable file under {diagrams}/")
+                    raise FenceError(where, options.line_of("spec"), f"spec {options.spec!r} "
+                                     f"is not a loadable file under {diagrams}/")
                 if options.table is not None:
                     state_table(model, options)  # computed at build time; nothing to draw
                     continue
                 diagram = build_diagram(model, options, lang)
             except NetmodelError as exc:
-                text_of = str(exc)
-                problems.append(text_of if text_of.startswith(where)
-                                else f"{where}:{fence.line}: {text_of}")
+                text_of = " ".join(str(exc).split("\n"))
+                bad_input(text_of if isinstance(exc, FenceError)
+                          else f"{where}:{fence.line}: {text_of}")
                 continue
             problems.extend(f"{where}:{fence.line}: {p}"
                             for p in check_expectations(options, diagram.trace))
@@ -225,4 +242,4 @@ def run_check(root: Path, *, update: bool = False, docs: str = "docs",
             else:
                 problems.append(f"{stale.relative_to(root)}: snapshot of a fence that no "
                                 "longer exists (run `netmodel check --update`)")
-    return CheckResult(tuple(problems), len(specs), fences, written)
+    return CheckResult(tuple(problems), len(specs), fences, written, tuple(bad))

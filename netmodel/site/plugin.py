@@ -35,7 +35,14 @@ from mkdocs.structure.pages import Page
 from netmodel.errors import NetmodelError
 from netmodel.files import write_whole
 from netmodel.i18n import LANGUAGES
-from netmodel.site.fences import FenceOptions, build_diagram, find_fences, read_fence, state_table
+from netmodel.site.fences import (
+    FenceError,
+    FenceOptions,
+    build_diagram,
+    find_fences,
+    read_fence,
+    state_table,
+)
 from netmodel.site.replays import REPLAYS
 from netmodel.site.values import answer, find_references
 from netmodel.spec.load import parse_spec
@@ -258,10 +265,14 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
             if options.table is not None:
                 return self._table(fence, options)
-            figure, print_ = self._diagram(spec, options, lang, where, fence.line)
+            figure, print_ = self._diagram(spec, options, lang)
         except NetmodelError as exc:
-            # A warning, so `mkdocs build --strict` fails; the page says what broke.
-            message = str(exc) if str(exc).startswith(where) else f"{where}:{fence.line}: {exc}"
+            # A user's mistake, not a bug: one warning line through the plugin's
+            # logger, so `mkdocs build --strict` fails without a traceback and a
+            # plain build still finishes, the page saying what broke. Anything
+            # else is a bug and keeps its traceback.
+            message = str(exc) if isinstance(exc, FenceError) else f"{where}:{fence.line}: {exc}"
+            message = " ".join(message.split("\n"))
             log.warning(message)
             return (f'{fence.indent}<div class="netmodel-error"><code>'
                     f"{html.escape(message)}</code></div>")
@@ -294,7 +305,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         """A state table as a code block: computed text, not a picture."""
         self.spec_digests[str((self.diagrams / options.spec).resolve())] = \
             self._digest((self.diagrams / options.spec).resolve()) or ""
-        text = state_table(self._model(options.spec), options)
+        text = state_table(self._fence_model(options), options)
         body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
         return f"{fence.indent}```text\n{body}{fence.indent}```"
 
@@ -314,15 +325,22 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         text = REPLAYED[lang].format(kernel=kernel) if print_ in prints else NOT_REPLAYED[lang]
         return f'<span class="netmodel-replay">{html.escape(text)}</span>'
 
-    def _diagram(self, spec: Path, options: FenceOptions, lang: str, where: str,
-                 line: int) -> tuple[str, str]:
+    def _fence_model(self, options: FenceOptions) -> Model:
+        """The fence's spec as a Model; a spec that is missing or does not load is
+        reported at the fence's ``spec:`` line, with the spec's own file:line."""
+        try:
+            return self._model(options.spec)
+        except NetmodelError as exc:
+            raise FenceError(options.where, options.line_of("spec"), str(exc)) from None
+
+    def _diagram(self, spec: Path, options: FenceOptions, lang: str) -> tuple[str, str]:
         """The figure's inline SVG with ``_PREFIX`` for its ids, from the cache if
         it holds one (a warm build then does one str.replace per figure), and the
         walk's fingerprint ("" for a topology)."""
         digest = self._digest(spec)
         if digest is None:
-            raise NetmodelError(f"{where}:{line}: netmodel fence: spec {options.spec!r} not "
-                                f"found in {self.config.diagrams_dir}/")
+            raise FenceError(options.where, options.line_of("spec"), f"spec {options.spec!r} "
+                             f"not found in {self.config.diagrams_dir}/")
         self.spec_digests[str(spec)] = digest
         key = hashlib.sha256(json.dumps(
             [digest, repr(options), lang, _engine_version(self.config.engine), self.source,
@@ -332,7 +350,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         if cached.exists() and cached_print.exists():
             self.cached += 1
             return cached.read_text(encoding="utf-8"), cached_print.read_text(encoding="ascii")
-        diagram = build_diagram(self._model(options.spec), options, lang, self.config.reply,
+        diagram = build_diagram(self._fence_model(options), options, lang, self.config.reply,
                                 walk=self._walk)
         figure = inline_svg(render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
                             title=diagram.title, desc=diagram.desc, lang=lang)

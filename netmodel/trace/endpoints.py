@@ -8,6 +8,8 @@ resolves to an address.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from ipaddress import IPv4Address, ip_address
 
@@ -21,9 +23,10 @@ from netmodel.state.node_state import UPLINK_ADDRESS
 
 __all__ = ["Destination", "Source", "parse_destination", "parse_source"]
 
-_FORMS = ("pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, external/ADDR, svc/NAME or "
-          "svc/NS/NAME")
-_LATER: tuple[str, ...] = ()
+_SOURCES = "pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR or external/ADDR"
+# ingress/HOST/PATH is a destination too, but walks.py takes it before it gets here.
+_DESTINATIONS = ("pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, external/ADDR, svc/NAME, "
+                 "svc/NS/NAME or ingress/HOST/PATH")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +45,31 @@ class Destination:
     service: Service | None = None
 
 
+@contextmanager
+def _as(option: str) -> Iterator[None]:
+    """Name the option an endpoint error came from; the helpers below serve both ends."""
+    try:
+        yield
+    except EndpointError as exc:
+        if exc.option is None:
+            exc.option = option
+        raise
+
+
 def parse_source(model: Model, text: str) -> Source:
-    kind, rest = _split(text)
+    """``text`` as a fence's ``from`` (the CLI's FROM) names it."""
+    with _as("from"):
+        return _source(model, text)
+
+
+def parse_destination(model: Model, text: str) -> Destination:
+    """``text`` as a fence's ``to`` (the CLI's TO) names it."""
+    with _as("to"):
+        return _destination(model, text)
+
+
+def _source(model: Model, text: str) -> Source:
+    kind, rest = _split(text, _SOURCES)
     if kind == "pod":
         pod = _pod(model, text, rest)
         netns = model.pod_netns(pod).id
@@ -61,11 +87,11 @@ def parse_source(model: Model, text: str) -> Source:
             raise EndpointError(text, f"no pod, node or router in the spec holds {address} "
                                 "(a source must be an address the cluster owns)")
         return Source(text, owner, address, model.pod_by_ip(address))
-    raise _unknown(text, kind)
+    raise _unknown(text, kind, _SOURCES)
 
 
-def parse_destination(model: Model, text: str) -> Destination:
-    kind, rest = _split(text)
+def _destination(model: Model, text: str) -> Destination:
+    kind, rest = _split(text, _DESTINATIONS)
     if kind == "pod":
         pod = _pod(model, text, rest)
         return Destination(text, pod.ip, pod)
@@ -88,21 +114,18 @@ def parse_destination(model: Model, text: str) -> Destination:
             raise EndpointError(text, f"no service {key} in the spec (services: "
                                 f"{hint or 'none'})") from None
         return Destination(text, svc.cluster_ip, service=svc)
-    raise _unknown(text, kind)
+    raise _unknown(text, kind, _DESTINATIONS)
 
 
-def _split(text: str) -> tuple[str, str]:
+def _split(text: str, forms: str) -> tuple[str, str]:
     kind, sep, rest = text.partition("/")
     if not sep or not rest:
-        raise EndpointError(text, f"expected {_FORMS}")
+        raise EndpointError(text, f"expected {forms}")
     return kind, rest
 
 
-def _unknown(text: str, kind: str) -> EndpointError:
-    if kind in _LATER:
-        return EndpointError(text, f"{kind}/ endpoints need the Services model, which this "
-                             f"version does not have yet (expected {_FORMS})")
-    return EndpointError(text, f"unknown endpoint kind {kind!r} (expected {_FORMS})")
+def _unknown(text: str, kind: str, forms: str) -> EndpointError:
+    return EndpointError(text, f"unknown endpoint kind {kind!r} (expected {forms})")
 
 
 def _pod(model: Model, text: str, rest: str) -> Pod:
@@ -122,7 +145,7 @@ def _node(model: Model, text: str, name: str) -> IPv4Address:
     except KeyError:
         known = sorted(model.cluster.nodes_by_name)
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise EndpointError(text, f"no node {name} in the spec (nodes: {hint})") from None
+        raise EndpointError(text, f"no node {name} in the spec (nodes: {hint or 'none'})") from None
 
 
 def _address(text: str, rest: str) -> IPv4Address:

@@ -32,7 +32,7 @@ def match_path(model: Model, host: str, path: str) -> tuple[Ingress, IngressPath
     if not candidates:
         rules = [f"{p.host or '*'}{p.path}" for i in model.cluster.ingresses for p in i.paths]
         raise EndpointError(f"ingress/{host}{path}", "no Ingress rule matches this host "
-                            f"and path (rules: {', '.join(rules) or 'none'})")
+                            f"and path (rules: {', '.join(rules) or 'none'})", option="to")
     exact = [c for c in candidates if c[1].path_type == "Exact"]
     return max(exact or candidates, key=lambda c: (bool(c[1].host), len(c[1].path)))
 
@@ -45,6 +45,7 @@ def _http_port(svc: Service) -> ServicePort:
 
 
 def _backend_port(svc: Service, wanted: str) -> ServicePort:
+    # The spec loader refused an Ingress whose backend port the Service lacks.
     return next(p for p in svc.ports if wanted in (str(p.port), p.name))
 
 
@@ -62,7 +63,7 @@ def trace_ingress(model: Model, source: str, host: str, path: str = "/", *,
         else:
             raise EndpointError(f"ingress/{host}{path}", f"the controller's service "
                                 f"{controller.key} is not reachable from outside (type "
-                                f"{controller.type}, no loadBalancerIP)")
+                                f"{controller.type}, no loadBalancerIP)", option="to")
     else:
         address, port = controller.cluster_ip, front.port
     first = trace(model, src, Destination(f"svc/{controller.key}", address, service=None),

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from ipaddress import IPv4Address
 
-from netmodel.errors import NetmodelError
+from netmodel.errors import EndpointError, NetmodelError
 from netmodel.state.netfilter import (
     AddrType,
     CtState,
@@ -230,13 +231,19 @@ class _Walk:
                        if self.tables.dnat_of(r.target.name) and r.item(Recent) is None]
             found = None
             if options:  # a choice of one still checks a pinned endpoint
+                # Endpoint i is taken when draws 1..i-1 failed and draw i passed:
+                # (1 - p1)…(1 - p(i-1))·pi, each p the decimal kube-proxy wrote
+                # ("%0.10f" of 1/(n-i), proxier.go). Multiplied exactly (a Fraction
+                # of each written decimal) and rounded to a float once, so 1/3's
+                # second share prints 0.33333333335, the product of the rules'
+                # own numbers, not float noise (0.33333333335000004).
                 odds = []
-                remaining = 1.0
+                remaining = Fraction(1)
                 for _, rule in options:
                     stat = rule.item(Statistic)
-                    p = float(stat.probability) if isinstance(stat, Statistic) else 1.0
-                    odds.append(remaining * p)
-                    remaining *= 1.0 - p
+                    p = Fraction(stat.probability) if isinstance(stat, Statistic) else Fraction(1)
+                    odds.append(float(remaining * p))
+                    remaining *= 1 - p
                 found = ([i for i, _ in options],
                          [self.tables.dnat_of(r.target.name) or "" for _, r in options], odds)
             index.branch, index.branch_known = found, True
@@ -255,8 +262,8 @@ class _Walk:
         elif wanted in endpoints:
             pick = endpoints.index(wanted)
         else:
-            raise NetmodelError(f"endpoint {wanted} is not one this service's chain can pick "
-                                f"(it picks among {', '.join(endpoints)})")
+            raise EndpointError(wanted, "not one this service's chain can pick (expected "
+                                f"one of {', '.join(endpoints)})", option="endpoint")
         self.probability *= odds[pick]
         return positions[pick], odds[pick]
 

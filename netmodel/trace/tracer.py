@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from netmodel.errors import InputError
 from netmodel.state.model import Model
 from netmodel.trace.conntrack import CtEntry
 from netmodel.trace.endpoints import Destination, Source, parse_destination, parse_source
@@ -35,6 +36,9 @@ def trace_endpoints(model: Model, source: str, destination: str, *, port: int | 
 def trace(model: Model, src: Source, dst: Destination, *, port: int | None = None,
           proto: str | None = None, sport: int = DEFAULT_SPORT,
           endpoint: str | None = None) -> Trace:
+    for option, value in (("port", port), ("sport", sport)):
+        if value is not None and not 1 <= value <= 65535:
+            raise InputError(option, value, "out of range (expected 1-65535)")
     proto, port = _flow_kind(dst, port, proto)
     if proto == "icmp":
         l4 = L4("icmp", ICMP_ECHO_REQUEST, 1)
@@ -45,6 +49,12 @@ def trace(model: Model, src: Source, dst: Destination, *, port: int | None = Non
     conntrack: list[CtEntry] = []
     request = walk(model, src.netns, Packet(IPv4(src.address, dst.address), l4),
                    conntrack=conntrack, endpoint=endpoint)
+    if endpoint is not None and not request.alternatives:
+        # A pin that nothing consulted would be silently ignored: the user meant
+        # a Service and the walk never met its chain.
+        raise InputError("endpoint", endpoint, "this walk meets no kube-proxy endpoint "
+                         f"choice ({request.disposition} without crossing a Service's "
+                         "KUBE-SVC chain), so there is nothing to pin")
     chosen = next((s.packet.ip.src for h in request.hops for s in h.steps
                    if s.packet.ip.src is not None), None)
     flow = replace(flow, src=chosen)
@@ -64,7 +74,8 @@ def trace(model: Model, src: Source, dst: Destination, *, port: int | None = Non
 
 def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[str, int]:
     if proto is not None and proto not in PROTOCOLS:
-        raise ValueError(f"unknown protocol {proto!r} (expected one of {', '.join(PROTOCOLS)})")
+        raise InputError("proto", proto, f"unknown protocol (expected one of "
+                         f"{', '.join(PROTOCOLS)})")
     if proto == "icmp":
         return "icmp", 0
     if dst.service is not None:
@@ -73,9 +84,11 @@ def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[s
                  and (proto is None or p.protocol.lower() == proto)]
         if not ports:
             known = ", ".join(str(p) for p in dst.service.ports)
-            raise ValueError(f"service {dst.service.key} has no port "
-                             f"{port if port is not None else ''}{'/' + proto if proto else ''} "
-                             f"(ports: {known}); ping it with --proto icmp")
+            wanted = (f"{proto} port" if port is None
+                      else f"port {port}" + (f"/{proto}" if proto else ""))
+            option, value = ("port", port) if port is not None else ("proto", proto)
+            raise InputError(option, value, f"service {dst.service.key} has no {wanted} "
+                             f"(expected one of its ports: {known}; or proto icmp, a ping)")
         return ports[0].protocol.lower(), ports[0].port
     if port is not None:
         return proto or "tcp", port
@@ -86,6 +99,6 @@ def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[s
                         cport.protocol.lower() in PROTOCOLS:
                     return cport.protocol.lower(), cport.container_port
     if proto is not None:
-        raise ValueError(f"--port is needed for {proto} (the destination declares no "
-                         f"{proto} port)")
+        raise InputError("proto", proto, f"a port is needed for {proto} (the destination "
+                         f"declares no {proto} port)")
     return "icmp", 0

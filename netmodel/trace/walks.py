@@ -3,24 +3,35 @@
 ``ingress/HOST/PATH`` becomes two connections (see :mod:`netmodel.trace.ingress`);
 everything else one. Where kube-proxy chooses an endpoint at random,
 :func:`all_walks` yields one trace per choice, each with its probability.
+:func:`succeeded` says whether a walk worked, as ping and curl's exit status does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netmodel.errors import InputError
 from netmodel.state.model import Model
-from netmodel.trace.hops import Trace
+from netmodel.trace.hops import Disposition, Trace
 from netmodel.trace.ingress import trace_ingress
 from netmodel.trace.tracer import DEFAULT_SPORT, trace_endpoints
 
-__all__ = ["all_walks", "walk_between"]
+__all__ = ["all_walks", "succeeded", "walk_between"]
 
 
 def walk_between(model: Model, source: str, destination: str, *, port: int | None = None,
                  proto: str | None = None, sport: int = DEFAULT_SPORT,
                  endpoint: str | None = None) -> Trace:
     if destination.startswith("ingress/"):
+        # The client speaks HTTP to the controller's own port, and the controller
+        # picks the backend's: a port or protocol given here would be ignored.
+        for option, value in (("port", port), ("proto", proto)):
+            if value is not None:
+                raise InputError(option, value, "does not apply to ingress/HOST/PATH (the "
+                                 "client connects to the controller's Service port, the "
+                                 "controller to the backend the rule names)")
+        if sport != DEFAULT_SPORT:
+            raise InputError("sport", sport, "does not apply to ingress/HOST/PATH")
         host, _, path = destination.removeprefix("ingress/").partition("/")
         return trace_ingress(model, source, host, "/" + path, endpoint=endpoint)
     return trace_endpoints(model, source, destination, port=port, proto=proto, sport=sport,
@@ -37,3 +48,19 @@ def all_walks(model: Model, source: str, destination: str, *, port: int | None =
     for endpoint, _ in first.alternatives:
         yield walk_between(model, source, destination, port=port, proto=proto, sport=sport,
                            endpoint=endpoint)
+
+
+def succeeded(trace: Trace) -> bool:
+    """Whether the connection worked, every leg of it.
+
+    Delivered counts only with its reply delivered back to the sender: a reply
+    that is dropped or routed away is a lost connection, as a client sees it.
+    A packet that leaves the cluster has done all the model can follow (the far
+    end is not modelled), so it counts as sent, like a ping that got out. An
+    Ingress walk succeeds only if the proxy's new connection does too.
+    """
+    if trace.disposition is Disposition.DELIVERED:
+        ok = trace.reply is not None and trace.reply.disposition is Disposition.DELIVERED
+    else:
+        ok = trace.disposition is Disposition.EXITS_CLUSTER
+    return ok and (trace.next is None or succeeded(trace.next))

@@ -1,57 +1,69 @@
 """Human-readable trace output, in English or Chinese.
 
-One block per hop (node · netns), one line per step; the packet's headers are
-printed under a step only when that step changed them, so a rewrite stands out.
+:func:`format_trace`: one block per hop (node · netns), one line per step; the
+packet's headers are printed under a step only when that step changed them, so
+a rewrite stands out. :func:`format_brief`: one line per hop, what it crossed
+and the rewrite or decision that matters there. Every word comes from
+:mod:`netmodel.i18n`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from netmodel.i18n import disposition_text
-from netmodel.trace.hops import Trace
+from netmodel.i18n.output import word
+from netmodel.trace.hops import Action, Hop, Trace
 from netmodel.trace.packet import Packet
 
-__all__ = ["format_trace"]
+__all__ = ["format_brief", "format_trace"]
 
-_LABELS = {
-    "en": {"flow": "flow", "reply": "reply", "reason": "why", ":": ": ",
-           "tested": "iptables rules tested", "choices": "endpoints kube-proxy picks from",
-           "this": "this trace's probability", "next": "the proxy's new connection",
-           "none": "(no reply: the request was not delivered)"},
-    "zh": {"flow": "流", "reply": "回包", "reason": "原因", ":": "：",
-           "tested": "检查过的 iptables 规则数", "choices": "kube-proxy 可选的端点",
-           "this": "本次追踪的概率", "next": "代理新建的连接",
-           "none": "（无回包：请求未送达）"},
-}
+_Body = Callable[[Trace, str], list[str]]  # one leg's lines
 
 
 def format_trace(trace: Trace, lang: str = "en") -> str:
-    words = _LABELS[lang]
-    lines = [f"{words['flow']}{words[':']}{trace.flow}"]
-    lines.extend(_body(trace, lang))
+    return _legs(trace, lang, _body)
+
+
+def format_brief(trace: Trace, lang: str = "en") -> str:
+    """One line per hop: ``[n] node · netns · devices crossed · key action``, then
+    the disposition and its reason; the same for the reply (and an Ingress
+    proxy's new connection)."""
+    return _legs(trace, lang, _brief_body)
+
+
+def _legs(trace: Trace, lang: str, body: _Body) -> str:
+    colon = word(":", lang)
+    lines = [f"{word('flow', lang)}{colon}{trace.flow}"]
+    lines.extend(body(trace, lang))
     if trace.reply is not None:
         lines.append("")
-        lines.append(f"{words['reply']}{words[':']}{trace.reply.flow}")
-        lines.extend(_body(trace.reply, lang))
+        lines.append(f"{word('reply', lang)}{colon}{trace.reply.flow}")
+        lines.extend(body(trace.reply, lang))
     elif not trace.disposition.success:
         lines.append("")
-        lines.append(f"{words['reply']}{words[':']}{words['none']}")
+        lines.append(f"{word('reply', lang)}{colon}{word('none', lang)}")
     if trace.next is not None:
         lines.append("")
-        lines.append(f"=== {words['next']} ===")
-        lines.append(format_trace(trace.next, lang).rstrip("\n"))
+        lines.append(f"=== {word('next', lang)} ===")
+        lines.append(_legs(trace.next, lang, body).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
+def _disposition(trace: Trace, lang: str) -> str:
+    return f"{trace.disposition} ({disposition_text(trace.disposition, lang)})"
+
+
 def _body(trace: Trace, lang: str) -> list[str]:
-    words = _LABELS[lang]
-    lines = [f"{trace.disposition} ({disposition_text(trace.disposition, lang)})",
-             f"  {words['reason']}{words[':']}{trace.reason.render(lang)}"]
+    colon = word(":", lang)
+    lines = [_disposition(trace, lang),
+             f"  {word('reason', lang)}{colon}{trace.reason.render(lang)}"]
     if trace.rules_tested:
-        lines.append(f"  {words['tested']}{words[':']}{trace.rules_tested}")
+        lines.append(f"  {word('tested', lang)}{colon}{trace.rules_tested}")
     if trace.alternatives:
         choices = ", ".join(f"{e} ({p:.4f})" for e, p in trace.alternatives)
-        lines.append(f"  {words['choices']}{words[':']}{choices}; "
-                     f"{words['this']} {trace.probability:.4f}")
+        lines.append(f"  {word('choices', lang)}{colon}{choices}; "
+                     f"{word('this', lang)} {trace.probability:.4f}")
     number = 0
     previous: Packet | None = None
     for index, hop in enumerate(trace.hops, start=1):
@@ -71,11 +83,73 @@ def _body(trace: Trace, lang: str) -> list[str]:
     return lines
 
 
+def _brief_body(trace: Trace, lang: str) -> list[str]:
+    lines = []
+    before = trace.hops[0].steps[0].packet if trace.hops else None
+    for index, hop in enumerate(trace.hops, start=1):
+        devices = list(dict.fromkeys(s.device for s in hop.steps if s.device is not None))
+        actions = _key_actions(hop, before, trace, lang)
+        before = hop.steps[-1].packet
+        lines.append(f"  [{index}] {hop.node} · {_netns(hop.netns, lang)} · "
+                     f"{' → '.join(devices) or '-'} · {word('brief.join', lang).join(actions)}")
+    lines.append(f"{_disposition(trace, lang)}{word(':', lang)}{trace.reason.render(lang)}")
+    return lines
+
+
+def _key_actions(hop: Hop, before: Packet | None, trace: Trace, lang: str) -> list[str]:
+    """What matters in a hop: a rewrite (NAT, conntrack's un-NAT, a tunnel's
+    headers), a forward with its TTL, a bridge, and how the walk ends."""
+    out: list[str] = []
+    previous = before
+    for step in hop.steps:
+        pkt, key = step.packet, step.detail.key
+        said: str | None = None
+        if step.action is Action.SEND:
+            said = word("brief.send", lang)
+        elif key == "nf.dnat" and previous is not None:
+            said = word("brief.dnat", lang, before=_dst(previous), after=_dst(pkt))
+        elif key == "nf.masq" and previous is not None:
+            said = word("brief.masq", lang, before=previous.ip.src, after=pkt.ip.src)
+        elif key == "ct.reply":
+            said = word("brief.unsnat", lang, dst=pkt.ip.dst)
+        elif key == "ct.undnat":
+            said = word("brief.undnat", lang, src=_src(pkt))
+        elif step.action is Action.ENCAPSULATE and pkt.outer is not None:
+            said = word("brief.vxlan.encap", lang, dst=pkt.outer.ip.dst, vni=pkt.outer.vni)
+        elif step.action is Action.DECAPSULATE:
+            said = word("brief.vxlan.decap", lang)
+        elif key == "tun.encap" and pkt.outer is not None:
+            said = word("brief.udp.encap", lang, dst=pkt.outer.ip.dst)
+        elif key == "tun.decap":
+            said = word("brief.udp.decap", lang)
+        elif step.action is Action.FORWARD and previous is not None:
+            said = word("brief.forward", lang, before=previous.active_ip.ttl,
+                        after=pkt.active_ip.ttl)
+        elif key == "bridge.fdb":
+            said = word("brief.bridge", lang, bridge=step.device)
+        elif step.action is Action.DELIVER:
+            said = word("brief.deliver", lang)
+        elif step.action is Action.DROP:
+            said = word("brief.stop", lang,
+                        disposition=disposition_text(trace.disposition, lang))
+        if said is not None and said not in out:
+            out.append(said)
+        previous = pkt
+    return out or [word("brief.through", lang)]
+
+
+def _dst(pkt: Packet) -> str:
+    return str(pkt.ip.dst) if pkt.l4.proto == "icmp" else f"{pkt.ip.dst}:{pkt.l4.dport}"
+
+
+def _src(pkt: Packet) -> str:
+    return str(pkt.ip.src) if pkt.l4.proto == "icmp" else f"{pkt.ip.src}:{pkt.l4.sport}"
+
+
 def _netns(label: str, lang: str) -> str:
-    if lang == "zh":
-        if label == "host":
-            return "宿主机网络命名空间"
-        if label == "router":
-            return "底层网络路由器"
-        return label.replace("pod ", "pod 网络命名空间 ", 1)
+    if label in ("host", "router"):
+        return word(f"netns.{label}", lang)
+    for kind in ("pod", "external"):
+        if label.startswith(f"{kind} "):
+            return word(f"netns.{kind}", lang, name=label.removeprefix(f"{kind} "))
     return label
