@@ -421,7 +421,6 @@ def test_brief_is_one_line_per_hop_then_the_disposition(lang: str) -> None:
     from netmodel.spec.load import load_spec
     from netmodel.state.model import Model
     from netmodel.trace.walks import walk_between
-    from netmodel.views.text import _netns
 
     result = run("trace", TWO, "pod/web-1", "svc/db", "--brief", "--lang", lang)
     assert result.returncode == 0, result.stderr
@@ -438,7 +437,8 @@ def test_brief_is_one_line_per_hop_then_the_disposition(lang: str) -> None:
         assert lines[cursor] == f"{word(heading, lang)}{colon}{leg.flow}"
         for index, hop in enumerate(leg.hops, start=1):
             line = lines[cursor + index]
-            assert line.startswith(f"  [{index}] {hop.node} · {_netns(hop.netns, lang)} · ")
+            where = word(f"hop.{hop.netns_id.kind}", lang, node=hop.node, name=hop.netns_id.name)
+            assert line.startswith(f"  [{index}] {where} · ")
             devices = [s.device for s in hop.steps if s.device is not None]
             assert all(d in line for d in devices)
         cursor += len(leg.hops) + 1

@@ -23,7 +23,8 @@ def _latin_words(text: str) -> set[str]:
     kernel's own extack message, which ``ip route add`` prints in English everywhere."""
     text = text.replace("Nexthop has invalid gateway", "")
     return set(re.findall(r"\b[a-z]{3,}\b", text)) - {"eth", "dev", "via", "onlink", "tcp",
-                                                       "udp", "icmp", "pod", "node", "rack"}
+                                                       "udp", "icmp", "pod", "node", "rack",
+                                                       "default", "conntrack"}
 
 
 def test_refused_host_gw_route_reads_in_chinese() -> None:
@@ -63,3 +64,19 @@ def test_chinese_details_set_no_space_between_han_characters() -> None:
     assert any("路由器" in text for text in texts)
     for text in texts:
         assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text), text
+
+
+def test_cli_hop_headings_in_chinese_name_the_internet_and_the_underlay() -> None:
+    # An external client's walk crosses the internet and the underlay router:
+    # each hop's heading is built from its netns's identity, in the language asked.
+    spec = SPECS / "two-nodes-vxlan.yaml"
+    for brief in ([], ["--brief"]):
+        out = subprocess.run([sys.executable, "-m", "netmodel", "trace", str(spec),
+                              "external/203.0.113.7", "node/node-2", "--port", "30432",
+                              "--lang", "zh", *brief],
+                             capture_output=True, text=True, check=False).stdout
+        headings = [line.split(" · eth")[0].split(" · wan")[0]
+                    for line in out.splitlines() if re.match(r"^\s+\[\d+\] ", line)]
+        assert any("互联网" in h for h in headings) and any("底层网络" in h for h in headings)
+        for heading in headings:
+            assert not _latin_words(heading), heading

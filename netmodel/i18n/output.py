@@ -25,11 +25,11 @@ WORDS: dict[str, dict[str, str]] = {
     "none": {"en": "(no reply: the request was not delivered)",
              "zh": "（无回包：请求未送达）"},
     "probability": {"en": "probability", "zh": "概率"},
-    # -- network namespaces as a hop names them ------------------------------------
-    "netns.host": {"en": "host", "zh": "宿主机网络命名空间"},
-    "netns.router": {"en": "router", "zh": "底层网络路由器"},
-    "netns.pod": {"en": "pod {name}", "zh": "pod 网络命名空间 {name}"},
-    "netns.external": {"en": "external {name}", "zh": "外部客户端 {name}"},
+    # -- a hop's heading: where the netns is, and which one ------------------------
+    "hop.node": {"en": "{node} · host", "zh": "{node} · 宿主机网络命名空间"},
+    "hop.pod": {"en": "{node} · pod {name}", "zh": "{node} · pod 网络命名空间 {name}"},
+    "hop.router": {"en": "underlay · router", "zh": "底层网络 · 路由器"},
+    "hop.external": {"en": "internet · external {name}", "zh": "互联网 · 外部客户端 {name}"},
     # -- --brief: the key action of a hop -----------------------------------------
     "brief.send": {"en": "sent", "zh": "发出"},
     "brief.dnat": {"en": "DNAT {before} → {after}", "zh": "DNAT {before} → {after}"},

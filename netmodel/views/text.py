@@ -67,7 +67,7 @@ def _body(trace: Trace, lang: str) -> list[str]:
     number = 0
     previous: Packet | None = None
     for index, hop in enumerate(trace.hops, start=1):
-        lines.append(f"  [{index}] {hop.node} · {_netns(hop.netns, lang)}")
+        lines.append(f"  [{index}] {_where(hop, lang)}")
         for step in hop.steps:
             number += 1
             device = step.device or "-"
@@ -90,7 +90,7 @@ def _brief_body(trace: Trace, lang: str) -> list[str]:
         devices = list(dict.fromkeys(s.device for s in hop.steps if s.device is not None))
         actions = _key_actions(hop, before, trace, lang)
         before = hop.steps[-1].packet
-        lines.append(f"  [{index}] {hop.node} · {_netns(hop.netns, lang)} · "
+        lines.append(f"  [{index}] {_where(hop, lang)} · "
                      f"{' → '.join(devices) or '-'} · {word('brief.join', lang).join(actions)}")
     lines.append(f"{_disposition(trace, lang)}{word(':', lang)}{trace.reason.render(lang)}")
     return lines
@@ -146,10 +146,7 @@ def _src(pkt: Packet) -> str:
     return str(pkt.ip.src) if pkt.l4.proto == "icmp" else f"{pkt.ip.src}:{pkt.l4.sport}"
 
 
-def _netns(label: str, lang: str) -> str:
-    if label in ("host", "router"):
-        return word(f"netns.{label}", lang)
-    for kind in ("pod", "external"):
-        if label.startswith(f"{kind} "):
-            return word(f"netns.{kind}", lang, name=label.removeprefix(f"{kind} "))
-    return label
+def _where(hop: Hop, lang: str) -> str:
+    """A hop's heading, from its netns's identity (not its label, which is
+    English): the node and the netns, or the underlay and the internet."""
+    return word(f"hop.{hop.netns_id.kind}", lang, node=hop.node, name=hop.netns_id.name)
