@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
-
 from netmodel.state.kernel import LinkKind
 from netmodel.state.model import Model
 from netmodel.state.node_state import ROUTER_NETNS, UPLINK
@@ -28,6 +26,8 @@ def device_id(netns: str, dev: str) -> str:
 def device_graph(model: Model, nodes: Iterable[str]) -> Any:
     """Devices of the given nodes (host and pod netns) and every link between them,
     plus the segments and the router they connect to."""
+    import networkx as nx  # on first use: ~50 ms, and only the topology view needs it
+
     graph = nx.Graph()
     cluster = model.cluster
     for name in nodes:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-import graphviz
-
 from netmodel.i18n import disposition_text
 from netmodel.trace.hops import Trace
 from netmodel.trace.packet import Packet
@@ -84,6 +82,8 @@ def _netns_label(netns: str, lang: str) -> str:
 
 
 def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
+    import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
+
     dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "LR", "newrank": "true"},
                            node_attr={"fontname": GRAPH["fontname"], "fontsize": "10",
                                       "shape": "box", "style": "rounded,filled",
