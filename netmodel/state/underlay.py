@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
-
 from netmodel.spec.cluster import Cluster
 from netmodel.state.l2_domain import L2Domain
 
@@ -24,6 +22,10 @@ ROUTER = "router"
 def underlay_graph(cluster: Cluster) -> Any:
     """node ─ segment ─ router leg ─ router. Not cached here: a module-level cache
     keyed by Cluster (compared by identity) kept every spec ever loaded alive."""
+    # On first use (~50 ms to import): vxlan never asks, and importing the
+    # plugin or the CLI should not pay for it.
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_node(ROUTER, kind="router")
     for i, segment in enumerate(cluster.underlay.segments):
@@ -41,6 +43,8 @@ def underlay_graph(cluster: Cluster) -> Any:
 def l2_components(cluster: Cluster) -> dict[str, int]:
     """Each vertex's L2 domain: connected components once the router is removed
     (the router forwards at L3, so it does not join segments at L2)."""
+    import networkx as nx
+
     graph = underlay_graph(cluster)
     l2 = graph.subgraph(n for n, kind in graph.nodes(data="kind") if kind != "router")
     return {vertex: i for i, part in enumerate(nx.connected_components(l2)) for vertex in part}

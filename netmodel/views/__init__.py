@@ -3,6 +3,12 @@
 ``topology`` (nodes, netns, devices, the underlay), ``path`` (a trace over the
 devices it crosses), ``frame`` (the header stack at one step, with sizes) and
 ``chains`` (the netfilter walk of a Service flow).
+
+Importing this package is cheap: each view imports graphviz (and the topology
+view networkx) when it first draws, so a build that takes every figure from its
+cache never loads them. The four names are bound here eagerly, not through a
+lazy ``__getattr__``: each shares its module's name, and once the module is
+imported the attribute the import system sets on this package would win.
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-import graphviz
-
 from netmodel.trace.hops import Action, Trace
 from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, field, safe_id, text
@@ -32,6 +30,8 @@ def _short(rule: str, width: int = 90) -> str:
 
 
 def chains(trace: Trace, *, lang: str = "en") -> str:
+    import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
+
     dot = graphviz.Digraph("chains", graph_attr={**GRAPH, "rankdir": "TB"},
                            node_attr={"shape": "record", "fontname": GRAPH["fontname"],
                                       "color": colour("line"), "style": "filled",

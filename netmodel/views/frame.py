@@ -7,8 +7,6 @@ adds IPv4 20 + UDP 8 = 28 around a bare IP packet.
 
 from __future__ import annotations
 
-import graphviz
-
 from netmodel.errors import NetmodelError
 from netmodel.trace.hops import Step, Trace
 from netmodel.trace.packet import Packet
@@ -54,6 +52,8 @@ def _pick(trace: Trace, hop: int | None) -> tuple[str, Step]:
 
 
 def frame(trace: Trace, *, hop: int | None = None, lang: str = "en") -> str:
+    import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
+
     where, step = _pick(trace, hop)
     rows = headers(step.packet)
     total = sum(size for _, size, _, _ in rows)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-import graphviz
-
 from netmodel.i18n import disposition_text
 from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.hops import Trace
@@ -83,6 +81,8 @@ def _netns_label(netns: NetnsId, lang: str) -> str:
 
 
 def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
+    import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
+
     dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "LR", "newrank": "true"},
                            node_attr={"fontname": GRAPH["fontname"], "fontsize": "10",
                                       "shape": "box", "style": "rounded,filled",

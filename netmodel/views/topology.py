@@ -8,7 +8,7 @@ their L2 segments; segments joined by the router.
 
 from __future__ import annotations
 
-import graphviz
+from typing import TYPE_CHECKING
 
 from netmodel.errors import NetmodelError
 from netmodel.spec.keys import object_key
@@ -19,6 +19,9 @@ from netmodel.state.netns_id import NetnsId
 from netmodel.state.topology import device_graph
 from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, safe_id, text
+
+if TYPE_CHECKING:
+    import graphviz
 
 __all__ = ["MAX_NODES", "device_label", "topology"]
 
@@ -47,6 +50,8 @@ def _device(graph: graphviz.Graph, ns: Netns, link: Link, highlight: bool = Fals
 def topology(model: Model, *, focus: str | None = None, lang: str = "en") -> str:
     """DOT for the cluster, or for one node (``node/NAME``) or a pod's node
     (``pod/NAME``, that pod highlighted)."""
+    import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
+
     cluster = model.cluster
     highlight = None
     if focus is None:
