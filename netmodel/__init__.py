@@ -6,7 +6,8 @@ One package per stage of the flow, imports running one way only:
     spec/ → state/ → trace/ → views/ → site/ → lab/, with cli.py on top
 
 spec → :func:`load_spec` → :class:`Cluster` → :class:`Model` (kernel state per
-netns and iptables rules per node, derived lazily) → :func:`walk_between` →
+netns and iptables rules per node, derived lazily) → :func:`walk` of a
+:class:`WalkRequest` →
 :class:`Trace` → a view (:mod:`netmodel.views`) → DOT → :func:`render_svg`.
 
 ``netmodel.trace`` is the trace stage's package; the single-walk function is
@@ -25,14 +26,15 @@ if TYPE_CHECKING:
     from netmodel.site.check import run_check
     from netmodel.spec.cluster import Backend, Cluster, Node, Pod
     from netmodel.spec.load import load_spec, parse_spec
-    from netmodel.spec.protocol import Protocol
+    from netmodel.spec.protocol import IpProto, Protocol
     from netmodel.spec.services import Service, ServiceType, TrafficPolicy
     from netmodel.state.iproute import render_table
     from netmodel.state.model import Model
     from netmodel.state.netfilter import Ruleset, restore_text, save_text
     from netmodel.trace.hops import Action, Disposition, Flow, Hop, Step, Trace
+    from netmodel.trace.request import WalkRequest
     from netmodel.trace.tracer import trace_endpoints
-    from netmodel.trace.walks import all_walks, walk_between
+    from netmodel.trace.walks import all_walks, walk, walk_all, walk_between
     from netmodel.views.render import inline_svg, render_svg
 
 _HOMES = {
@@ -43,6 +45,7 @@ _HOMES = {
     "EndpointError": "netmodel.errors",
     "Flow": "netmodel.trace.hops",
     "Hop": "netmodel.trace.hops",
+    "IpProto": "netmodel.spec.protocol",
     "InputError": "netmodel.errors",
     "Model": "netmodel.state.model",
     "NetmodelError": "netmodel.errors",
@@ -66,6 +69,9 @@ _HOMES = {
     "run_check": "netmodel.site.check",
     "save_text": "netmodel.state.netfilter",
     "trace_endpoints": "netmodel.trace.tracer",
+    "WalkRequest": "netmodel.trace.request",
+    "walk": "netmodel.trace.walks",
+    "walk_all": "netmodel.trace.walks",
     "walk_between": "netmodel.trace.walks",
 }
 
@@ -78,6 +84,7 @@ __all__ = [
     "Flow",
     "Hop",
     "InputError",
+    "IpProto",
     "Model",
     "NetmodelError",
     "Node",
@@ -90,6 +97,7 @@ __all__ = [
     "Step",
     "Trace",
     "TrafficPolicy",
+    "WalkRequest",
     "all_walks",
     "inline_svg",
     "load_spec",
@@ -100,6 +108,8 @@ __all__ = [
     "run_check",
     "save_text",
     "trace_endpoints",
+    "walk",
+    "walk_all",
     "walk_between",
 ]
 __version__ = "0.1.0"

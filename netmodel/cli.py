@@ -34,11 +34,12 @@ from netmodel.lab.command import run_lab
 from netmodel.site.check import run_check
 from netmodel.site.fences import APPLIES, FenceOptions, build_diagram, state_text
 from netmodel.spec.load import load_spec
+from netmodel.spec.protocol import TRACEABLE
 from netmodel.state.iproute import TABLES
 from netmodel.state.model import Model
 from netmodel.trace.hops import Trace
-from netmodel.trace.tracer import PROTOCOLS
-from netmodel.trace.walks import all_walks, succeeded, walk_between
+from netmodel.trace.request import WalkRequest
+from netmodel.trace.walks import succeeded, walk, walk_all
 from netmodel.views import VIEWS
 from netmodel.views.render import ENGINES, render_svg, standalone_svg
 from netmodel.views.text import format_brief, format_trace
@@ -93,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("destination", metavar="TO", help="pod/NAME, pod/NS/NAME, node/NAME, "
                        "ip/ADDR, external/ADDR, svc/NAME, svc/NS/NAME, ingress/HOST/PATH")
     trace.add_argument("--port", type=int, help=_PORT_HELP)
-    trace.add_argument("--proto", choices=PROTOCOLS, help=_PROTO_HELP)
+    trace.add_argument("--proto", choices=[str(p) for p in TRACEABLE], help=_PROTO_HELP)
     trace.add_argument("--sport", type=int, default=40000, help="source port (default 40000)")
     trace.add_argument("--endpoint", metavar="IP:PORT", help="where kube-proxy picks an "
                        "endpoint at random, take this one")
@@ -123,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
                         "frame and chains views)")
     render.add_argument("--to", dest="destination", metavar="TO", help="as for trace")
     render.add_argument("--port", type=int, help=_PORT_HELP)
-    render.add_argument("--proto", choices=PROTOCOLS, help=_PROTO_HELP)
+    render.add_argument("--proto", choices=[str(p) for p in TRACEABLE], help=_PROTO_HELP)
     render.add_argument("--endpoint", metavar="IP:PORT")
     render.add_argument("--hop", type=int, help="frame: the step whose packet to show")
     render.add_argument("--focus", help="topology: node/NAME or pod/NAME")
@@ -198,10 +199,12 @@ def _render(model: Model, args: argparse.Namespace) -> str:
         raise InputError(ignored[0], given[ignored[0]],
                          f"does not apply to view {args.view} (it takes "
                          f"{', '.join(sorted(APPLIES[args.view]))})")
-    options = FenceOptions(spec=args.spec, view=args.view, source=args.source,
-                           destination=args.destination, port=args.port, proto=args.proto,
-                           endpoint=args.endpoint, hop=args.hop, focus=args.focus,
-                           reply=args.reply)
+    request = None
+    if args.view != "topology":
+        request = WalkRequest.of(args.source, args.destination, port=args.port,
+                                 proto=args.proto, endpoint=args.endpoint)
+    options = FenceOptions(spec=args.spec, view=args.view, request=request, hop=args.hop,
+                           focus=args.focus, reply=args.reply)
     dot = build_diagram(model, options, args.lang).dot
     if args.output is None:
         return dot
@@ -219,12 +222,9 @@ def _render(model: Model, args: argparse.Namespace) -> str:
 def _trace(model: Model, args: argparse.Namespace) -> tuple[str, int]:
     if args.all and args.endpoint:
         raise NetmodelError("--all and --endpoint exclude each other")
-    if args.all:
-        traces = list(all_walks(model, args.source, args.destination, port=args.port,
-                                proto=args.proto, sport=args.sport))
-    else:
-        traces = [walk_between(model, args.source, args.destination, port=args.port,
-                               proto=args.proto, sport=args.sport, endpoint=args.endpoint)]
+    request = WalkRequest.of(args.source, args.destination, port=args.port, proto=args.proto,
+                             sport=args.sport, endpoint=args.endpoint)
+    traces = list(walk_all(model, request)) if args.all else [walk(model, request)]
     status = EXIT_OK if all(succeeded(t) for t in traces) else EXIT_FAILED
     if args.json:
         data = [t.to_json(args.lang) for t in traces]

@@ -10,6 +10,8 @@ Anything else that escapes is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+from enum import Enum
+
 __all__ = ["EndpointError", "InputError", "NetmodelError", "SpecError"]
 
 
@@ -48,7 +50,8 @@ class InputError(NetmodelError):
     def shown(self, name: str | None = None) -> str:
         """``port 9999: problem``, with ``name`` (a CLI flag) for the option."""
         name = name if name is not None else self.option
-        value = repr(self.value)
+        # An enum value (a protocol) is shown as the user spelled it: 'udp'.
+        value = repr(str(self.value) if isinstance(self.value, Enum) else self.value)
         return f"{name} {value}: {self.problem}" if name else f"{value}: {self.problem}"
 
     def __str__(self) -> str:

@@ -295,10 +295,10 @@ def test_a_netmodel_error_exits_2_but_a_bug_keeps_its_traceback(
     def bug(*args: object, **kwargs: object) -> None:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(cli, "walk_between", mistake)
+    monkeypatch.setattr(cli, "walk", mistake)
     assert cli.main(["trace", TWO, "pod/web-1", "pod/db-1"]) == 2
     assert capsys.readouterr().err == "netmodel: x.yaml:3: a mistake\n"
-    monkeypatch.setattr(cli, "walk_between", bug)
+    monkeypatch.setattr(cli, "walk", bug)
     with pytest.raises(KeyError, match="a bug"):
         cli.main(["trace", TWO, "pod/web-1", "pod/db-1"])
 

@@ -28,6 +28,7 @@ import pytest
 from netmodel.lab.rules import TABLES, writer_payloads
 from netmodel.lab.shell import LabError, lab_unavailable, netns_exists, run, run_in
 from netmodel.spec.load import parse_spec
+from netmodel.spec.protocol import IpProto
 from netmodel.state.model import Model
 from netmodel.state.netfilter import (
     Comment,
@@ -277,7 +278,7 @@ COVERAGE: dict[str, Callable[[Rule], bool]] = {
     and found.seconds is not None,
     "recent --set": lambda r: isinstance(found := r.item(Recent), Recent)
     and found.seconds is None,
-    "udp": lambda r: r.item(Proto) == Proto("udp"),
+    "udp": lambda r: r.item(Proto) == Proto(IpProto.UDP),
     "flanneld": lambda r: r.writer == "flanneld",
     "kubelet": lambda r: r.writer == "kubelet",
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from netmodel.spec.protocol import Protocol
+from netmodel.spec.protocol import IpProto, Protocol
 from netmodel.spec.services import Endpoint, Service, ServicePort, ServiceType, TrafficPolicy
 from netmodel.state.kube_proxy import (
     KubeProxyConfig,
@@ -28,17 +28,17 @@ DATA = Path(__file__).parent / "data" / "kube-proxy"
     ("kube-system/kube-dns:dns", "udp", "KUBE-SVC-TCOU7JCQXEZGVUNU"),
     # and two more seen on a real node
     ("kube-system/kube-dns:dns-tcp", "tcp", "KUBE-SVC-ERIFXISQEP7F7OF4"),
-    ("kube-system/kube-dns:metrics", "TCP", "KUBE-SVC-JD5MR3NA4I4DYORP"),
+    ("kube-system/kube-dns:metrics", "tcp", "KUBE-SVC-JD5MR3NA4I4DYORP"),
 ])
 def test_service_chain_hash(port_name: str, protocol: str, expected: str) -> None:
-    assert chain_name("KUBE-SVC-", port_name, protocol) == expected
+    assert chain_name("KUBE-SVC-", port_name, IpProto(protocol)) == expected
 
 
 def test_endpoint_chain_hash_includes_protocol_and_endpoint() -> None:
     # from a real kubeadm + flannel node's iptables-save
-    assert endpoint_chain_name("kube-system/kube-dns:dns", "udp", "10.244.0.2:53") == \
+    assert endpoint_chain_name("kube-system/kube-dns:dns", IpProto.UDP, "10.244.0.2:53") == \
         "KUBE-SEP-YIL6JZP7A3QYXJU2"
-    assert endpoint_chain_name("default/kubernetes:https", "tcp", "172.31.7.91:6443") == \
+    assert endpoint_chain_name("default/kubernetes:https", IpProto.TCP, "172.31.7.91:6443") == \
         "KUBE-SEP-Z256WNARC5DJQIZM"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from netmodel.site.plugin import NetmodelPlugin
+from netmodel.trace.request import WalkRequest
 
 from .conftest import TWO_NODES
 
@@ -231,7 +232,7 @@ def test_an_edited_spec_replaces_its_model_and_forgets_its_walks(tmp_path: Path)
     assert isinstance(plugin, NetmodelPlugin)
     plugin.on_config(config)
     before = plugin._model("c.yaml")
-    plugin._walk(before, "pod/web-1", "pod/db-1")
+    plugin._walk(before, WalkRequest("pod/web-1", "pod/db-1"))
     assert plugin._walk.cache_info().currsize == 1  # the walk is cached...
     assert plugin._model("c.yaml") is before  # unchanged spec: the same Model
     spec = site / "diagrams" / "c.yaml"

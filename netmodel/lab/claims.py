@@ -20,6 +20,7 @@ from typing import Any
 
 from netmodel.lab.build import Lab
 from netmodel.lab.frames import Captured
+from netmodel.spec.protocol import IpProto
 from netmodel.trace.hops import Action, Disposition, Trace
 from netmodel.trace.packet import Packet
 
@@ -104,7 +105,7 @@ def _free_fields(packet: Packet, leg: str, masqueraded: set[str]) -> dict[str, s
         ip = packet.ip
         moved = str(ip.src) in masqueraded if leg == "request" else str(ip.dst) in masqueraded
         if moved:
-            if packet.l4.proto == "icmp":
+            if packet.l4.proto is IpProto.ICMP:
                 free["l4.id"] = "masquerade"
             else:
                 free["l4.sport" if leg == "request" else "l4.dport"] = "masquerade"

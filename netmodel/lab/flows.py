@@ -16,8 +16,10 @@ from ipaddress import IPv4Address
 from pathlib import Path
 
 from netmodel.site.fences import find_fences, read_fence
+from netmodel.spec.protocol import IpProto
 from netmodel.spec.services import ServiceType
 from netmodel.state.model import Model
+from netmodel.trace.request import WalkRequest
 
 __all__ = ["EXTERNAL_CLIENT", "LabFlow", "external_clients", "lab_flows", "scenario_flows",
            "site_flows"]
@@ -28,20 +30,18 @@ UDP_PROBE_PORT = 5353
 
 @dataclass(frozen=True, slots=True)
 class LabFlow:
-    source: str
-    destination: str
-    port: int | None = None
-    proto: str | None = None
+    """A walk the lab replays, and where it comes from."""
+
+    request: WalkRequest
     where: str = ""  # "docs/services.md:120" or "scenario"
 
-    @property
-    def key(self) -> tuple[str, str, int | None, str | None]:
-        return (self.source, self.destination, self.port, self.proto)
-
     def __str__(self) -> str:
-        extra = "".join(f" {k} {v}" for k, v in (("port", self.port), ("proto", self.proto))
-                        if v is not None)
-        return f"{self.source} → {self.destination}{extra}"
+        return str(self.request)
+
+
+def _flow(source: str, destination: str, port: int | None, proto: IpProto | None,
+          where: str) -> LabFlow:
+    return LabFlow(WalkRequest(source, destination, port, proto), where)
 
 
 def lab_flows(spec: Path, model: Model, root: Path) -> list[LabFlow]:
@@ -50,9 +50,9 @@ def lab_flows(spec: Path, model: Model, root: Path) -> list[LabFlow]:
     spec's scenarios; each once, where it first appears."""
     docs, diagrams = root / "docs", root / "diagrams"
     flows = (site_flows(spec, docs, diagrams) if docs.is_dir() else []) + scenario_flows(model)
-    unique: dict[tuple[str, str, int | None, str | None], LabFlow] = {}
+    unique: dict[WalkRequest, LabFlow] = {}
     for flow in flows:
-        unique.setdefault(flow.key, flow)
+        unique.setdefault(flow.request, flow)
     return list(unique.values())
 
 
@@ -66,12 +66,11 @@ def site_flows(spec: Path, docs: Path, diagrams: Path) -> list[LabFlow]:
         where = page.as_posix()
         for fence in find_fences(page.read_text(encoding="utf-8")):
             options = read_fence(fence, where)
-            if options.source is None or options.destination is None:
+            if options.request is None:
                 continue
             if (diagrams / options.spec).resolve() != spec.resolve():
                 continue
-            out.append(LabFlow(options.source, options.destination, options.port,
-                               options.proto, f"{where}:{fence.line}"))
+            out.append(LabFlow(options.request.pinned(None), f"{where}:{fence.line}"))
     return out
 
 
@@ -84,27 +83,27 @@ def scenario_flows(model: Model) -> list[LabFlow]:
         others = [p for p in pods if p.node != client.node] or pods[1:]
         if others:
             peer = f"pod/{others[0].key}"
-            out += [LabFlow(f"pod/{client.key}", peer, None, "icmp", "scenario"),
-                    LabFlow(f"pod/{client.key}", peer, None, None, "scenario"),
-                    LabFlow(f"pod/{client.key}", peer, UDP_PROBE_PORT, "udp", "scenario")]
+            out += [_flow(f"pod/{client.key}", peer, None, IpProto.ICMP, "scenario"),
+                    _flow(f"pod/{client.key}", peer, None, None, "scenario"),
+                    _flow(f"pod/{client.key}", peer, UDP_PROBE_PORT, IpProto.UDP, "scenario")]
         for svc in cluster.services:
             for port in svc.ports:
-                out.append(LabFlow(f"pod/{client.key}", f"svc/{svc.key}", port.port,
-                                   port.protocol.lower(), "scenario"))
+                out.append(_flow(f"pod/{client.key}", f"svc/{svc.key}", port.port,
+                                 port.protocol.ip, "scenario"))
     for svc in cluster.services:
         if svc.type not in (ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER):
             continue
         for port in svc.ports:
             if port.node_port is None:
                 continue
-            out += [LabFlow(f"external/{EXTERNAL_CLIENT}", f"node/{node.name}", port.node_port,
-                            port.protocol.lower(), "scenario") for node in cluster.nodes]
+            out += [_flow(f"external/{EXTERNAL_CLIENT}", f"node/{node.name}", port.node_port,
+                          port.protocol.ip, "scenario") for node in cluster.nodes]
     return out
 
 
 def external_clients(flows: list[LabFlow]) -> tuple[IPv4Address, ...]:
     seen: dict[IPv4Address, None] = {}
     for flow in flows:
-        if flow.source.startswith("external/"):
-            seen[IPv4Address(flow.source.removeprefix("external/"))] = None
+        if flow.request.source.startswith("external/"):
+            seen[IPv4Address(flow.request.source.removeprefix("external/"))] = None
     return tuple(seen)

@@ -14,6 +14,7 @@ import struct
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
+from netmodel.spec.protocol import IpProto
 from netmodel.trace.packet import L4, Ethernet, IPv4, Outer, Packet
 
 __all__ = ["Captured", "Tunnels", "decode", "internet_checksum"]
@@ -84,11 +85,11 @@ def _inner(data: bytes, has_eth: bool,
     ip, proto, rest = decoded
     if proto == socket.IPPROTO_ICMP and len(rest) >= 8:
         icmp_id = struct.unpack("!H", rest[4:6])[0]
-        return Packet(ip, L4("icmp", rest[0], icmp_id), eth), 0, rest[8:]
+        return Packet(ip, L4(IpProto.ICMP, rest[0], icmp_id), eth), 0, rest[8:]
     if proto == socket.IPPROTO_TCP and len(rest) >= 20:
         sport, dport = struct.unpack("!HH", rest[:4])
         offset = (rest[12] >> 4) * 4
-        return Packet(ip, L4("tcp", sport, dport), eth), rest[13], rest[offset:]
+        return Packet(ip, L4(IpProto.TCP, sport, dport), eth), rest[13], rest[offset:]
     if proto == socket.IPPROTO_UDP and len(rest) >= 8:
         sport, dport = struct.unpack("!HH", rest[:4])
         body = rest[8:]
@@ -105,7 +106,7 @@ def _inner(data: bytes, has_eth: bool,
                 packet, flags, payload = inner
                 return Packet(packet.ip, packet.l4, None, Outer(ip, sport, dport, eth)), \
                     flags, payload
-        return Packet(ip, L4("udp", sport, dport), eth), 0, body
+        return Packet(ip, L4(IpProto.UDP, sport, dport), eth), 0, body
     return None
 
 

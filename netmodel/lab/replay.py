@@ -36,6 +36,7 @@ from netmodel.lab.claims import (
 from netmodel.lab.frames import TCP_ACK, TCP_SYN, Captured, Tunnels, decode, internet_checksum
 from netmodel.lab.netns import inside
 from netmodel.spec.cluster import Backend
+from netmodel.spec.protocol import IpProto
 from netmodel.state.backends.udp import PORT as UDP_PORT
 from netmodel.state.netns_id import NetnsKind
 from netmodel.trace.hops import Disposition, Trace
@@ -94,18 +95,18 @@ class ConnectionResult:
 
 def _is_request(frame: Captured) -> bool:
     l4 = frame.packet.l4
-    if l4.proto == "tcp":
+    if l4.proto is IpProto.TCP:
         return bool(frame.tcp_flags & TCP_SYN) and not frame.tcp_flags & TCP_ACK
-    if l4.proto == "icmp":
+    if l4.proto is IpProto.ICMP:
         return l4.sport == 8 and frame.payload.startswith(REQUEST)
     return frame.payload.startswith(REQUEST)
 
 
 def _is_reply(frame: Captured) -> bool:
     l4 = frame.packet.l4
-    if l4.proto == "tcp":
+    if l4.proto is IpProto.TCP:
         return bool(frame.tcp_flags & TCP_SYN) and bool(frame.tcp_flags & TCP_ACK)
-    if l4.proto == "icmp":
+    if l4.proto is IpProto.ICMP:
         return l4.sport == 0 and frame.payload.startswith(REQUEST)
     return frame.payload.startswith(REPLY)
 
@@ -171,7 +172,7 @@ def _listeners(lab: Lab, candidates: tuple[Trace, ...]) -> Iterator[list[socket.
     the kernel answers pings itself)."""
     wanted = set()
     for trace in candidates:
-        if trace.disposition is Disposition.DELIVERED and trace.flow.proto != "icmp":
+        if trace.disposition is Disposition.DELIVERED and trace.flow.proto is not IpProto.ICMP:
             final = trace.final_packet
             wanted.add((lab.lab_name(trace.hops[-1].netns_id), trace.flow.proto,
                         final.l4.dport))
@@ -179,11 +180,11 @@ def _listeners(lab: Lab, candidates: tuple[Trace, ...]) -> Iterator[list[socket.
     try:
         for netns, proto, port in sorted(wanted):
             with inside(netns):
-                kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+                kind = socket.SOCK_STREAM if proto is IpProto.TCP else socket.SOCK_DGRAM
                 sock = socket.socket(socket.AF_INET, kind)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind(("0.0.0.0", port))
-            if proto == "tcp":
+            if proto is IpProto.TCP:
                 sock.listen(16)
             sock.setblocking(False)
             socks.append(sock)
@@ -196,13 +197,13 @@ def _listeners(lab: Lab, candidates: tuple[Trace, ...]) -> Iterator[list[socket.
 def _client(lab: Lab, trace: Trace) -> socket.socket:
     flow = trace.flow
     with inside(lab.lab_name(trace.hops[0].netns_id)):
-        if flow.proto == "icmp":
+        if flow.proto is IpProto.ICMP:
             sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         else:
-            kind = socket.SOCK_STREAM if flow.proto == "tcp" else socket.SOCK_DGRAM
+            kind = socket.SOCK_STREAM if flow.proto is IpProto.TCP else socket.SOCK_DGRAM
             sock = socket.socket(socket.AF_INET, kind)
     sock.setblocking(False)
-    if flow.proto == "icmp":
+    if flow.proto is IpProto.ICMP:
         first = trace.hops[0].steps[0].packet.l4
         body = struct.pack("!BBHHH", 8, 0, 0, first.dport, 1) + REQUEST
         body = body[:2] + struct.pack("!H", internet_checksum(body)) + body[4:]
@@ -212,7 +213,7 @@ def _client(lab: Lab, trace: Trace) -> socket.socket:
     # Close with a reset: no TIME_WAIT holding the 4-tuple for the next attempt.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.bind(("0.0.0.0", flow.sport))
-    if flow.proto == "tcp":
+    if flow.proto is IpProto.TCP:
         sock.connect_ex((str(flow.dst), flow.dport))
     else:
         sock.connect((str(flow.dst), flow.dport))
@@ -228,7 +229,7 @@ def _exchange(trace: Trace, client: socket.socket, servers: list[socket.socket],
     accepted: list[socket.socket] = []
     try:
         while (left := deadline - time.monotonic()) > 0:
-            writable = [client] if proto == "tcp" else []
+            writable = [client] if proto is IpProto.TCP else []
             readable, ready, _ = select.select([client, *servers], writable, [], left)
             for server in readable:
                 if server is client:
@@ -240,21 +241,21 @@ def _exchange(trace: Trace, client: socket.socket, servers: list[socket.socket],
                     with contextlib.suppress(BlockingIOError):
                         _, peer = server.recvfrom(2048)
                         server.sendto(REPLY, peer)
-            if proto == "tcp" and (client in ready or client in readable):
+            if proto is IpProto.TCP and (client in ready or client in readable):
                 error = client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if error == 0:
                     return "a reply"
                 return "refused" if error == errno.ECONNREFUSED else os_error(error)
-            if proto != "tcp" and client in readable:
+            if proto is not IpProto.TCP and client in readable:
                 try:
                     data = client.recv(2048)
                 except ConnectionRefusedError:
                     return "refused"
                 except OSError as exc:
                     return os_error(exc.errno or 0)
-                if proto == "udp" and data.startswith(REPLY):
+                if proto is IpProto.UDP and data.startswith(REPLY):
                     return "a reply"
-                if proto == "icmp" and len(data) > 28:
+                if proto is IpProto.ICMP and len(data) > 28:
                     icmp = data[(data[0] & 0x0F) * 4:]
                     if icmp[0] == 0 and icmp[8:].startswith(REQUEST):
                         return "a reply"

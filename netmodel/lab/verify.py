@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from netmodel.errors import NetmodelError
 from netmodel.files import write_whole
 from netmodel.lab.build import Lab
 from netmodel.lab.flows import LabFlow
@@ -25,7 +26,8 @@ from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsId
 from netmodel.trace.fingerprint import fingerprint
 from netmodel.trace.hops import Trace
-from netmodel.trace.walks import all_walks, walk_between
+from netmodel.trace.request import WalkRequest
+from netmodel.trace.walks import walk, walk_all
 
 __all__ = ["REPLAYS", "FlowResult", "fingerprint", "kernel_release", "record", "verify_flows",
            "write_record"]
@@ -55,10 +57,9 @@ def _second_connections(model: Model, firsts: tuple[Trace, ...]) -> tuple[Trace,
             continue
         out.setdefault(fingerprint(second), second)
         for endpoint, _ in second.alternatives:
-            retraced = walk_between(model, _source_of(second.hops[0].netns_id),
-                                    f"ip/{second.flow.dst}", port=second.flow.dport,
-                                    proto=second.flow.proto, sport=second.flow.sport,
-                                    endpoint=endpoint)
+            retraced = walk(model, WalkRequest(_source_of(second.hops[0].netns_id),
+                                               f"ip/{second.flow.dst}", second.flow.dport,
+                                               second.flow.proto, second.flow.sport, endpoint))
             out.setdefault(fingerprint(retraced), retraced)
     return tuple(out.values())
 
@@ -70,9 +71,8 @@ def verify_flows(lab: Lab, flows: list[LabFlow]) -> list[FlowResult]:
     try:
         for flow in flows:
             try:
-                firsts = tuple(all_walks(model, flow.source, flow.destination,
-                                         port=flow.port, proto=flow.proto))
-            except ValueError as exc:
+                firsts = tuple(walk_all(model, flow.request))
+            except NetmodelError as exc:
                 results.append(FlowResult(flow, (), str(exc)))
                 continue
             # The first connection ends at the Ingress controller: the replay
@@ -103,8 +103,7 @@ def matched_fingerprints(results: list[FlowResult], model: Model) -> set[str]:
             out |= ok
             parts.append(ok)
         if result.error is None and len(parts) == 2 and all(parts):
-            for first in all_walks(model, result.flow.source, result.flow.destination,
-                                   port=result.flow.port, proto=result.flow.proto):
+            for first in walk_all(model, result.flow.request):
                 if (fingerprint(_without_next(first)) in parts[0] and first.next is not None
                         and fingerprint(first.next) in parts[1]):
                     out.add(fingerprint(first))

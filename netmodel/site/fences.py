@@ -32,11 +32,12 @@ from netmodel.state.model import Model
 from netmodel.state.netfilter import restore_text, save_text
 from netmodel.state.netns_id import NetnsId
 from netmodel.trace.hops import Disposition, Trace
-from netmodel.trace.walks import walk_between
+from netmodel.trace.request import WalkRequest
+from netmodel.trace.walks import walk as walk_request
 from netmodel.views import VIEWS, chains, frame, path, topology
 
-# walk_between's signature: (model, source, destination, *, port, proto, endpoint)
-Walk = Callable[..., Trace]
+# How a diagram gets its trace: netmodel.trace.walks.walk, or a memoised one.
+Walk = Callable[[Model, WalkRequest], Trace]
 
 __all__ = ["Diagram", "Fence", "FenceError", "build_diagram", "check_expectations",
            "find_fences", "read_fence"]
@@ -84,11 +85,7 @@ class Fence:
 class FenceOptions:
     spec: str
     view: str
-    source: str | None = None
-    destination: str | None = None
-    port: int | None = None
-    proto: str | None = None
-    endpoint: str | None = None
+    request: WalkRequest | None = None  # the walk drawn (every view but topology)
     hop: int | None = None
     focus: str | None = None
     reply: bool | None = None
@@ -203,11 +200,18 @@ def read_fence(fence: Fence, where: str) -> FenceOptions:
             raise bad(key, "expected a number")
         return value
 
+    request = None
+    if view != "topology":
+        try:
+            request = WalkRequest.of(str(raw["from"]), str(raw["to"]), port=number("port"),
+                                     proto=_opt(raw, "proto"), endpoint=_opt(raw, "endpoint"))
+        except InputError as exc:
+            raise (bad(exc.option, exc.problem) if exc.option in raw
+                   else whole(exc.shown())) from None
     return FenceOptions(
-        spec=str(raw["spec"]), view=view, source=_opt(raw, "from"),
-        destination=_opt(raw, "to"), port=number("port"), proto=_opt(raw, "proto"),
-        endpoint=_opt(raw, "endpoint"), hop=number("hop"), focus=_opt(raw, "focus"),
-        reply=raw.get("reply"), caption={str(k): str(v) for k, v in caption.items()},
+        spec=str(raw["spec"]), view=view, request=request, hop=number("hop"),
+        focus=_opt(raw, "focus"), reply=raw.get("reply"),
+        caption={str(k): str(v) for k, v in caption.items()},
         expect=_opt(raw, "expect"), hops=number("hops"), where=where, lines=lines)
 
 
@@ -267,7 +271,7 @@ def _opt(raw: dict[str, Any], key: str) -> str | None:
 
 
 def build_diagram(model: Model, options: FenceOptions, lang: str,
-                  default_reply: bool = False, walk: Walk = walk_between) -> Diagram:
+                  default_reply: bool = False, walk: Walk = walk_request) -> Diagram:
     """The DOT, a title and a description in ``lang`` (for <title> and <desc>).
 
     ``walk`` computes the trace; a caller drawing the same walk in two languages
@@ -289,9 +293,8 @@ def _build(model: Model, options: FenceOptions, lang: str, default_reply: bool,
         title = (f"{cluster.name}: {cluster.backend}, {len(cluster.nodes)} "
                  f"{'nodes' if lang == 'en' else '个节点'}")
         return Diagram(dot, title, options.caption.get(lang, title), None)
-    assert options.source is not None and options.destination is not None
-    trace = walk(model, options.source, options.destination, port=options.port,
-                 proto=options.proto, endpoint=options.endpoint)
+    assert options.request is not None
+    trace = walk(model, options.request)
     reply = default_reply if options.reply is None else options.reply
     if options.view == "path":
         dot = path(trace, reply=reply, lang=lang)

@@ -158,9 +158,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def _walk(self) -> functools._lru_cache_wrapper[Trace]:
         """The English and the Chinese figure draw the same trace: walk it once. The
         key holds the Model itself, so an edited spec (a new Model) walks afresh."""
-        from netmodel.trace.walks import walk_between
+        from netmodel.trace.walks import walk
 
-        return functools.lru_cache(maxsize=512)(walk_between)
+        return functools.lru_cache(maxsize=512)(walk)
 
     # -- configuration ------------------------------------------------------------
 

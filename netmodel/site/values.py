@@ -116,7 +116,7 @@ def answer(model: Model, query: str) -> str:
         ports = [p for p in svc.ports if p.name == port_name] if port_name else svc.ports[:1]
         if not ports:
             raise NetmodelError(f"{{{{nm {query}}}}}: {svc.key} has no port {port_name!r}")
-        return chain_name(prefixes[rest[0]], svc.port_name(ports[0]), ports[0].protocol.value)
+        return chain_name(prefixes[rest[0]], svc.port_name(ports[0]), ports[0].protocol.ip)
     if head.startswith("mark") and not rest:
         config = kube_proxy_config(cluster)
         marks = {"mark": f"{config.mark:#x}", "mark.written": config.mark_text,

@@ -86,7 +86,7 @@ class ContainerPort:
     name: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.container_port}/{self.protocol.lower()}"
+        return f"{self.container_port}/{self.protocol.ip}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +127,11 @@ class Pod:
     def key(self) -> str:
         return f"{self.namespace}/{self.name}"
 
-    def listener(self, port: int, protocol: Protocol) -> str | None:
-        """The container that declares ``port/protocol``, if any."""
+    def listener(self, port: int, protocol: Protocol | None) -> str | None:
+        """The container that declares ``port/protocol``, if any (none for a
+        protocol without ports: ICMP)."""
+        if protocol is None:
+            return None
         for container in self.containers:
             for cport in container.ports:
                 if cport.container_port == port and cport.protocol == protocol:

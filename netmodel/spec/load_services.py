@@ -276,12 +276,12 @@ class _ServiceLoader(Fields):
                 port = int(target)
                 if not any(cp.container_port == port for cp in declared):
                     self.warn(path, f"no container of pod {pod.key} declares {port}/"
-                              f"{protocol.lower()} (containerPort is informational; the "
+                              f"{protocol.ip} (containerPort is informational; the "
                               "endpoint is kept)")
             else:
                 named = [cp for cp in declared if cp.name == target]
                 if not named:
-                    self.warn(path, f"pod {pod.key} has no {protocol.lower()} container port "
+                    self.warn(path, f"pod {pod.key} has no {protocol.ip} container port "
                               f"named {target!r}: it is not an endpoint of this port")
                     continue
                 port = named[0].container_port

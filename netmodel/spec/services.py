@@ -58,7 +58,7 @@ class ServicePort:
     endpoints: tuple[Endpoint, ...]
 
     def __str__(self) -> str:
-        return f"{self.port}/{self.protocol.lower()}"
+        return f"{self.port}/{self.protocol.ip}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
+from netmodel.spec.protocol import IpProto
 from netmodel.spec.services import Endpoint, Service, ServicePort, ServiceType, TrafficPolicy
 from netmodel.state.netfilter import (
     AddrType,
@@ -70,13 +71,15 @@ def _hash(text: str) -> str:
     return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode()[:16]
 
 
-def chain_name(prefix: str, port_name: str, protocol: str) -> str:
-    """``KUBE-SVC-``/``SVL-``/``EXT-``/``FW-`` + portProtoHash (chains are <= 28 chars)."""
-    return f"{prefix}{_hash(port_name + protocol.lower())}"
+def chain_name(prefix: str, port_name: str, protocol: IpProto) -> str:
+    """``KUBE-SVC-``/``SVL-``/``EXT-``/``FW-`` + portProtoHash (chains are <= 28 chars):
+    kube-proxy hashes the port's name with ``strings.ToLower(protocol)``, the
+    kernel's spelling."""
+    return f"{prefix}{_hash(port_name + protocol)}"
 
 
-def endpoint_chain_name(port_name: str, protocol: str, endpoint: str) -> str:
-    return f"KUBE-SEP-{_hash(port_name + protocol.lower() + endpoint)}"
+def endpoint_chain_name(port_name: str, protocol: IpProto, endpoint: str) -> str:
+    return f"KUBE-SEP-{_hash(port_name + protocol + endpoint)}"
 
 
 def probability(n: int) -> str:
@@ -188,7 +191,7 @@ def _builtin_jumps(config: KubeProxyConfig) -> list[Rule]:
 
 def _service_port(w: _Writer, svc: Service, sp: ServicePort) -> None:
     name = svc.port_name(sp)
-    proto = sp.protocol.lower()
+    proto = sp.protocol.ip
     endpoints = sorted(sp.endpoints, key=str)  # kube-proxy sorts by "IP:port" as strings
     local = [e for e in endpoints if e.node == w.node]
     has_endpoints = bool(endpoints)
@@ -255,7 +258,7 @@ def _service_port(w: _Writer, svc: Service, sp: ServicePort) -> None:
                                            Proto(proto), DPort(sp.node_port)],
                 Target(filter_target))
     if svc.health_check_node_port is not None and local_policy:
-        w.f("KUBE-NODEPORTS", [Comment(f"{name} health check node port"), Proto("tcp"),
+        w.f("KUBE-NODEPORTS", [Comment(f"{name} health check node port"), Proto(IpProto.TCP),
                                DPort(svc.health_check_node_port)], Target("ACCEPT"))
     # Internal traffic from outside the pod network is masqueraded.
     if has_endpoints:
@@ -304,7 +307,7 @@ def _service_port(w: _Writer, svc: Service, sp: ServicePort) -> None:
         w.n(sep, [*comment, *sticky, Proto(proto)], Target("DNAT", to=(ep.ip, ep.port)))
 
 
-def _to_endpoints(w: _Writer, chain: str, name: str, proto: str,
+def _to_endpoints(w: _Writer, chain: str, name: str, proto: IpProto,
                   endpoints: list[Endpoint], affinity: int | None) -> None:
     if affinity is not None:  # a client seen recently goes back to its endpoint
         for ep in endpoints:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import ClassVar
 
+from netmodel.spec.protocol import IpProto
+
 __all__ = [
     "BUILTIN_CHAINS",
     "AddrType",
@@ -95,7 +97,7 @@ class Dst(_Address):
 class Proto:
     """``-m tcp -p tcp``: the protocol, with its match module loaded where written."""
 
-    name: str  # tcp | udp | sctp
+    name: IpProto
 
     def restore(self) -> list[str]:
         return ["-m", self.name, "-p", self.name]

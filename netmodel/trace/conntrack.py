@@ -11,18 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
+from netmodel.spec.protocol import IpProto
+
 __all__ = ["CtEntry", "Tuple"]
 
 Tuple = tuple[IPv4Address, int, IPv4Address, int]  # src, sport, dst, dport
 
-_TIMEOUT = {"tcp": ("6", "120 SYN_SENT"), "udp": ("17", "30"), "icmp": ("1", "30"),
-            "sctp": ("132", "10 COOKIE_WAIT")}  # the kernel's first-packet timeouts
+# The kernel's first-packet timeouts and states, as `conntrack -L` prints them.
+_TIMEOUT = {IpProto.TCP: "120 SYN_SENT", IpProto.UDP: "30", IpProto.ICMP: "30",
+            IpProto.SCTP: "10 COOKIE_WAIT"}
 
 
 @dataclass(frozen=True, slots=True)
 class CtEntry:
     node: str
-    proto: str
+    proto: IpProto
     original: Tuple
     reply: Tuple
 
@@ -35,14 +38,14 @@ class CtEntry:
         return (self.original[0], self.original[1]) != (self.reply[2], self.reply[3])
 
     def __str__(self) -> str:
-        number, state = _TIMEOUT.get(self.proto, ("0", "30"))
+        number, state = self.proto.number, _TIMEOUT[self.proto]
 
         def side(t: Tuple) -> str:
-            if self.proto == "icmp":
+            if self.proto is IpProto.ICMP:
                 return f"src={t[0]} dst={t[2]} type=8 code=0 id={t[1] or t[3]}"
             return f"src={t[0]} dst={t[2]} sport={t[1]} dport={t[3]}"
 
-        reply = side(self.reply).replace("type=8", "type=0") if self.proto == "icmp" \
+        reply = side(self.reply).replace("type=8", "type=0") if self.proto is IpProto.ICMP \
             else side(self.reply)
         return (f"{self.proto:<8} {number} {state} {side(self.original)} [UNREPLIED] "
                 f"{reply} mark=0 use=1")

@@ -18,7 +18,7 @@ from ipaddress import IPv4Address
 
 from netmodel.i18n import Detail, detail
 from netmodel.spec.cluster import Backend, Cluster
-from netmodel.spec.protocol import Protocol
+from netmodel.spec.protocol import IpProto
 from netmodel.state.backends import udp
 from netmodel.state.kernel import Link, LinkKind, Netns, Route
 from netmodel.state.l2_domain import L2Kind
@@ -120,7 +120,7 @@ class _Record:
         """A packet to a ClusterIP that no rule rewrote: say why nothing answers."""
         for svc in self.cluster.services:
             if svc.cluster_ip == pkt.ip.dst:
-                ports = ", ".join(f"{p.port}/{p.protocol.lower()}" for p in svc.ports)
+                ports = ", ".join(str(p) for p in svc.ports)
                 return detail("vip.nomatch", base=why, vip=svc.cluster_ip, svc=svc.key,
                               ports=ports)
         return why
@@ -408,22 +408,23 @@ class _Walker:
         l4 = pkt.l4
         if self.reply:
             return detail("deliver.reply", who=ns.id)
-        if l4.proto == "icmp":
+        if l4.proto is IpProto.ICMP:
             return detail("deliver.icmp", who=ns.id)
         if ns.id.kind is NetnsKind.POD:
             pod = self.cluster.pod(ns.id.name)
-            container = pod.listener(l4.dport, Protocol(l4.proto.upper()))
+            container = pod.listener(l4.dport, l4.proto.kubernetes)
             if container is not None:
                 return detail("deliver.container", container=container, pod=pod.key,
                               port=f"{l4.dport}/{l4.proto}")
             return detail("deliver.undeclared", pod=pod.key, port=f"{l4.dport}/{l4.proto}")
         for svc in self.cluster.services:
-            if ns.label == "host" and l4.proto == "tcp" and l4.dport == svc.health_check_node_port:
+            if (ns.id.kind is NetnsKind.NODE and l4.proto is IpProto.TCP
+                    and l4.dport == svc.health_check_node_port):
                 local = sum(1 for p in svc.ports for e in p.endpoints if e.node == ns.node)
                 key = "deliver.healthcheck.ok" if local else "deliver.healthcheck.fail"
                 return detail(key, svc=svc.key, count=local, who=ns.id)
         for pod in self.cluster.pods_by_node.get(ns.node, ()):
-            if pod.host_network and pod.listener(l4.dport, Protocol(l4.proto.upper())):
+            if pod.host_network and pod.listener(l4.dport, l4.proto.kubernetes):
                 return detail("deliver.hostnetwork", pod=pod.key,
                               port=f"{l4.dport}/{l4.proto}", who=ns.id)
         return detail("deliver.host", who=ns.id, port=f"{l4.dport}/{l4.proto}")

@@ -14,6 +14,7 @@ from dataclasses import replace
 from ipaddress import IPv4Address
 
 from netmodel.i18n import Detail, detail
+from netmodel.spec.protocol import IpProto
 from netmodel.state.kernel import Netns
 from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsId
@@ -30,7 +31,7 @@ Stopper = Callable[[Netns, Disposition, str | None, Detail, Packet], Exception]
 
 def flow_tuple(pkt: Packet) -> Tuple:
     assert pkt.ip.src is not None
-    if pkt.l4.proto == "icmp":
+    if pkt.l4.proto is IpProto.ICMP:
         return pkt.ip.src, pkt.l4.dport, pkt.ip.dst, pkt.l4.dport
     return pkt.ip.src, pkt.l4.sport, pkt.ip.dst, pkt.l4.dport
 
@@ -160,12 +161,12 @@ class Netfilter:
 
 
 def _with_dst(pkt: Packet, ip: IPv4Address, port: int) -> Packet:
-    l4 = pkt.l4 if pkt.l4.proto == "icmp" else replace(pkt.l4, dport=port)
+    l4 = pkt.l4 if pkt.l4.proto is IpProto.ICMP else replace(pkt.l4, dport=port)
     return replace(pkt, ip=replace(pkt.ip, dst=ip), l4=l4)
 
 
 def _with_src(pkt: Packet, ip: IPv4Address, port: int) -> Packet:
-    l4 = pkt.l4 if pkt.l4.proto == "icmp" else replace(pkt.l4, sport=port)
+    l4 = pkt.l4 if pkt.l4.proto is IpProto.ICMP else replace(pkt.l4, sport=port)
     return replace(pkt, ip=replace(pkt.ip, src=ip), l4=l4)
 
 

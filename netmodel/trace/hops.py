@@ -15,6 +15,7 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from netmodel.i18n import Detail
+from netmodel.spec.protocol import IpProto
 from netmodel.state.netns_id import NetnsId
 from netmodel.trace.conntrack import CtEntry
 from netmodel.trace.netfilter_walk import RuleHit
@@ -59,13 +60,13 @@ class Action(StrEnum):
 class Flow:
     src: IPv4Address | None  # None: the sending kernel selects it
     dst: IPv4Address
-    proto: str
+    proto: IpProto
     sport: int
     dport: int
 
     def __str__(self) -> str:
         src = str(self.src) if self.src is not None else "(kernel chooses)"
-        if self.proto == "icmp":
+        if self.proto is IpProto.ICMP:
             return f"icmp echo {src} → {self.dst}"
         return f"{self.proto} {src}:{self.sport} → {self.dst}:{self.dport}"
 

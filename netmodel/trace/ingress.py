@@ -13,12 +13,14 @@ from dataclasses import replace
 
 from netmodel.errors import EndpointError
 from netmodel.i18n import detail
+from netmodel.spec.protocol import IpProto
 from netmodel.spec.services import Ingress, IngressPath, Service, ServicePort, ServiceType
 from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsKind
 from netmodel.trace.endpoints import Destination, parse_source
 from netmodel.trace.hops import Disposition, Trace
-from netmodel.trace.tracer import DEFAULT_SPORT, trace
+from netmodel.trace.request import DEFAULT_SPORT
+from netmodel.trace.tracer import trace
 
 __all__ = ["match_path", "trace_ingress"]
 
@@ -67,7 +69,7 @@ def trace_ingress(model: Model, source: str, host: str, path: str = "/", *,
     else:
         address, port = controller.cluster_ip, front.port
     first = trace(model, src, Destination(f"svc/{controller.key}", address, service=None),
-                  port=port, proto="tcp", endpoint=endpoint)
+                  port=port, proto=IpProto.TCP, endpoint=endpoint)
     if first.disposition is not Disposition.DELIVERED:
         return first
     backend = model.cluster.service(rule.service)
@@ -76,7 +78,7 @@ def trace_ingress(model: Model, source: str, host: str, path: str = "/", *,
     assert proxy_pod is not None, "an Ingress controller runs in a pod"
     second = trace(model, parse_source(model, f"pod/{proxy_pod.key}"),
                    Destination(f"svc/{backend.key}", backend.cluster_ip, service=backend),
-                   port=target.port, proto=target.protocol.lower(), sport=PROXY_SPORT)
+                   port=target.port, proto=target.protocol.ip, sport=PROXY_SPORT)
     why = detail("ingress.proxy", pod=proxy_pod.key, host=host or "*", path=path,
                  rule=f"{rule.path} ({rule.path_type})", svc=backend.key,
                  port=target.port, base=first.reason)

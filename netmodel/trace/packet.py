@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import Any
 
+from netmodel.spec.protocol import IpProto
+
 __all__ = ["ICMP_ECHO_REPLY", "ICMP_ECHO_REQUEST", "L4", "Ethernet", "IPv4", "Outer", "Packet"]
 
 ICMP_ECHO_REQUEST = 8
@@ -42,17 +44,17 @@ class IPv4:
 class L4:
     """TCP/UDP ports, or an ICMP type (echo request 8, echo reply 0) and id."""
 
-    proto: str  # "tcp" | "udp" | "icmp"
+    proto: IpProto
     sport: int = 0
     dport: int = 0
 
     def reversed(self) -> L4:
-        if self.proto == "icmp":
-            return L4("icmp", ICMP_ECHO_REPLY, self.dport)
+        if self.proto is IpProto.ICMP:
+            return L4(IpProto.ICMP, ICMP_ECHO_REPLY, self.dport)
         return L4(self.proto, self.dport, self.sport)
 
     def __str__(self) -> str:
-        if self.proto == "icmp":
+        if self.proto is IpProto.ICMP:
             kind = {ICMP_ECHO_REQUEST: "echo-request", ICMP_ECHO_REPLY: "echo-reply"}
             return f"icmp {kind.get(self.sport, self.sport)} id {self.dport}"
         return f"{self.proto} {self.sport} → {self.dport}"
@@ -111,7 +113,7 @@ class Packet:
             if self.outer.vni is not None:
                 outer["vxlan"] = {"vni": self.outer.vni}
         l4: dict[str, Any] = {"proto": self.l4.proto}
-        if self.l4.proto == "icmp":
+        if self.l4.proto is IpProto.ICMP:
             l4.update(type=self.l4.sport, id=self.l4.dport)
         else:
             l4.update(sport=self.l4.sport, dport=self.l4.dport)

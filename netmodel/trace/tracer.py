@@ -11,38 +11,41 @@ from __future__ import annotations
 from dataclasses import replace
 
 from netmodel.errors import InputError
+from netmodel.spec.protocol import TRACEABLE, IpProto
 from netmodel.state.model import Model
 from netmodel.trace.conntrack import CtEntry
 from netmodel.trace.endpoints import Destination, Source, parse_destination, parse_source
 from netmodel.trace.forwarding import walk
 from netmodel.trace.hops import Disposition, Flow, Trace
 from netmodel.trace.packet import ICMP_ECHO_REQUEST, L4, IPv4, Packet
+from netmodel.trace.request import DEFAULT_SPORT, WalkRequest
 
-__all__ = ["DEFAULT_SPORT", "trace", "trace_endpoints"]
+__all__ = ["DEFAULT_SPORT", "trace", "trace_endpoints", "trace_request"]
 
-DEFAULT_SPORT = 40000  # a port from the ephemeral range (32768-60999)
-PROTOCOLS = ("tcp", "udp", "icmp")
+
+def trace_request(model: Model, request: WalkRequest) -> Trace:
+    """Resolve the request's endpoints against ``model`` and trace between them."""
+    src = parse_source(model, request.source)
+    dst = parse_destination(model, request.destination)
+    return trace(model, src, dst, port=request.port, proto=request.proto,
+                 sport=request.sport, endpoint=request.endpoint)
 
 
 def trace_endpoints(model: Model, source: str, destination: str, *, port: int | None = None,
-                    proto: str | None = None, sport: int = DEFAULT_SPORT,
+                    proto: str | IpProto | None = None, sport: int = DEFAULT_SPORT,
                     endpoint: str | None = None) -> Trace:
     """Parse ``pod/…``, ``node/…``, ``ip/…`` endpoints and trace between them."""
-    src = parse_source(model, source)
-    dst = parse_destination(model, destination)
-    return trace(model, src, dst, port=port, proto=proto, sport=sport, endpoint=endpoint)
+    return trace_request(model, WalkRequest.of(source, destination, port=port, proto=proto,
+                                               sport=sport, endpoint=endpoint))
 
 
 def trace(model: Model, src: Source, dst: Destination, *, port: int | None = None,
-          proto: str | None = None, sport: int = DEFAULT_SPORT,
+          proto: IpProto | None = None, sport: int = DEFAULT_SPORT,
           endpoint: str | None = None) -> Trace:
-    for option, value in (("port", port), ("sport", sport)):
-        if value is not None and not 1 <= value <= 65535:
-            raise InputError(option, value, "out of range (expected 1-65535)")
     proto, port = _flow_kind(dst, port, proto)
-    if proto == "icmp":
-        l4 = L4("icmp", ICMP_ECHO_REQUEST, 1)
-        flow = Flow(src.address, dst.address, "icmp", 0, 0)
+    if proto is IpProto.ICMP:
+        l4 = L4(IpProto.ICMP, ICMP_ECHO_REQUEST, 1)
+        flow = Flow(src.address, dst.address, IpProto.ICMP, 0, 0)
     else:
         l4 = L4(proto, sport, port)
         flow = Flow(src.address, dst.address, proto, sport, port)
@@ -72,16 +75,14 @@ def trace(model: Model, src: Source, dst: Destination, *, port: int | None = Non
                  conntrack=tuple(conntrack), alternatives=request.alternatives)
 
 
-def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[str, int]:
-    if proto is not None and proto not in PROTOCOLS:
-        raise InputError("proto", proto, f"unknown protocol (expected one of "
-                         f"{', '.join(PROTOCOLS)})")
-    if proto == "icmp":
-        return "icmp", 0
+def _flow_kind(dst: Destination, port: int | None,
+               proto: IpProto | None) -> tuple[IpProto, int]:
+    if proto is IpProto.ICMP:
+        return IpProto.ICMP, 0
     if dst.service is not None:
         ports = [p for p in dst.service.ports
                  if (port is None or p.port == port)
-                 and (proto is None or p.protocol.lower() == proto)]
+                 and (proto is None or p.protocol.ip is proto)]
         if not ports:
             known = ", ".join(str(p) for p in dst.service.ports)
             wanted = (f"{proto} port" if port is None
@@ -89,16 +90,16 @@ def _flow_kind(dst: Destination, port: int | None, proto: str | None) -> tuple[s
             option, value = ("port", port) if port is not None else ("proto", proto)
             raise InputError(option, value, f"service {dst.service.key} has no {wanted} "
                              f"(expected one of its ports: {known}; or proto icmp, a ping)")
-        return ports[0].protocol.lower(), ports[0].port
+        return ports[0].protocol.ip, ports[0].port
     if port is not None:
-        return proto or "tcp", port
+        return proto or IpProto.TCP, port
     if dst.pod is not None:
         for container in dst.pod.containers:
             for cport in container.ports:
-                if cport.protocol.lower() == (proto or cport.protocol.lower()) and \
-                        cport.protocol.lower() in PROTOCOLS:
-                    return cport.protocol.lower(), cport.container_port
+                if cport.protocol.ip in TRACEABLE and cport.protocol.ip is (proto or
+                                                                            cport.protocol.ip):
+                    return cport.protocol.ip, cport.container_port
     if proto is not None:
         raise InputError("proto", proto, f"a port is needed for {proto} (the destination "
                          f"declares no {proto} port)")
-    return "icmp", 0
+    return IpProto.ICMP, 0

@@ -1,8 +1,8 @@
-"""The front door for traces: every endpoint form, one endpoint choice or all.
+"""The front door for traces: a :class:`WalkRequest` in, one trace or all out.
 
 ``ingress/HOST/PATH`` becomes two connections (see :mod:`netmodel.trace.ingress`);
 everything else one. Where kube-proxy chooses an endpoint at random,
-:func:`all_walks` yields one trace per choice, each with its probability.
+:func:`walk_all` yields one trace per choice, each with its probability.
 :func:`succeeded` says whether a walk worked, as ping and curl's exit status does.
 """
 
@@ -11,43 +11,60 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netmodel.errors import InputError
+from netmodel.spec.protocol import IpProto
 from netmodel.state.model import Model
 from netmodel.trace.hops import Disposition, Trace
 from netmodel.trace.ingress import trace_ingress
-from netmodel.trace.tracer import DEFAULT_SPORT, trace_endpoints
+from netmodel.trace.request import DEFAULT_SPORT, WalkRequest
+from netmodel.trace.tracer import trace_request
 
-__all__ = ["all_walks", "succeeded", "walk_between"]
+__all__ = ["WalkRequest", "all_walks", "succeeded", "walk", "walk_all", "walk_between"]
 
 
-def walk_between(model: Model, source: str, destination: str, *, port: int | None = None,
-                 proto: str | None = None, sport: int = DEFAULT_SPORT,
-                 endpoint: str | None = None) -> Trace:
-    if destination.startswith("ingress/"):
+def walk(model: Model, request: WalkRequest) -> Trace:
+    """The walk ``request`` asks for, with its reply (and, through an Ingress,
+    the controller's own connection in ``Trace.next``)."""
+    if request.destination.startswith("ingress/"):
         # The client speaks HTTP to the controller's own port, and the controller
         # picks the backend's: a port or protocol given here would be ignored.
-        for option, value in (("port", port), ("proto", proto)):
+        for option, value in (("port", request.port), ("proto", request.proto)):
             if value is not None:
                 raise InputError(option, value, "does not apply to ingress/HOST/PATH (the "
                                  "client connects to the controller's Service port, the "
                                  "controller to the backend the rule names)")
-        if sport != DEFAULT_SPORT:
-            raise InputError("sport", sport, "does not apply to ingress/HOST/PATH")
-        host, _, path = destination.removeprefix("ingress/").partition("/")
-        return trace_ingress(model, source, host, "/" + path, endpoint=endpoint)
-    return trace_endpoints(model, source, destination, port=port, proto=proto, sport=sport,
-                           endpoint=endpoint)
+        if request.sport != DEFAULT_SPORT:
+            raise InputError("sport", request.sport, "does not apply to ingress/HOST/PATH")
+        host, _, path = request.destination.removeprefix("ingress/").partition("/")
+        return trace_ingress(model, request.source, host, "/" + path,
+                             endpoint=request.endpoint)
+    return trace_request(model, request)
 
 
-def all_walks(model: Model, source: str, destination: str, *, port: int | None = None,
-              proto: str | None = None, sport: int = DEFAULT_SPORT) -> Iterator[Trace]:
-    """One trace per endpoint the first random choice can pick (a generator)."""
-    first = walk_between(model, source, destination, port=port, proto=proto, sport=sport)
+def walk_all(model: Model, request: WalkRequest) -> Iterator[Trace]:
+    """One trace per endpoint the first random choice can pick (a generator);
+    a pinned ``request.endpoint`` is replaced by each choice in turn."""
+    first = walk(model, request.pinned(None))
     if not first.alternatives:
         yield first
         return
     for endpoint, _ in first.alternatives:
-        yield walk_between(model, source, destination, port=port, proto=proto, sport=sport,
-                           endpoint=endpoint)
+        yield walk(model, request.pinned(endpoint))
+
+
+def walk_between(model: Model, source: str, destination: str, *, port: int | None = None,
+                 proto: str | IpProto | None = None, sport: int = DEFAULT_SPORT,
+                 endpoint: str | None = None) -> Trace:
+    """:func:`walk` with the request spelled as arguments (``proto="udp"``)."""
+    return walk(model, WalkRequest.of(source, destination, port=port, proto=proto,
+                                      sport=sport, endpoint=endpoint))
+
+
+def all_walks(model: Model, source: str, destination: str, *, port: int | None = None,
+              proto: str | IpProto | None = None,
+              sport: int = DEFAULT_SPORT) -> Iterator[Trace]:
+    """:func:`walk_all` with the request spelled as arguments."""
+    return walk_all(model, WalkRequest.of(source, destination, port=port, proto=proto,
+                                          sport=sport))
 
 
 def succeeded(trace: Trace) -> bool:

@@ -8,6 +8,7 @@ adds IPv4 20 + UDP 8 = 28 around a bare IP packet.
 from __future__ import annotations
 
 from netmodel.errors import NetmodelError
+from netmodel.spec.protocol import IpProto
 from netmodel.trace.hops import Step, Trace
 from netmodel.trace.packet import Packet
 from netmodel.views.labels import label
@@ -16,6 +17,8 @@ from netmodel.views.style import GRAPH, colour, field, text
 __all__ = ["HEADER_BYTES", "frame", "headers"]
 
 HEADER_BYTES = {"Ethernet": 14, "IPv4": 20, "UDP": 8, "VXLAN": 8, "TCP": 20, "ICMP": 8}
+# The L4 header as a frame row names it (the header's own name, upper case).
+_L4_HEADER = {IpProto.TCP: "TCP", IpProto.UDP: "UDP", IpProto.ICMP: "ICMP"}
 
 
 def headers(packet: Packet) -> list[tuple[str, int, str, bool]]:
@@ -33,7 +36,8 @@ def headers(packet: Packet) -> list[tuple[str, int, str, bool]]:
         rows.append(("Ethernet", 14, f"{packet.eth.src} → {packet.eth.dst}", False))
     rows.append(("IPv4", 20, f"{packet.ip.src} → {packet.ip.dst} ttl {packet.ip.ttl}", False))
     l4 = packet.l4
-    rows.append((l4.proto.upper(), HEADER_BYTES[l4.proto.upper()], str(l4), False))
+    name = _L4_HEADER[l4.proto]
+    rows.append((name, HEADER_BYTES[name], str(l4), False))
     return rows
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from netmodel.i18n import disposition_text
 from netmodel.i18n.output import word
+from netmodel.spec.protocol import IpProto
 from netmodel.trace.hops import Action, Hop, Trace
 from netmodel.trace.packet import Packet
 
@@ -139,11 +140,11 @@ def _key_actions(hop: Hop, before: Packet | None, trace: Trace, lang: str) -> li
 
 
 def _dst(pkt: Packet) -> str:
-    return str(pkt.ip.dst) if pkt.l4.proto == "icmp" else f"{pkt.ip.dst}:{pkt.l4.dport}"
+    return str(pkt.ip.dst) if pkt.l4.proto is IpProto.ICMP else f"{pkt.ip.dst}:{pkt.l4.dport}"
 
 
 def _src(pkt: Packet) -> str:
-    return str(pkt.ip.src) if pkt.l4.proto == "icmp" else f"{pkt.ip.src}:{pkt.l4.sport}"
+    return str(pkt.ip.src) if pkt.l4.proto is IpProto.ICMP else f"{pkt.ip.src}:{pkt.l4.sport}"
 
 
 def _where(hop: Hop, lang: str) -> str:
