@@ -30,6 +30,9 @@ _LABELS: dict[str, dict[str, str]] = {
     "path.title": {"en": "{flow}: {disposition}", "zh": "{flow}：{disposition}"},
     "topology.title": {"en": "Cluster {name}: {backend}, {nodes} nodes",
                        "zh": "集群 {name}：{backend}，{nodes} 个节点"},
+    # A topology figure's <title> on a page (its caption is the page's own words).
+    "figure.topology": {"en": "{name}: {backend}, {nodes} nodes",
+                        "zh": "{name}: {backend}, {nodes} 个节点"},
     "chains.title": {"en": "iptables walk of {flow}", "zh": "{flow} 的 iptables 规则遍历"},
 }
 

@@ -26,6 +26,7 @@ import yaml_rs
 
 from netmodel.errors import InputError, NetmodelError
 from netmodel.i18n import disposition_text
+from netmodel.i18n.diagrams import diagram_label
 from netmodel.spec.keys import object_key
 from netmodel.state.iproute import render_table
 from netmodel.state.model import Model
@@ -290,8 +291,8 @@ def _build(model: Model, options: FenceOptions, lang: str, default_reply: bool,
             _check_focus(model, options.focus)
         dot = topology(model, focus=options.focus, lang=lang)
         cluster = model.cluster
-        title = (f"{cluster.name}: {cluster.backend}, {len(cluster.nodes)} "
-                 f"{'nodes' if lang == 'en' else '个节点'}")
+        title = diagram_label("figure.topology", lang, name=cluster.name,
+                              backend=cluster.backend, nodes=len(cluster.nodes))
         return Diagram(dot, title, options.caption.get(lang, title), None)
     assert options.request is not None
     trace = walk(model, options.request)
