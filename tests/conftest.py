@@ -37,6 +37,19 @@ pods:
     containers: [{{name: exporter, ports: [{{containerPort: 9100}}]}}]
 """
 
+# A tiny bilingual site with the plugin, as the plugin and import tests build it.
+MKDOCS_YML = """\
+site_name: tiny
+theme: {name: material, font: false}
+plugins:
+  - i18n:
+      docs_structure: suffix
+      languages:
+        - {locale: en, name: English, default: true, build: true}
+        - {locale: zh, name: 中文, build: true}
+  - netmodel
+"""
+
 TWO_SEGMENTS = """
 cluster:
   backend: {backend}

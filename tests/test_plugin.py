@@ -14,21 +14,10 @@ import pytest
 from netmodel.site.plugin import NetmodelPlugin
 from netmodel.trace.request import WalkRequest
 
-from .conftest import TWO_NODES
+from .conftest import MKDOCS_YML, TWO_NODES
 
 pytestmark = pytest.mark.slow
 
-MKDOCS_YML = """\
-site_name: tiny
-theme: {name: material, font: false}
-plugins:
-  - i18n:
-      docs_structure: suffix
-      languages:
-        - {locale: en, name: English, default: true, build: true}
-        - {locale: zh, name: 中文, build: true}
-  - netmodel
-"""
 FENCE = """\
 # Tiny
 
