@@ -1,8 +1,11 @@
-"""Views: pure functions from the model (or a trace) to DOT text.
+"""Stage 4, the views: pure functions from the model (or a trace) to DOT text.
 
 ``topology`` (nodes, netns, devices, the underlay), ``path`` (a trace over the
 devices it crosses), ``frame`` (the header stack at one step, with sizes) and
-``chains`` (the netfilter walk of a Service flow).
+``chains`` (the netfilter walk of a Service flow). :mod:`~netmodel.views.render`
+turns DOT into SVG (Graphviz in WebAssembly, or the system's ``dot``);
+:mod:`~netmodel.views.text` is ``netmodel trace``'s text and ``--brief`` output.
+Their words are :mod:`netmodel.i18n`'s. Imports only earlier stages.
 
 Importing this package is cheap: each view imports graphviz (and the topology
 view networkx) when it first draws, so a build that takes every figure from its
