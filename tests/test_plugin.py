@@ -220,12 +220,15 @@ def test_an_edited_spec_replaces_its_model_and_forgets_its_walks(tmp_path: Path)
     plugin = config.plugins["netmodel"]
     assert isinstance(plugin, NetmodelPlugin)
     plugin.on_config(config)
+    plugin.on_pre_build(config)
     before = plugin._model("c.yaml")
     plugin._walk(before, WalkRequest("pod/web-1", "pod/db-1"))
     assert plugin._walk.cache_info().currsize == 1  # the walk is cached...
+    plugin.on_pre_build(config)  # the next build
     assert plugin._model("c.yaml") is before  # unchanged spec: the same Model
     spec = site / "diagrams" / "c.yaml"
     spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
+    plugin.on_pre_build(config)  # the build `mkdocs serve` starts for the edit
     after = plugin._model("c.yaml")
     assert after is not before and len(plugin.models) == 1
     assert plugin._walk.cache_info().currsize == 0  # ...and gone with the old Model
@@ -278,3 +281,97 @@ def test_a_user_mistake_is_one_warning_at_the_option_line(
         html = (site / "site" / "index.html").read_text()
         assert 'class="netmodel-error"' in html and f"index.md:{line}: " in html
         assert "<svg" in (site / "site" / "zh" / "index.html").read_text()  # built on
+
+
+BUSY = """\
+---
+netmodel_spec: c.yaml
+---
+# Busy
+
+MTU {{nm mtu}} of {{nm underlay.mtu}}; web-1 {{nm pod web-1 ip}}, db-1 {{nm pod db-1 ip}},
+again {{nm mtu}} and {{nm pod web-1 ip}}.
+
+```netmodel
+spec: c.yaml
+view: path
+from: pod/web-1
+to: pod/db-1
+```
+
+```netmodel
+spec: c.yaml
+view: topology
+```
+
+```netmodel
+spec: c.yaml
+table: links
+node: node-1
+```
+"""
+
+
+def build_here(site: Path) -> None:
+    """A real build, in this process, so that a test can watch what it calls."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    mkdocs_build(load_config(str(site / "mkdocs.yml")))
+
+
+def busy_site(root: Path) -> Path:
+    site = make_site(root)
+    (site / "docs" / "index.md").write_text(BUSY)
+    (site / "docs" / "index.zh.md").write_text(BUSY.replace("Busy", "忙"))
+    return site
+
+
+def test_a_build_reads_each_spec_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each fence and each {{nm}} names its spec: the spec was read and hashed for
+    every one of them (646 times a build of this repository's site)."""
+    site = busy_site(tmp_path)
+    spec = (site / "diagrams" / "c.yaml").resolve()
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        if path == spec:
+            reads.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    build_here(site)
+    assert len(reads) == 2  # one build per language (mkdocs-static-i18n)
+    html = (site / "site" / "index.html").read_text()
+    assert "MTU 1450 of 1500; web-1 10.244.0.2" in html and "again 1450 and 10.244.0.2" in html
+
+
+def test_a_warm_build_loads_no_spec_and_an_edit_shows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values and state tables come from the cache, as diagrams do, keyed by the
+    spec's content: an edited spec is answered afresh."""
+    import netmodel.spec.load
+
+    site = busy_site(tmp_path)
+    build_here(site)
+    pages = [site / "site" / "index.html", site / "site" / "zh" / "index.html"]
+    cold = [page.read_text() for page in pages]
+    loads: list[str] = []
+    parse_spec = netmodel.spec.load.parse_spec
+
+    def counting(text: str, file: str) -> object:
+        loads.append(file)
+        return parse_spec(text, file)
+
+    monkeypatch.setattr(netmodel.spec.load, "parse_spec", counting)
+    build_here(site)
+    assert loads == []
+    assert [page.read_text() for page in pages] == cold
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
+    build_here(site)
+    assert loads == ["diagrams/c.yaml"]  # once: the Chinese build reuses the Model
+    for page in pages:
+        html = page.read_text()
+        assert "MTU 8950 of 9000" in html and "mtu 8950" in html and "1450" not in html

@@ -4,7 +4,8 @@ Thin by design: it finds fences, asks :mod:`netmodel.site.fences` for the diagra
 renders (or takes from the cache) and writes a ``<figure>``. The cache is on
 disk, keyed by the spec's content, the fence's options, the language, the
 engine and netmodel's own source, so a second build renders nothing and an
-edit to a spec or to the model renders exactly the diagrams it touches.
+edit to a spec or to the model renders exactly the diagrams it touches. State
+tables and ``{{nm}}`` values are cached the same way: a warm build loads no spec.
 
 Under ``mkdocs serve`` the diagrams folder and the netmodel package are
 watched; with ``--dirty``, pages whose diagrams changed are rebuilt even though
@@ -19,6 +20,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,9 +104,19 @@ def _source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _file_digest(spec: Path) -> str | None:
+    """A spec's content hash, or None if it cannot be read (a missing spec)."""
+    try:
+        return hashlib.sha256(spec.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 # Stands for a figure's id prefix in cached SVG: the prefix names the page and the
 # fence's position on it, which the cache key leaves out so moving a fence is free.
 _PREFIX = "nm-@prefix@"
+# What _figure leaves in the Markdown for on_post_page to swap for the SVG.
+_PLACEHOLDER = re.compile(r'<div class="netmodel-svg-[\w-]*"></div>')
 
 
 @functools.cache
@@ -144,6 +156,16 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         # so a long `mkdocs serve` session holds no stale ones
         self.models: dict[str, tuple[str, Model]] = {}
         self.spec_digests: dict[str, str] = {}
+        # Per build (emptied by on_pre_build): a page names its spec in every fence
+        # and every {{nm}}, hundreds of times a build; each is resolved and hashed
+        # once. An edit made during a build shows in the next one, as `mkdocs serve`
+        # starts a build for it.
+        self._paths: dict[str, Path] = {}  # spec name -> resolved path
+        self._digests: dict[str, str | None] = {}  # resolved path -> its digest
+        # spec path -> (its digest, query -> the model's answer), kept on disk like
+        # the diagrams: a warm build then loads no spec and builds no Model.
+        self._answers: dict[str, tuple[str, dict[str, str]]] = {}
+        self._new_answers: set[str] = set()  # spec paths whose answers grew this build
         self.uses: dict[str, set[str]] = {}  # spec path -> built pages (abs dest paths)
         self.source = _source_digest()
         self.rendered = 0
@@ -176,6 +198,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         What was used where is kept on disk: `mkdocs serve` reloads the config,
         and with it this plugin, on every rebuild."""
         self._replays = None  # a new record (netmodel lab --record) shows on the next build
+        self._paths.clear()  # read the specs afresh: they may have changed since
+        self._digests.clear()
         state = self._state()
         self.uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
         self.spec_digests = dict(state.get("specs", {}))
@@ -224,7 +248,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def _values(self, markdown: str, page: Page) -> str:
         """``{{nm QUERY}}`` → what the model answers (see :mod:`netmodel.site.values`)."""
-        from netmodel.site.values import answer, find_references
+        from netmodel.site.values import find_references
 
         references = find_references(markdown)
         if not references:
@@ -238,7 +262,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
                 if not name:
                     raise NetmodelError("no spec for {{nm}} values: set netmodel_spec in the "
                                         "page's front matter")
-                out.append(html.escape(answer(self._model(str(name)), query)))
+                out.append(html.escape(self._answer(str(name), query)))
             except NetmodelError as exc:
                 log.warning(f"{where}:{line + self._offset}: {exc}")
                 out.append(f"<code>{{{{nm {html.escape(query)}}}}}</code>")
@@ -246,14 +270,50 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         out.append(markdown[cursor:])
         return "".join(out)
 
+    def _answer(self, name: str, query: str) -> str:
+        """What the model of spec ``name`` answers to ``query``, from the cache if
+        an earlier build (or this one: pages repeat queries, and each language's
+        page asks them again) computed it. Mistakes are not kept: every place that
+        makes one is reported, every build."""
+        spec = self._spec(name)
+        digest = self._digest(spec)
+        if digest is None:
+            raise self._not_found(name)
+        known = self._answers.get(str(spec))
+        if known is None or known[0] != digest:
+            known = self._answers[str(spec)] = (digest, self._cached_answers(spec, digest))
+        answers = known[1]
+        if query not in answers:
+            from netmodel.site.values import answer
+
+            answers[query] = answer(self._model(name), query)
+            self._new_answers.add(str(spec))
+        return answers[query]
+
+    def _answers_file(self, spec: Path, digest: str) -> Path:
+        # The spec's name is in the key with its content: an unnamed cluster is
+        # named after its file.
+        name = os.path.relpath(spec, self.diagrams)
+        key = hashlib.sha256(json.dumps(["values", name, digest, self.source]).encode())
+        return self.cache / f"{key.hexdigest()}.values.json"
+
+    def _cached_answers(self, spec: Path, digest: str) -> dict[str, str]:
+        try:
+            data = json.loads(self._answers_file(spec, digest).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(query): str(text) for query, text in data.items()}
+
     def _model(self, name: str) -> Model:
         from netmodel.spec.load import parse_spec
         from netmodel.state.model import Model
 
-        spec = (self.diagrams / name).resolve()
+        spec = self._spec(name)
         digest = self._digest(spec)
         if digest is None:
-            raise NetmodelError(f"spec {name!r} not found in {self.config.diagrams_dir}/")
+            raise self._not_found(name)
         known = self.models.get(str(spec))
         if known is not None and known[0] == digest:
             return known[1]
@@ -264,6 +324,16 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.models[str(spec)] = (digest, model)
         return model
 
+    def _not_found(self, name: str) -> NetmodelError:
+        return NetmodelError(f"spec {name!r} not found in {self.config.diagrams_dir}/")
+
+    def _spec(self, name: str) -> Path:
+        """The spec a fence or a page names, as an absolute path."""
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = (self.diagrams / name).resolve()
+        return path
+
     def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:
         from netmodel.site.fences import FenceError, read_fence
 
@@ -272,7 +342,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             fence = replace(fence, line=fence.line + self._offset)
         try:
             options = read_fence(fence, where)
-            spec = (self.diagrams / options.spec).resolve()
+            spec = self._spec(options.spec)
             self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
             if options.table is not None:
                 return self._table(fence, options)
@@ -304,21 +374,39 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
         figures = self._figures.pop(page.file.abs_dest_path, {})
-        for placeholder, figure in figures.items():
-            if placeholder not in output:
-                # A Markdown extension ate it: say so rather than drop a figure quietly.
-                log.warning(f"{page.file.src_path}: a diagram's placeholder was lost")
-                continue
-            output = output.replace(placeholder, figure, 1)
+        if not figures:
+            return output
+
+        def figure(found: re.Match[str]) -> str:
+            # pop: a placeholder's first occurrence gets the figure, as str.replace(…, 1)
+            return figures.pop(found[0], found[0])
+
+        # One pass over the page: a replace per figure copied the page once each.
+        output = _PLACEHOLDER.sub(figure, output)
+        for _ in figures:  # left over: a Markdown extension ate its placeholder
+            log.warning(f"{page.file.src_path}: a diagram's placeholder was lost")
         return output
 
     def _table(self, fence: Any, options: FenceOptions) -> str:
         """A state table as a code block: computed text, not a picture."""
         from netmodel.site.fences import state_table
 
-        self.spec_digests[str((self.diagrams / options.spec).resolve())] = \
-            self._digest((self.diagrams / options.spec).resolve()) or ""
-        text = state_table(self._fence_model(options), options)
+        spec = self._spec(options.spec)
+        digest = self._digest(spec)
+        self.spec_digests[str(spec)] = digest or ""
+        # Cached as the diagrams are (the options name the spec): computing the
+        # table is what needs the spec loaded and the node's state built.
+        key = hashlib.sha256(json.dumps(
+            ["table", digest, repr(options), self.source]).encode()).hexdigest()
+        cached = self.cache / f"{key}.table.txt"
+        try:
+            text = cached.read_text(encoding="utf-8") if digest is not None else None
+        except FileNotFoundError:
+            text = None
+        if text is None:
+            text = state_table(self._fence_model(options), options)  # a missing spec raises
+            self.cache.mkdir(parents=True, exist_ok=True)
+            write_whole(cached, text)
         body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
         return f"{fence.indent}```text\n{body}{fence.indent}```"
 
@@ -364,9 +452,14 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
              self.config.reply], sort_keys=True).encode()).hexdigest()
         cached = self.cache / f"{key}.svg"
         cached_print = self.cache / f"{key}.fingerprint"
-        if cached.exists() and cached_print.exists():
+        try:  # read, not exists() then read: a warm build makes half the system calls
+            figure, print_ = (cached.read_text(encoding="utf-8"),
+                              cached_print.read_text(encoding="ascii"))
+        except FileNotFoundError:
+            pass
+        else:
             self.cached += 1
-            return cached.read_text(encoding="utf-8"), cached_print.read_text(encoding="ascii")
+            return figure, print_
         # Only a cache miss draws: the view (graphviz), the engine (WebAssembly).
         from netmodel.site.fences import build_diagram
         from netmodel.trace.fingerprint import fingerprint
@@ -384,14 +477,21 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return figure, print_
 
     def _digest(self, spec: Path) -> str | None:
-        try:
-            return hashlib.sha256(spec.read_bytes()).hexdigest()
-        except OSError:
-            return None
+        """The spec's digest, read once per build (None: the spec is missing)."""
+        key = str(spec)
+        if key not in self._digests:
+            self._digests[key] = _file_digest(spec)
+        return self._digests[key]
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         log.info(f"diagrams: {self.rendered} rendered, {self.cached} from the cache")
         self.rendered = self.cached = 0
+        self.cache.mkdir(parents=True, exist_ok=True)
+        for spec in sorted(self._new_answers):
+            digest, answers = self._answers[spec]
+            write_whole(self._answers_file(Path(spec), digest),
+                        json.dumps(answers, indent=0, sort_keys=True, ensure_ascii=False))
+        self._new_answers.clear()
         # mkdocs-static-i18n builds once per language: merge, do not overwrite.
         state = self._state()
         uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
@@ -399,7 +499,6 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             uses.setdefault(spec, set()).update(pages)
         state = {"source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
                  "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
-        self.cache.mkdir(parents=True, exist_ok=True)
         write_whole(self.cache / "state.json", json.dumps(state, indent=1))
 
 
