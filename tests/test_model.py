@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+from ipaddress import IPv4Address
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,31 @@ def test_loading_a_spec_frees_garbage_waiting_for_the_collector() -> None:
         gc.enable()
     assert _live_after_collect(netmodel.Cluster, netmodel.Model) == [1, 0]
     assert current.nodes
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_a_walk_does_not_depend_on_the_questions_before_it(spec: Path) -> None:
+    # The plugin and `netmodel check` ask one Model every walk of a spec, page
+    # after page: walked in the opposite order, or each on a Model of its own,
+    # every walk must come out the same (an external client named by an earlier
+    # question must not answer ARP in a later walk that does not name it).
+    forward = netmodel.Model(netmodel.load_spec(spec))
+    flows = lab_flows(spec, forward, ROOT)
+    ahead = {flow.request: _walk(forward, flow) for flow in flows}
+    backward = netmodel.Model(netmodel.load_spec(spec))
+    for flow in reversed(flows):
+        assert _walk(backward, flow) == ahead[flow.request], f"{spec.name}: {flow}"
+        alone = netmodel.Model(netmodel.load_spec(spec))
+        assert _walk(alone, flow) == ahead[flow.request], f"{spec.name}: {flow}"
+
+
+def test_an_external_client_is_on_the_wan_only_for_the_walk_that_names_it() -> None:
+    spec = ROOT / "diagrams" / "clusters" / "two-nodes-vxlan.yaml"
+    model = netmodel.Model(netmodel.load_spec(spec))
+    out = WalkRequest("pod/web-1", "ip/203.0.113.7", 80, IpProto.TCP)
+    first = walk(model, out).disposition
+    walk(model, WalkRequest("external/203.0.113.7", "node/node-2", 30432, IpProto.TCP))
+    assert walk(model, out).disposition is first
+    declared = netmodel.Model(netmodel.load_spec(spec))
+    declared.declare_clients([IPv4Address("203.0.113.7")])  # as the lab does: it exists
+    assert walk(declared, out).disposition is netmodel.Disposition.DELIVERED

@@ -375,3 +375,27 @@ def test_a_warm_build_loads_no_spec_and_an_edit_shows(
     for page in pages:
         html = page.read_text()
         assert "MTU 8950 of 9000" in html and "mtu 8950" in html and "1450" not in html
+
+
+def test_the_cache_key_covers_every_stage_of_the_model(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # A figure cached under one model must not survive an edit to any stage of
+    # it (a trace change in trace/forwarding.py, a word in i18n/), and
+    # `mkdocs serve` watches the same tree.
+    import shutil
+
+    import netmodel
+    from netmodel.site import plugin
+
+    package = Path(netmodel.__file__).resolve().parent
+    assert package == plugin.PACKAGE
+    copy = tmp_path / "netmodel"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(plugin, "PACKAGE", copy)
+    before = plugin._source_digest()
+    for stage_file in ("trace/forwarding.py", "i18n/details.py", "state/model.py"):
+        edited = copy / stage_file
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        after = plugin._source_digest()
+        assert after != before, stage_file
+        before = after

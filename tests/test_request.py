@@ -92,3 +92,27 @@ def test_no_code_lower_or_upper_cases_a_protocol() -> None:
                 if "proto" in name:
                     found.append(f"{source.relative_to(ROOT)}:{node.lineno}")
     assert not found
+
+
+def test_a_request_built_with_text_holds_the_protocol_itself() -> None:
+    # From Python, WalkRequest(..., proto="udp") is as good as IpProto.UDP: the
+    # walker compares protocols by identity.
+    model = Model(load_spec(SPEC))
+    service = next(s for s in model.cluster.services if s.ports)
+    port = service.ports[0]
+    as_text = WalkRequest(f"pod/{model.cluster.pods[0].key}", f"svc/{service.key}",
+                          port.port, str(port.protocol.ip))  # type: ignore[arg-type]
+    assert as_text.proto is port.protocol.ip
+    as_value = WalkRequest(as_text.source, as_text.destination, port.port, port.protocol.ip)
+    assert walk(model, as_text).to_json() == walk(model, as_value).to_json()
+    with pytest.raises(InputError) as caught:
+        WalkRequest("pod/a", "pod/b", port="80")  # type: ignore[arg-type]
+    assert caught.value.option == "port"
+
+
+@pytest.mark.parametrize("extra", [{"port": 5432}, {"sport": 41000}])
+def test_a_ping_refuses_ports(extra: dict[str, int]) -> None:
+    model = Model(load_spec(ROOT / "diagrams" / "clusters" / "two-nodes-vxlan.yaml"))
+    with pytest.raises(InputError) as caught:
+        walk(model, WalkRequest.of("pod/web-1", "pod/db-1", proto="icmp", **extra))
+    assert caught.value.option == next(iter(extra))

@@ -64,11 +64,9 @@ class Lab:
 
     def __post_init__(self) -> None:
         self.names = LabNames.of(self.model, self.externals, self.prefix)
-        for address in self.externals:
-            # The model adds a client when a walk first names it, and the router's
-            # uplink answers ARP for it from then on: make that so before the
-            # router's state is built or read.
-            self.model.netns(NetnsId.external(address))
+        # The lab's clients exist as real netns beyond the uplink for every flow:
+        # the model's wan has them for every walk too.
+        self.model.declare_clients(self.externals)
 
     # -- what readers look at -----------------------------------------------------
 

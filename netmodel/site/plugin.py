@@ -61,7 +61,9 @@ NOT_REPLAYED = {
     "zh": "此图所示路径尚未在内核上重放（运行 netmodel lab --verify --record）。",
 }
 
-PACKAGE = Path(__file__).resolve().parent
+# The whole netmodel package (this module is in its site/ stage): any model edit
+# must invalidate the cache, and mkdocs serve must watch all of it.
+PACKAGE = Path(__file__).resolve().parents[1]
 # Inlined once per page that has diagrams (a few hundred bytes): generated asset
 # files would trip mkdocs-static-i18n, which rebuilds the file list per language.
 _CSS = """\

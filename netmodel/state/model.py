@@ -9,6 +9,8 @@ in linear time, the first time they are needed.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TypeVar
@@ -67,12 +69,32 @@ class Model:
         self._kube_parts: dict[object, KubeProxyPart] = {}
         self._remote_entries: dict[tuple[str, bool], RemoteEntries] = {}
         self._domains: dict[L2Domain, tuple[dict[str, L2Port], dict[IPv4Address, L2Port]]] = {}
-        # The external clients questions have named, in the order they were first
-        # named: they stay on the wan (and answer ARP there) when the LRU drops
-        # their netns, so a walk does not depend on what happens to be cached.
-        self._externals: dict[IPv4Address, None] = {}
+        # Who answers ARP on the wan beyond the router's uplink: the clients
+        # declared for the whole model (a lab's, which really exist) and the ones
+        # the walk being traced names. Never the ones earlier questions named: a
+        # walk must not depend on what was asked before it, nor on the cache.
+        self._clients: tuple[IPv4Address, ...] = ()
+        self._asked: tuple[IPv4Address, ...] = ()
         self._memos: dict[type, object] = {}
         self._l2: dict[str, int] | None = None
+
+    # -- external clients ---------------------------------------------------------
+
+    def declare_clients(self, addresses: Iterable[IPv4Address]) -> None:
+        """External clients present for every walk of this model (the lab's, which
+        exist as real netns beyond the uplink and answer ARP there)."""
+        self._clients = tuple(dict.fromkeys((*self._clients, *addresses)))
+
+    @contextmanager
+    def walking(self, clients: Iterable[IPv4Address]) -> Iterator[None]:
+        """While a walk that names ``clients`` (``external/ADDR``) is traced,
+        they are on the wan too; afterwards they are gone again."""
+        saved = self._asked
+        self._asked = tuple(dict.fromkeys((*saved, *clients)))
+        try:
+            yield
+        finally:
+            self._asked = saved
 
     # -- netns -----------------------------------------------------------------
 
@@ -97,7 +119,6 @@ class Model:
             l2 = self.l2_components() if self.cluster.backend is Backend.HOST_GW else None
             return derive_node(self.cluster, self.cluster.node(name), self._remote_entries, l2)
         if kind is NetnsKind.EXTERNAL:
-            self._externals[netns_id.address] = None
             return derive_external(netns_id.address)
         pod = self.cluster.pod(name)
         host = self.node_netns(pod.node)
@@ -253,7 +274,7 @@ class Model:
         assert uplink is not None and uplink.mac is not None
         address = next(a.ip for a in router.addresses if a.dev == UPLINK)
         ports = [L2Port(router.id, UPLINK, uplink.mac, address)]
-        for address in self._externals:
+        for address in dict.fromkeys((*self._clients, *self._asked)):
             # Derived afresh rather than through netns(): asking who is on the wan
             # must not reorder (or evict from) the cache.
             client = derive_external(address)

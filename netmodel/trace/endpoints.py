@@ -102,7 +102,6 @@ def _destination(model: Model, text: str) -> Destination:
         return Destination(text, address, model.pod_by_ip(address))
     if kind == "external":
         address = _external(model, text, rest)
-        model.netns(NetnsId.external(address))  # the client exists: it answers ARP
         return Destination(text, address)
     if kind == "svc":
         key = object_key(rest)

@@ -10,6 +10,7 @@ things in the same words (an :class:`~netmodel.errors.InputError` naming the opt
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from ipaddress import IPv4Address
 
 from netmodel.errors import InputError
 from netmodel.spec.protocol import TRACEABLE, IpProto
@@ -21,10 +22,10 @@ DEFAULT_SPORT = 40000  # a port from the ephemeral range (32768-60999)
 
 def parse_proto(text: str | IpProto | None) -> IpProto | None:
     """``--proto tcp`` (or a fence's ``proto: udp``) as the protocol it names."""
-    if text is None or isinstance(text, IpProto):
-        return text
+    if text is None:
+        return None
     try:
-        found = IpProto(text)
+        found: IpProto | None = text if isinstance(text, IpProto) else IpProto(text)
     except ValueError:
         found = None
     if found not in TRACEABLE:
@@ -51,12 +52,31 @@ class WalkRequest:
     endpoint: str | None = None
 
     def __post_init__(self) -> None:
-        if self.proto is not None and self.proto not in TRACEABLE:
-            raise InputError("proto", self.proto, "unknown protocol (expected one of "
-                             f"{', '.join(TRACEABLE)})")
+        # Callers from Python may spell the protocol as text ("udp"): a StrEnum
+        # equals its text, but the walker compares by identity, so it is made the
+        # protocol itself here, once.
+        object.__setattr__(self, "proto", parse_proto(self.proto))
         for option, value in (("port", self.port), ("sport", self.sport)):
-            if value is not None and not 1 <= value <= 65535:
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(option, value, "expected a port number")
+            if not 1 <= value <= 65535:
                 raise InputError(option, value, "out of range (expected 1-65535)")
+
+    @property
+    def clients(self) -> tuple[IPv4Address, ...]:
+        """The external clients the request names (``external/ADDR``): the wan has
+        them while this walk is traced."""
+        out = []
+        for end in (self.source, self.destination):
+            kind, _, rest = end.partition("/")
+            if kind == "external":
+                try:
+                    out.append(IPv4Address(rest))
+                except ValueError:
+                    continue  # the endpoint parser says what is wrong with it
+        return tuple(out)
 
     @classmethod
     def of(cls, source: str, destination: str, *, port: int | None = None,

@@ -18,17 +18,18 @@ from netmodel.trace.endpoints import Destination, Source, parse_destination, par
 from netmodel.trace.forwarding import walk
 from netmodel.trace.hops import Disposition, Flow, Trace
 from netmodel.trace.packet import ICMP_ECHO_REQUEST, L4, IPv4, Packet
-from netmodel.trace.request import DEFAULT_SPORT, WalkRequest
+from netmodel.trace.request import DEFAULT_SPORT, WalkRequest, parse_proto
 
 __all__ = ["DEFAULT_SPORT", "trace", "trace_endpoints", "trace_request"]
 
 
 def trace_request(model: Model, request: WalkRequest) -> Trace:
     """Resolve the request's endpoints against ``model`` and trace between them."""
-    src = parse_source(model, request.source)
-    dst = parse_destination(model, request.destination)
-    return trace(model, src, dst, port=request.port, proto=request.proto,
-                 sport=request.sport, endpoint=request.endpoint)
+    with model.walking(request.clients):
+        src = parse_source(model, request.source)
+        dst = parse_destination(model, request.destination)
+        return trace(model, src, dst, port=request.port, proto=request.proto,
+                     sport=request.sport, endpoint=request.endpoint)
 
 
 def trace_endpoints(model: Model, source: str, destination: str, *, port: int | None = None,
@@ -42,6 +43,11 @@ def trace_endpoints(model: Model, source: str, destination: str, *, port: int | 
 def trace(model: Model, src: Source, dst: Destination, *, port: int | None = None,
           proto: IpProto | None = None, sport: int = DEFAULT_SPORT,
           endpoint: str | None = None) -> Trace:
+    proto = parse_proto(proto)  # text from a Python caller becomes the protocol
+    if proto is IpProto.ICMP and (port is not None or sport != DEFAULT_SPORT):
+        option, value = ("port", port) if port is not None else ("sport", sport)
+        raise InputError(option, value, "does not apply to icmp (an echo request has "
+                         "no ports)")
     proto, port = _flow_kind(dst, port, proto)
     if proto is IpProto.ICMP:
         l4 = L4(IpProto.ICMP, ICMP_ECHO_REQUEST, 1)

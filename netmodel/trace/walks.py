@@ -24,6 +24,11 @@ __all__ = ["WalkRequest", "all_walks", "succeeded", "walk", "walk_all", "walk_be
 def walk(model: Model, request: WalkRequest) -> Trace:
     """The walk ``request`` asks for, with its reply (and, through an Ingress,
     the controller's own connection in ``Trace.next``)."""
+    with model.walking(request.clients):
+        return _walk(model, request)
+
+
+def _walk(model: Model, request: WalkRequest) -> Trace:
     if request.destination.startswith("ingress/"):
         # The client speaks HTTP to the controller's own port, and the controller
         # picks the backend's: a port or protocol given here would be ignored.
