@@ -57,7 +57,7 @@ _FLAGS = {
     "trace": {"from": "FROM", "to": "TO", "port": "--port", "proto": "--proto",
               "sport": "--sport", "endpoint": "--endpoint"},
     "render": {"from": "--from", "to": "--to", "port": "--port", "proto": "--proto",
-               "sport": "--sport", "endpoint": "--endpoint", "hop": "--hop",
+               "endpoint": "--endpoint", "hop": "--hop",
                "focus": "--focus", "reply": "--reply"},
     "state": {"node": "NODE", "pod": "--pod", "table": "--table"},
 }
@@ -196,9 +196,11 @@ def _render(model: Model, args: argparse.Namespace) -> str:
     ignored = [key for key, value in given.items()
                if value is not None and key not in APPLIES[args.view]]
     if ignored:  # as in a fence: an option the view does not draw is refused
-        raise InputError(ignored[0], given[ignored[0]],
-                         f"does not apply to view {args.view} (it takes "
-                         f"{', '.join(sorted(APPLIES[args.view]))})")
+        flags = _FLAGS["render"]
+        takes = sorted(flags[key] for key in APPLIES[args.view] if key in flags)
+        flag = flags[ignored[0]]
+        raise NetmodelError(f"{flag} does not apply to view {args.view} (it takes "
+                            f"{', '.join(takes) or 'no other option'})")
     request = None
     if args.view != "topology":
         request = WalkRequest.of(args.source, args.destination, port=args.port,

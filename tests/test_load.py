@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path
 
 import pytest
 
@@ -322,3 +323,24 @@ def test_load_leaves_the_garbage_collector_as_it_found_it(
             gc.enable()
         else:
             gc.disable()
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_key(tmp_path: Path) -> None:
+    # Some Windows editors start a UTF-8 file with U+FEFF.
+    spec = tmp_path / "bom.yaml"
+    spec.write_bytes("\ufeffnodes: [{name: n1}]\n".encode())
+    assert [n.name for n in load_spec(spec).nodes] == ["n1"]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("nodes: [{name: n1}]\n---\nnodes: [{name: n2}]\n", 2),
+    ("---\nnodes: [{name: n1}]\n---\nnodes: []\n", 3),  # the first --- only opens one
+])
+def test_a_second_yaml_document_is_refused_at_its_marker(text: str, line: int) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "multi.yaml")
+    assert str(caught.value).startswith(f"multi.yaml:{line}: a second YAML document")
+
+
+def test_a_leading_document_marker_is_fine() -> None:
+    assert [n.name for n in parse_spec("---\nnodes: [{name: n1}]\n", "one.yaml").nodes] == ["n1"]

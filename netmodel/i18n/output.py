@@ -15,6 +15,7 @@ __all__ = ["WORDS", "word"]
 WORDS: dict[str, dict[str, str]] = {
     # -- the full trace --------------------------------------------------------
     "flow": {"en": "flow", "zh": "流"},
+    "flow.unchosen": {"en": "(kernel chooses)", "zh": "（由内核选定）"},
     "reply": {"en": "reply", "zh": "回包"},
     "reason": {"en": "why", "zh": "原因"},
     ":": {"en": ": ", "zh": "："},

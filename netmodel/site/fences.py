@@ -307,7 +307,8 @@ def _build(model: Model, options: FenceOptions, lang: str, default_reply: bool,
         dot = frame(trace, hop=options.hop, lang=lang)
     else:
         dot = chains(trace, lang=lang)
-    title = f"{trace.flow}: {disposition_text(trace.disposition, lang)}"
+    title = diagram_label("path.title", lang, flow=trace.flow.render(lang),
+                          disposition=disposition_text(trace.disposition, lang))
     desc = trace.reason.render(lang)
     return Diagram(dot, title, desc, trace)
 
@@ -321,7 +322,7 @@ def _check_focus(model: Model, focus: str) -> None:
             names = ", ".join(sorted(cluster.nodes_by_name)[:5])
             raise InputError("focus", focus, f"no node {name} in the spec (nodes: {names})")
     elif kind == "pod":
-        key = name if "/" in name else f"default/{name}"
+        key = object_key(name)
         if key not in cluster.pods_by_key:
             raise InputError("focus", focus, f"no pod {key} in the spec")
     else:

@@ -33,6 +33,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from netmodel.errors import NetmodelError
 from netmodel.files import write_whole
 from netmodel.i18n import LANGUAGES
+from netmodel.i18n.site import site_word
 from netmodel.site.replays import REPLAYS
 
 # The rest of netmodel is imported in the hooks that first need it, not here:
@@ -50,16 +51,6 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
-REPLAYED = {
-    "en": "✓ Replayed on a real kernel ({kernel}, netmodel lab --verify): every header of "
-          "every step matched.",
-    "zh": "✓ 已在真实内核（{kernel}，netmodel lab --verify）上重放："
-          "每一步的每个报文头都与模型一致。",
-}
-NOT_REPLAYED = {
-    "en": "Not yet replayed on a kernel as drawn here (run netmodel lab --verify --record).",
-    "zh": "此图所示路径尚未在内核上重放（运行 netmodel lab --verify --record）。",
-}
 
 # The whole netmodel package (this module is in its site/ stage): any model edit
 # must invalidate the cache, and mkdocs serve must watch all of it.
@@ -425,7 +416,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         if spec not in self._replays:
             return ""  # a site (or a spec) the lab has never run on says nothing
         kernel, prints = self._replays[spec]
-        text = REPLAYED[lang].format(kernel=kernel) if print_ in prints else NOT_REPLAYED[lang]
+        text = (site_word("replayed", lang, kernel=kernel) if print_ in prints
+                else site_word("not-replayed", lang))
         return f'<span class="netmodel-replay">{html.escape(text)}</span>'
 
     def _fence_model(self, options: FenceOptions) -> Model:

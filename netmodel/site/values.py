@@ -126,7 +126,7 @@ def answer(model: Model, query: str) -> str:
     if head == "probability" and len(rest) == 1 and rest[0].isdigit() and int(rest[0]) > 0:
         return probability(int(rest[0]))
     raise NetmodelError(f"{{{{nm {query}}}}}: not a query the model answers (see "
-                        "netmodel/values.py for the list)")
+                        "netmodel/site/values.py for the list)")
 
 
 def _backend(text: str) -> Backend:

@@ -33,6 +33,7 @@ from netmodel.spec.cluster import (
     Underlay,
 )
 from netmodel.spec.fields import Fields
+from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.load_services import load_ingresses, load_services
 from netmodel.spec.names import NameKind
 from netmodel.spec.yamlsource import Path, parse_yaml
@@ -54,7 +55,8 @@ def load_spec(path: str | FsPath) -> Cluster:
     """Read and load a spec file; a missing file is a SpecError too."""
     name = str(path)
     try:
-        text = FsPath(path).read_text(encoding="utf-8")
+        # utf-8-sig: an editor's byte-order mark is not part of the first key.
+        text = FsPath(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise SpecError(name, None, "", f"cannot read spec: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -278,8 +280,8 @@ class _Loader(Fields):
             if "name" not in conf:
                 raise self.fail(path, "missing name (every pod needs one)")
             name = self.k8s_name(conf["name"], (*path, "name"), NameKind.POD)
-            namespace = self.k8s_name(conf.get("namespace", "default"), (*path, "namespace"),
-                                      NameKind.NAMESPACE)
+            namespace = self.k8s_name(conf.get("namespace", DEFAULT_NAMESPACE),
+                                      (*path, "namespace"), NameKind.NAMESPACE)
             key = f"{namespace}/{name}"
             if key in seen:
                 raise self.fail((*path, "name"), f"duplicate pod {key!r} "

@@ -16,6 +16,7 @@ from typing import Any
 
 from netmodel.spec.cluster import Node, Pod
 from netmodel.spec.fields import Fields
+from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.names import NameKind, problem
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import (
@@ -65,8 +66,8 @@ class _ServiceLoader(Fields):
             if "name" not in conf:
                 raise self.fail(path, "missing name (every service needs one)")
             name = self.k8s_name(conf["name"], (*path, "name"), NameKind.SERVICE)
-            namespace = self.k8s_name(conf.get("namespace", "default"), (*path, "namespace"),
-                                      NameKind.NAMESPACE)
+            namespace = self.k8s_name(conf.get("namespace", DEFAULT_NAMESPACE),
+                                      (*path, "namespace"), NameKind.NAMESPACE)
             key = f"{namespace}/{name}"
             if key in seen:
                 raise self.fail((*path, "name"), f"duplicate service {key!r} "
@@ -335,7 +336,7 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
         if "name" not in conf:
             raise fields.fail(path, "missing name")
         name = fields.k8s_name(conf["name"], (*path, "name"), NameKind.INGRESS)
-        namespace = fields.k8s_name(conf.get("namespace", "default"), (*path, "namespace"),
+        namespace = fields.k8s_name(conf.get("namespace", DEFAULT_NAMESPACE), (*path, "namespace"),
                                     NameKind.NAMESPACE)
         controller_conf = fields.mapping(conf.get("controller"), (*path, "controller"),
                                          ("service",))

@@ -96,7 +96,26 @@ def parse_yaml(text: str, file: str) -> SourceDoc:
         data = yaml_rs.loads(text)
     except yaml_rs.YAMLDecodeError as exc:
         raise _located(text, file, str(exc)) from None
+    if isinstance(data, list) and _second_document(text) is not None:
+        # yaml-rs returns a stream of several documents as a list of them.
+        raise SpecError(file, _second_document(text), "", "a second YAML document "
+                        "(a spec is one document: remove this '---' and what follows, or "
+                        "put it in a file of its own)")
     return SourceDoc(file, data, text)
+
+
+def _second_document(text: str) -> int | None:
+    """The line of the ``---`` that starts a second document, if there is one
+    (a ``---`` before any content only marks the first)."""
+    seen_content = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.rstrip() == "---" or line.startswith("--- "):
+            if seen_content:
+                return number
+            seen_content = True  # what follows is the first document
+        elif line.strip() and not line.lstrip().startswith("#"):
+            seen_content = True
+    return None
 
 
 def _located(text: str, file: str, message: str) -> SpecError:

@@ -80,9 +80,8 @@ class _Record:
 
     Apart from the walker, so that the netfilter side can record and stop
     through it without a reference cycle (walker → netfilter → walker): a
-    cycle outlives the walk until the cyclic collector runs, and parse_spec's
-    gc.freeze() makes any cycle still waiting then (with the Model it holds)
-    live for the rest of the process."""
+    cycle outlives the walk until the cyclic collector runs, holding the Model
+    (and under ``mkdocs serve`` a replaced one) until then."""
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
@@ -500,7 +499,7 @@ class _Walker:
     def flanneld_rcv(self, ns: Netns, pkt: Packet) -> None:
         assert pkt.outer is not None
         # flanneld's proxy socket: only on a node's host netns, with the udp backend.
-        listening = (self.cluster.backend is Backend.UDP and ns.label == "host"
+        listening = (self.cluster.backend is Backend.UDP and ns.id.kind is NetnsKind.NODE
                      and pkt.outer.dport == udp.PORT)
         if not listening:
             raise self.stop(ns, Disposition.REJECTED, None,

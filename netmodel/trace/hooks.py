@@ -17,7 +17,7 @@ from netmodel.i18n import Detail, detail
 from netmodel.spec.protocol import IpProto
 from netmodel.state.kernel import Netns
 from netmodel.state.model import Model
-from netmodel.state.netns_id import NetnsId
+from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.conntrack import CtEntry, Tuple
 from netmodel.trace.hops import Action, Disposition
 from netmodel.trace.netfilter_walk import ChainIndexes, Choice, HookResult, RuleHit, run_hook
@@ -53,7 +53,7 @@ class Netfilter:
     def applies(self, ns: Netns, pkt: Packet) -> bool:
         """Rules act on the node's own packets; a tunnel's outer headers are
         the node's too but carry nothing kube-proxy or flanneld rewrite."""
-        return ns.label == "host" and pkt.outer is None
+        return ns.id.kind is NetnsKind.NODE and pkt.outer is None
 
     def _run(self, ns: Netns, table: str, hook: str, pkt: Packet, state: str) -> HookResult:
         local = self.model.table(ns.id).local_address

@@ -15,6 +15,7 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from netmodel.i18n import Detail
+from netmodel.i18n.output import word
 from netmodel.spec.protocol import IpProto
 from netmodel.state.netns_id import NetnsId
 from netmodel.trace.conntrack import CtEntry
@@ -65,7 +66,12 @@ class Flow:
     dport: int
 
     def __str__(self) -> str:
-        src = str(self.src) if self.src is not None else "(kernel chooses)"
+        return self.render("en")
+
+    def render(self, lang: str) -> str:
+        """``tcp 10.244.0.2:40000 → 10.96.1.2:5432``; a source the sending kernel
+        has not chosen yet (the walk stopped before a route lookup) is said in words."""
+        src = str(self.src) if self.src is not None else word("flow.unchosen", lang)
         if self.proto is IpProto.ICMP:
             return f"icmp echo {src} → {self.dst}"
         return f"{self.proto} {src}:{self.sport} → {self.dst}:{self.dport}"

@@ -73,6 +73,6 @@ def chains(trace: Trace, *, lang: str = "en") -> str:
             if previous is not None:
                 dot.edge(previous, safe_id(f"ep/{endpoint}"),
                          style="solid" if chosen else "dotted")
-    dot.attr(label=text(label("chains.title", lang, flow=trace.flow) + " · " +
+    dot.attr(label=text(label("chains.title", lang, flow=trace.flow.render(lang)) + " · " +
                         label("chains.tested", lang, n=trace.rules_tested)), labelloc="t")
     return str(dot.source)

@@ -123,7 +123,7 @@ def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
             head = f"{tag}{n}"
             dot.edge(safe_id(f"{a.netns_id}/{a.device}"), safe_id(f"{b.netns_id}/{b.device}"),
                      label=text(f"{head}\n{note}" if note else head), style=style, color=hue)
-    dot.attr(label=text(label("path.title", lang, flow=trace.flow,
+    dot.attr(label=text(label("path.title", lang, flow=trace.flow.render(lang),
                               disposition=disposition_text(trace.disposition, lang))),
              labelloc="t")
     return str(dot.source)

@@ -35,11 +35,11 @@ def format_brief(trace: Trace, lang: str = "en") -> str:
 
 def _legs(trace: Trace, lang: str, body: _Body) -> str:
     colon = word(":", lang)
-    lines = [f"{word('flow', lang)}{colon}{trace.flow}"]
+    lines = [f"{word('flow', lang)}{colon}{trace.flow.render(lang)}"]
     lines.extend(body(trace, lang))
     if trace.reply is not None:
         lines.append("")
-        lines.append(f"{word('reply', lang)}{colon}{trace.reply.flow}")
+        lines.append(f"{word('reply', lang)}{colon}{trace.reply.flow.render(lang)}")
         lines.extend(body(trace.reply, lang))
     elif not trace.disposition.success:
         lines.append("")
