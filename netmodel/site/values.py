@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from netmodel.errors import NetmodelError
+from netmodel.site.markup import REFERENCE, find_references
 from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Backend
 from netmodel.spec.keys import object_key
@@ -39,14 +40,6 @@ from netmodel.state.model import Model
 from netmodel.state.node_rules import kube_proxy_config
 
 __all__ = ["REFERENCE", "answer", "find_references", "front_matter_spec"]
-
-REFERENCE = re.compile(r"\{\{nm\s+([^}]*?)\s*\}\}")
-
-
-def find_references(markdown: str) -> list[tuple[int, int, int, str]]:
-    """(start, end, line, query) of each ``{{nm …}}``."""
-    return [(m.start(), m.end(), markdown.count("\n", 0, m.start()) + 1, m[1])
-            for m in REFERENCE.finditer(markdown)]
 
 
 def answer(model: Model, query: str) -> str:

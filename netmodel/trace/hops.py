@@ -19,25 +19,11 @@ from netmodel.i18n.output import word
 from netmodel.spec.protocol import IpProto
 from netmodel.state.netns_id import NetnsId
 from netmodel.trace.conntrack import CtEntry
+from netmodel.trace.disposition import Disposition
 from netmodel.trace.netfilter_walk import RuleHit
 from netmodel.trace.packet import Packet
 
 __all__ = ["Action", "Disposition", "Flow", "Hop", "Step", "Trace"]
-
-
-class Disposition(StrEnum):
-    DELIVERED = "DELIVERED"
-    EXITS_CLUSTER = "EXITS_CLUSTER"
-    NO_ROUTE = "NO_ROUTE"
-    NEIGHBOR_UNREACHABLE = "NEIGHBOR_UNREACHABLE"
-    DROPPED = "DROPPED"
-    REJECTED = "REJECTED"
-    TTL_EXCEEDED = "TTL_EXCEEDED"
-    LOOP = "LOOP"
-
-    @property
-    def success(self) -> bool:
-        return self in (Disposition.DELIVERED, Disposition.EXITS_CLUSTER)
 
 
 class Action(StrEnum):
