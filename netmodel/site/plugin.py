@@ -382,8 +382,6 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def _table(self, fence: Any, options: FenceOptions) -> str:
         """A state table as a code block: computed text, not a picture."""
-        from netmodel.site.fences import state_table
-
         spec = self._spec(options.spec)
         digest = self._digest(spec)
         self.spec_digests[str(spec)] = digest or ""
@@ -397,6 +395,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         except FileNotFoundError:
             text = None
         if text is None:
+            from netmodel.site.fences import state_table  # a miss computes: import it then
+
             text = state_table(self._fence_model(options), options)  # a missing spec raises
             self.cache.mkdir(parents=True, exist_ok=True)
             write_whole(cached, text)
