@@ -399,3 +399,32 @@ def test_the_cache_key_covers_every_stage_of_the_model(tmp_path: Path,
         after = plugin._source_digest()
         assert after != before, stage_file
         before = after
+
+
+def test_a_model_edit_under_serve_draws_with_the_edited_code() -> None:
+    # mkdocs serve rebuilds in one process: after an edit to the model, the next
+    # plugin forgets the modules imported before it (but keeps its own module and
+    # the error classes its hooks catch), so the hooks import the edited code.
+    # In a child process: forgetting modules must not disturb this test run.
+    import subprocess
+    import sys
+
+    child = """
+import sys
+from netmodel.site import plugin
+plugin._refresh_model_code("before")
+import netmodel.errors, netmodel.site.fences, netmodel.trace.walks
+old = sys.modules["netmodel.site.fences"], sys.modules["netmodel.trace.walks"]
+errors = sys.modules["netmodel.errors"]
+plugin._refresh_model_code("before")          # nothing changed: nothing forgotten
+assert sys.modules["netmodel.site.fences"] is old[0]
+plugin._refresh_model_code("after")           # the code changed
+assert "netmodel.site.fences" not in sys.modules and "netmodel.trace.walks" not in sys.modules
+import netmodel.site.fences, netmodel.trace.walks
+assert sys.modules["netmodel.site.fences"] is not old[0]
+assert sys.modules["netmodel.errors"] is errors and sys.modules["netmodel.site.plugin"] is plugin
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          check=False)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -21,6 +21,7 @@ import html
 import json
 import os
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,6 +98,29 @@ def _source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+# The digest of the netmodel code this process has imported, set by the first
+# plugin of the process. `mkdocs serve` rebuilds in the same process: after an
+# edit to the model the modules in memory are the old ones, and a figure drawn
+# with them would be cached under the new code's digest, stale for good.
+_loaded: str | None = None
+# Kept across a refresh: this module (MkDocs holds its class), the packages
+# above it, and the error classes its hooks catch.
+_KEEP = frozenset({"netmodel", "netmodel.site", "netmodel.site.plugin", "netmodel.errors",
+                   "netmodel.mkdocs_plugin"})
+
+
+def _refresh_model_code(current: str) -> None:
+    """Forget the netmodel modules imported before the code changed, so the hooks'
+    imports load the edited ones: a model edit under `mkdocs serve` draws with
+    the model as edited. (An edit to this module itself needs a restart.)"""
+    global _loaded
+    if _loaded is not None and _loaded != current:
+        for name in [m for m in sys.modules if m.startswith("netmodel.") and m not in _KEEP]:
+            del sys.modules[name]
+        log.info("the model's code changed: drawing with the edited code")
+    _loaded = current
+
+
 def _file_digest(spec: Path) -> str | None:
     """A spec's content hash, or None if it cannot be read (a missing spec)."""
     try:
@@ -161,6 +185,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._new_answers: set[str] = set()  # spec paths whose answers grew this build
         self.uses: dict[str, set[str]] = {}  # spec path -> built pages (abs dest paths)
         self.source = _source_digest()
+        _refresh_model_code(self.source)
         self.rendered = 0
         self.cached = 0
         self._offset = 0
