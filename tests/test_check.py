@@ -60,7 +60,8 @@ def test_a_model_visible_change_is_explained_by_hop_and_header(project: Path) ->
 def test_a_broken_expectation_is_reported_with_page_and_line(project: Path) -> None:
     (project / "docs" / "page.md").write_text(PAGE.replace("hops: 4", "hops: 3"))
     result = run_check(project, update=True)
-    assert "docs/page.md:3: expected 3 hops, the model crosses 4" in " ".join(result.problems)
+    # at the hops: line (9), not the fence's opening line (3)
+    assert "docs/page.md:9: expected 3 hops, the model crosses 4" in " ".join(result.problems)
 
 
 def test_a_bad_spec_and_a_bad_fence_are_reported(project: Path) -> None:
@@ -206,4 +207,4 @@ def test_check_exits_1_when_the_model_disagrees(project: Path) -> None:
     (project / "docs" / "page.md").write_text(PAGE.replace("hops: 4", "hops: 3"))
     result = run_cli("check", "--root", str(project))
     assert result.returncode == 1
-    assert "docs/page.md:3: expected 3 hops, the model crosses 4" in result.stderr
+    assert "docs/page.md:9: expected 3 hops, the model crosses 4" in result.stderr

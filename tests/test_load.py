@@ -289,8 +289,10 @@ def test_node_without_segment_is_on_the_segment_holding_its_ip() -> None:
 def test_node_ip_on_no_segment_is_still_an_error() -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(SEGMENTS + "  - {name: a, ip: 192.168.58.20}\n", "spec.yaml")
-    assert str(caught.value) == ("spec.yaml:7: nodes[0].ip: 192.168.58.20 is outside "
-                                 "segment rack-a 192.168.56.0/24")
+    # with no segment given, every segment is named: none holds the address
+    assert str(caught.value) == ("spec.yaml:7: nodes[0].ip: 192.168.58.20 is on no underlay "
+                                 "segment (expected an address in one of: rack-a "
+                                 "192.168.56.0/24, rack-b 192.168.57.0/24)")
 
 
 def test_node_segment_given_and_ip_elsewhere_is_still_an_error() -> None:
@@ -344,3 +346,4 @@ def test_a_second_yaml_document_is_refused_at_its_marker(text: str, line: int) -
 
 def test_a_leading_document_marker_is_fine() -> None:
     assert [n.name for n in parse_spec("---\nnodes: [{name: n1}]\n", "one.yaml").nodes] == ["n1"]
+

@@ -210,8 +210,8 @@ def run_check(root: Path, *, update: bool = False, docs: str = "docs",
                 bad_input(text_of if isinstance(exc, FenceError)
                           else f"{where}:{fence.line}: {text_of}")
                 continue
-            problems.extend(f"{where}:{fence.line}: {p}"
-                            for p in check_expectations(options, diagram.trace))
+            problems.extend(f"{where}:{options.line_of(option)}: {problem}"
+                            for option, problem in check_expectations(options, diagram.trace))
             relative = page.relative_to(root / docs).with_suffix("")
             if relative.suffix == f".{lang}":  # page.zh.md pairs with page.md
                 relative = relative.with_suffix("")

@@ -156,18 +156,19 @@ def _check_focus(model: Model, focus: str) -> None:
         raise InputError("focus", focus, "expected node/NAME or pod/NAME")
 
 
-def check_expectations(options: FenceOptions, trace: Trace | None) -> list[str]:
-    """What a fence's ``expect``/``hops`` says, against what the model computed."""
-    problems: list[str] = []
+def check_expectations(options: FenceOptions, trace: Trace | None) -> list[tuple[str, str]]:
+    """What a fence's ``expect``/``hops`` says, against what the model computed:
+    (the option, the disagreement) pairs, so each is reported at its own line."""
+    problems: list[tuple[str, str]] = []
     if trace is None:
         return problems
     if options.expect is not None and str(trace.disposition) != options.expect:
-        problems.append(f"expected {options.expect}, the model says {trace.disposition}: "
-                        f"{trace.reason.render('en')}")
+        problems.append(("expect", f"expected {options.expect}, the model says "
+                                   f"{trace.disposition}: {trace.reason.render('en')}"))
     if options.hops is not None and len(trace.hops) != options.hops:
         path_text = " → ".join(f"{n}/{ns}" for n, ns in trace.path)
-        problems.append(f"expected {options.hops} hops, the model crosses {len(trace.hops)}: "
-                        f"{path_text}")
+        problems.append(("hops", f"expected {options.hops} hops, the model crosses "
+                                 f"{len(trace.hops)}: {path_text}"))
     return problems
 
 

@@ -207,6 +207,10 @@ class _Loader(Fields):
                 # segment, the first segment (then check_host says why not).
                 holding = [s.name for s in underlay.segments if ip is not None and ip in s.cidr]
                 seg_name = holding[0] if len(holding) == 1 else default_segment
+                if ip is not None and not holding and len(underlay.segments) > 1:
+                    where = ", ".join(f"{s.name} {s.cidr}" for s in underlay.segments)
+                    raise self.fail((*path, "ip"), f"{ip} is on no underlay segment "
+                                    f"(expected an address in one of: {where})")
             try:
                 segment = underlay.segment(seg_name)
             except KeyError:
