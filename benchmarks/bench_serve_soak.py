@@ -47,7 +47,6 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     import logging
 
-
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -83,7 +82,8 @@ def main(argv: list[str] | None = None) -> None:
     level = samples[min(10, len(samples) - 1)]
     final = samples[-1]
     assert all(rendered[1:]), "an edit drew nothing: the soak would measure nothing"
-    result = {"edits": args.edits, "drawn_per_build": rendered, "rss_mb": [round(s, 1) for s in samples],
+    result = {"edits": args.edits, "drawn_per_build": rendered,
+              "rss_mb": [round(s, 1) for s in samples],
               "after_10_mb": round(level, 1), "final_mb": round(final, 1),
               "growth_mb": round(final - level, 1),
               "median_build_s": round(sorted(times)[len(times) // 2], 2)}
