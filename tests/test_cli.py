@@ -594,3 +594,46 @@ def test_all_json_probabilities_are_the_products_of_the_rules_decimals() -> None
     # each trace's own probability is its endpoint's: 0.33333333335, not float
     # noise such as 0.33333333335000004, which is no product of the rules' numbers
     assert sorted(exact(t["probability"]) for t in traces) == sorted(expected.values())
+
+
+# -- addresses no host sends from or is reached at are refused, saying which kind ----------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["external/127.0.0.1", "node/node-2"], "FROM 'external/127.0.0.1': 127.0.0.1 is loopback"),
+    (["external/0.0.0.0", "node/node-2"], "0.0.0.0 is unspecified"),
+    (["external/0.1.2.3", "node/node-2"], "0.1.2.3 is unspecified (0.0.0.0/8"),
+    (["external/255.255.255.255", "node/node-2"], "is the limited broadcast address"),
+    (["external/224.0.0.1", "node/node-2"], "224.0.0.1 is multicast"),
+    (["external/169.254.1.1", "node/node-2"], "169.254.1.1 is link-local"),
+    (["external/240.0.0.1", "node/node-2"], "240.0.0.1 is reserved"),
+    # an external destination is held to the same rules
+    (["pod/web-1", "external/224.0.0.1"], "TO 'external/224.0.0.1': 224.0.0.1 is multicast"),
+    # ip/ destinations: none of these is one host
+    (["pod/web-1", "ip/0.0.0.0"], "TO 'ip/0.0.0.0': 0.0.0.0 is unspecified"),
+    (["pod/web-1", "ip/255.255.255.255"], "is the limited broadcast address"),
+    (["pod/web-1", "ip/239.1.2.3"], "239.1.2.3 is multicast"),
+    # ip/ sources: said why, not only that no one holds it
+    (["ip/127.0.0.1", "pod/web-1"], "FROM 'ip/127.0.0.1': 127.0.0.1 is loopback"),
+    (["ip/224.0.0.1", "pod/web-1"], "224.0.0.1 is multicast"),
+])
+def test_impossible_addresses_are_refused_saying_which_kind(
+        args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from netmodel import cli
+
+    assert cli.main(["trace", TWO, *args, "--port", "30432"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert message in captured.err, captured.err
+
+
+@pytest.mark.parametrize("args", [
+    ["external/203.0.113.7", "node/node-2"],  # a documentation address: a fine client
+    ["pod/web-1", "ip/127.0.0.1"],  # a pod reaching itself over lo
+    ["pod/web-1", "ip/169.254.169.254"],  # link-local is a destination (a metadata server)
+])
+def test_ordinary_addresses_are_still_traced(args: list[str],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from netmodel import cli
+
+    assert cli.main(["trace", TWO, *args, "--port", "30432"]) in (0, 1)
+    assert capsys.readouterr().out.startswith("flow: tcp ")
