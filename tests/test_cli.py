@@ -637,3 +637,50 @@ def test_ordinary_addresses_are_still_traced(args: list[str],
 
     assert cli.main(["trace", TWO, *args, "--port", "30432"]) in (0, 1)
     assert capsys.readouterr().out.startswith("flow: tcp ")
+
+
+# -- whatever a value holds, its error is one line -------------------------------------------
+
+def test_a_newline_in_an_endpoint_stays_on_the_error_line() -> None:
+    result = run("trace", TWO, "pod/web-1\nx", "pod/db-1")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(r"netmodel: FROM 'pod/web-1\nx': no pod default/web-1\nx ")
+    assert result.stderr.count("\n") == 1
+
+
+LONG = "a" * 300
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    # ESC would drive the terminal: escaped, in the value and in the problem
+    (["trace", TWO, "pod/web-1", "node/a\x1b[31mred"],
+     r"TO 'node/a\x1b[31mred': no node a\x1b[31mred in the spec"),
+    # a line separator str.splitlines() breaks at
+    (["trace", TWO, "pod/web-1", "ip/1.2.3.4\u2028x"], r"invalid IPv4 address '1.2.3.4\u2028x'"),
+    # a very long value: its first 60 characters, the cut marked after the quote
+    (["trace", TWO, "pod/web-1", f"svc/{LONG}"],
+     f"TO 'svc/{LONG[:56]}'…: no service default/{LONG[:52]}… in the spec"),
+    (["trace", TWO, "pod/web-1", f"{LONG}/x"], f"unknown endpoint kind '{LONG[:60]}'… (expected"),
+    # not only input errors: an -o name, a spec path
+    (["render", TWO, "--view", "topology", "-o", "x\n.png"], r"-o x\n.png: expected a .dot"),
+    (["trace", "a\nb.yaml", "pod/a", "pod/b"], r"a\nb.yaml: cannot read spec"),
+])
+def test_an_echoed_value_is_escaped_and_shortened(
+        args: list[str], shown: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from netmodel import cli
+
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err.splitlines()) == 1, err
+    assert "\x1b" not in err and LONG not in err
+    assert shown in err
+
+
+def test_input_error_shown_is_one_line_for_any_value() -> None:
+    from netmodel.errors import InputError
+
+    assert InputError("to", "pod/a\nb", "p").shown("TO") == r"TO 'pod/a\nb': p"
+    assert InputError("port", 70000, "out of range").shown() == "port 70000: out of range"
+    assert InputError(None, "x" * 61, "p").shown() == f"'{'x' * 60}'…: p"
+    assert InputError(None, "x" * 60, "p").shown() == f"'{'x' * 60}': p"
+    assert InputError("hop", 3, "line\none").shown() == r"hop 3: line\none"

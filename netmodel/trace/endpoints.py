@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, ip_address
 
-from netmodel.errors import EndpointError
+from netmodel.errors import EndpointError, echo, quoted
 from netmodel.spec.cluster import Pod
 from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
@@ -112,7 +112,7 @@ def _destination(model: Model, text: str) -> Destination:
         except KeyError:
             known = sorted(s.key for s in model.cluster.services)
             hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-            raise EndpointError(text, f"no service {key} in the spec (services: "
+            raise EndpointError(text, f"no service {echo(key)} in the spec (services: "
                                 f"{hint or 'none'})") from None
         return Destination(text, svc.cluster_ip, service=svc)
     raise _unknown(text, kind, _DESTINATIONS)
@@ -126,7 +126,7 @@ def _split(text: str, forms: str) -> tuple[str, str]:
 
 
 def _unknown(text: str, kind: str, forms: str) -> EndpointError:
-    return EndpointError(text, f"unknown endpoint kind {kind!r} (expected {forms})")
+    return EndpointError(text, f"unknown endpoint kind {quoted(kind)} (expected {forms})")
 
 
 def _pod(model: Model, text: str, rest: str) -> Pod:
@@ -136,7 +136,7 @@ def _pod(model: Model, text: str, rest: str) -> Pod:
     except KeyError:
         known = sorted(model.cluster.pods_by_key)
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise EndpointError(text, f"no pod {key} in the spec (pods: {hint or 'none'})"
+        raise EndpointError(text, f"no pod {echo(key)} in the spec (pods: {hint or 'none'})"
                             ) from None
 
 
@@ -146,14 +146,15 @@ def _node(model: Model, text: str, name: str) -> IPv4Address:
     except KeyError:
         known = sorted(model.cluster.nodes_by_name)
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise EndpointError(text, f"no node {name} in the spec (nodes: {hint or 'none'})") from None
+        raise EndpointError(text, f"no node {echo(name)} in the spec (nodes: "
+                            f"{hint or 'none'})") from None
 
 
 def _address(text: str, rest: str) -> IPv4Address:
     try:
         address = ip_address(rest)
     except ValueError:
-        raise EndpointError(text, f"invalid IPv4 address {rest!r}") from None
+        raise EndpointError(text, f"invalid IPv4 address {quoted(rest)}") from None
     if not isinstance(address, IPv4Address):
         raise EndpointError(text, "IPv6 is not modelled (expected an IPv4 address)")
     return address
