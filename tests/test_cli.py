@@ -272,6 +272,19 @@ TWO = str(CLUSTERS / "two-nodes-vxlan.yaml")
     # a render whose walk has a port the Service lacks
     (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "svc/db", "--port",
       "9999"], "--port 9999: service default/db has no port 9999"),
+    # the same for render: an endpoint pinned on a walk to a pod would be drawn unpinned
+    (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "pod/db-1",
+      "--endpoint", "10.244.1.2:5432"],
+     "--endpoint '10.244.1.2:5432': this walk meets no kube-proxy endpoint choice"),
+    # render checks ports as trace does (WalkRequest), before drawing anything
+    (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "pod/db-1", "--port",
+      "0"], "--port 0: out of range (expected 1-65535)"),
+    (["render", TWO, "--view", "frame", "--from", "pod/web-1", "--to", "svc/db", "--port",
+      "70000"], "--port 70000: out of range (expected 1-65535)"),
+    # a topology focus that is neither a node nor a pod
+    (["render", TWO, "--view", "topology", "--focus", "nope"],
+     "--focus 'nope': expected node/NAME or pod/NAME"),
+    (["render", TWO, "--view", "topology", "--focus", "pod/nope"], "--focus 'pod/nope': no pod default/nope"),
     # a check of a folder that is no project
     (["check", "--root", "/nonexistent-netmodel-root"], "no docs/ folder"),
 ])
