@@ -284,7 +284,8 @@ TWO = str(CLUSTERS / "two-nodes-vxlan.yaml")
     # a topology focus that is neither a node nor a pod
     (["render", TWO, "--view", "topology", "--focus", "nope"],
      "--focus 'nope': expected node/NAME or pod/NAME"),
-    (["render", TWO, "--view", "topology", "--focus", "pod/nope"], "--focus 'pod/nope': no pod default/nope"),
+    (["render", TWO, "--view", "topology", "--focus", "pod/nope"],
+     "--focus 'pod/nope': no pod default/nope"),
     # a check of a folder that is no project
     (["check", "--root", "/nonexistent-netmodel-root"], "no docs/ folder"),
 ])
