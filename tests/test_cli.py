@@ -698,3 +698,27 @@ def test_input_error_shown_is_one_line_for_any_value() -> None:
     assert InputError(None, "x" * 61, "p").shown() == f"'{'x' * 60}'…: p"
     assert InputError(None, "x" * 60, "p").shown() == f"'{'x' * 60}': p"
     assert InputError("hop", 3, "line\none").shown() == r"hop 3: line\none"
+
+
+# -- the machine's limits are the user's to change, not a traceback --------------------------
+
+def test_render_under_a_memory_limit_says_what_to_do(tmp_path: Path) -> None:
+    """wasmtime reserves the module's 4 GiB linear memory up front; under a 2 GiB
+    address-space limit Python and the compiled module still fit, that mmap does not."""
+    import resource
+
+    limit = 2 * 2**30
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    out = tmp_path / "x.svg"
+    result = subprocess.run(
+        [sys.executable, "-m", "netmodel", "render", TWO, "--view", "topology", "-o", str(out)],
+        capture_output=True, text=True, cwd=ROOT, check=False, preexec_fn=cap)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("netmodel: cannot render SVG: the WebAssembly Graphviz "
+                                    "could not get memory (mmap failed")
+    assert "use --engine dot" in result.stderr and "raise the memory limit" in result.stderr
+    assert not out.exists()
