@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from netmodel.errors import InputError, NetmodelError
+from netmodel.errors import InputError, NetmodelError, echo, one_line
 from netmodel.files import write_whole
 from netmodel.i18n.output import word
 from netmodel.lab.command import add_parser as add_lab_parser
@@ -157,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     except NetmodelError as exc:
-        print(f"netmodel: {exc}", file=sys.stderr)
+        # One line whatever it repeats: a spec's path or a key may hold a newline.
+        print(f"netmodel: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(output)
     return status
@@ -166,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     result = run_check(Path(args.root), update=args.update)
     for problem in result.problems:
-        print(f"netmodel check: {problem}", file=sys.stderr)
+        print(f"netmodel check: {one_line(problem)}", file=sys.stderr)
     verdict = "ok" if result.ok else f"{len(result.problems)} problem(s)"
     extra = f", {result.written} snapshot(s) written" if args.update else ""
     print(f"netmodel check: {result.specs} specs, {result.fences} fences{extra}: {verdict}")
@@ -178,7 +179,7 @@ def _check(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> tuple[str, int]:
     cluster = load_spec(args.spec)
     for warning in cluster.warnings:
-        print(f"netmodel: {warning}", file=sys.stderr)
+        print(f"netmodel: {one_line(str(warning))}", file=sys.stderr)
     model = Model(cluster)
     if args.command == "trace":
         return _trace(model, args)
@@ -212,12 +213,12 @@ def _render(model: Model, args: argparse.Namespace) -> str:
         return dot
     target = Path(args.output)
     if target.suffix not in (".dot", ".svg"):
-        raise NetmodelError(f"-o {args.output}: expected a .dot or .svg file name")
+        raise NetmodelError(f"-o {echo(args.output)}: expected a .dot or .svg file name")
     content = dot if target.suffix == ".dot" else standalone_svg(render_svg(dot, args.engine))
     try:
         write_whole(target, content)
     except OSError as exc:
-        raise NetmodelError(f"-o {args.output}: {exc.strerror}") from None
+        raise NetmodelError(f"-o {echo(args.output)}: {exc.strerror}") from None
     return ""
 
 

@@ -12,7 +12,35 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["EndpointError", "InputError", "NetmodelError", "SpecError"]
+__all__ = ["EndpointError", "InputError", "NetmodelError", "SpecError", "echo", "one_line",
+           "quoted"]
+
+# How much of a value an error repeats: enough to recognise it, not a screenful.
+ECHO_LIMIT = 60
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that is not printable escaped as Python
+    writes it (a newline as ``\\n``, ESC as ``\\x1b``): an error is one line,
+    and a value the user typed must neither break it nor drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """User text as an error repeats it: one line, and its first ``limit``
+    characters then ``…`` if longer."""
+    return one_line(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def quoted(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)`` on one line (repr escapes a newline or ESC); a long text is
+    cut, the ``…`` after the quote, so what is quoted is what was given."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "…"
+    return one_line(repr(value))
 
 
 class NetmodelError(ValueError):
@@ -51,8 +79,10 @@ class InputError(NetmodelError):
         """``port 9999: problem``, with ``name`` (a CLI flag) for the option."""
         name = name if name is not None else self.option
         # An enum value (a protocol) is shown as the user spelled it: 'udp'.
-        value = repr(str(self.value) if isinstance(self.value, Enum) else self.value)
-        return f"{name} {value}: {self.problem}" if name else f"{value}: {self.problem}"
+        value = quoted(str(self.value) if isinstance(self.value, Enum) else self.value)
+        # The problem may repeat the value (no pod default/web-1…): one line too.
+        problem = one_line(self.problem)
+        return f"{name} {value}: {problem}" if name else f"{value}: {problem}"
 
     def __str__(self) -> str:
         # Computed when shown: the option may be filled in on the way up.

@@ -272,6 +272,20 @@ TWO = str(CLUSTERS / "two-nodes-vxlan.yaml")
     # a render whose walk has a port the Service lacks
     (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "svc/db", "--port",
       "9999"], "--port 9999: service default/db has no port 9999"),
+    # the same for render: an endpoint pinned on a walk to a pod would be drawn unpinned
+    (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "pod/db-1",
+      "--endpoint", "10.244.1.2:5432"],
+     "--endpoint '10.244.1.2:5432': this walk meets no kube-proxy endpoint choice"),
+    # render checks ports as trace does (WalkRequest), before drawing anything
+    (["render", TWO, "--view", "path", "--from", "pod/web-1", "--to", "pod/db-1", "--port",
+      "0"], "--port 0: out of range (expected 1-65535)"),
+    (["render", TWO, "--view", "frame", "--from", "pod/web-1", "--to", "svc/db", "--port",
+      "70000"], "--port 70000: out of range (expected 1-65535)"),
+    # a topology focus that is neither a node nor a pod
+    (["render", TWO, "--view", "topology", "--focus", "nope"],
+     "--focus 'nope': expected node/NAME or pod/NAME"),
+    (["render", TWO, "--view", "topology", "--focus", "pod/nope"],
+     "--focus 'pod/nope': no pod default/nope"),
     # a check of a folder that is no project
     (["check", "--root", "/nonexistent-netmodel-root"], "no docs/ folder"),
 ])
@@ -594,3 +608,117 @@ def test_all_json_probabilities_are_the_products_of_the_rules_decimals() -> None
     # each trace's own probability is its endpoint's: 0.33333333335, not float
     # noise such as 0.33333333335000004, which is no product of the rules' numbers
     assert sorted(exact(t["probability"]) for t in traces) == sorted(expected.values())
+
+
+# -- addresses no host sends from or is reached at are refused, saying which kind ----------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["external/127.0.0.1", "node/node-2"], "FROM 'external/127.0.0.1': 127.0.0.1 is loopback"),
+    (["external/0.0.0.0", "node/node-2"], "0.0.0.0 is unspecified"),
+    (["external/0.1.2.3", "node/node-2"], "0.1.2.3 is unspecified (0.0.0.0/8"),
+    (["external/255.255.255.255", "node/node-2"], "is the limited broadcast address"),
+    (["external/224.0.0.1", "node/node-2"], "224.0.0.1 is multicast"),
+    (["external/169.254.1.1", "node/node-2"], "169.254.1.1 is link-local"),
+    (["external/240.0.0.1", "node/node-2"], "240.0.0.1 is reserved"),
+    # an external destination is held to the same rules
+    (["pod/web-1", "external/224.0.0.1"], "TO 'external/224.0.0.1': 224.0.0.1 is multicast"),
+    # ip/ destinations: none of these is one host
+    (["pod/web-1", "ip/0.0.0.0"], "TO 'ip/0.0.0.0': 0.0.0.0 is unspecified"),
+    (["pod/web-1", "ip/255.255.255.255"], "is the limited broadcast address"),
+    (["pod/web-1", "ip/239.1.2.3"], "239.1.2.3 is multicast"),
+    # ip/ sources: said why, not only that no one holds it
+    (["ip/127.0.0.1", "pod/web-1"], "FROM 'ip/127.0.0.1': 127.0.0.1 is loopback"),
+    (["ip/224.0.0.1", "pod/web-1"], "224.0.0.1 is multicast"),
+])
+def test_impossible_addresses_are_refused_saying_which_kind(
+        args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from netmodel import cli
+
+    assert cli.main(["trace", TWO, *args, "--port", "30432"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert message in captured.err, captured.err
+
+
+@pytest.mark.parametrize("args", [
+    ["external/203.0.113.7", "node/node-2"],  # a documentation address: a fine client
+    ["pod/web-1", "ip/127.0.0.1"],  # a pod reaching itself over lo
+    ["pod/web-1", "ip/169.254.169.254"],  # link-local is a destination (a metadata server)
+])
+def test_ordinary_addresses_are_still_traced(args: list[str],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from netmodel import cli
+
+    assert cli.main(["trace", TWO, *args, "--port", "30432"]) in (0, 1)
+    assert capsys.readouterr().out.startswith("flow: tcp ")
+
+
+# -- whatever a value holds, its error is one line -------------------------------------------
+
+def test_a_newline_in_an_endpoint_stays_on_the_error_line() -> None:
+    result = run("trace", TWO, "pod/web-1\nx", "pod/db-1")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(r"netmodel: FROM 'pod/web-1\nx': no pod default/web-1\nx ")
+    assert result.stderr.count("\n") == 1
+
+
+LONG = "a" * 300
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    # ESC would drive the terminal: escaped, in the value and in the problem
+    (["trace", TWO, "pod/web-1", "node/a\x1b[31mred"],
+     r"TO 'node/a\x1b[31mred': no node a\x1b[31mred in the spec"),
+    # a line separator str.splitlines() breaks at
+    (["trace", TWO, "pod/web-1", "ip/1.2.3.4\u2028x"], r"invalid IPv4 address '1.2.3.4\u2028x'"),
+    # a very long value: its first 60 characters, the cut marked after the quote
+    (["trace", TWO, "pod/web-1", f"svc/{LONG}"],
+     f"TO 'svc/{LONG[:56]}'…: no service default/{LONG[:52]}… in the spec"),
+    (["trace", TWO, "pod/web-1", f"{LONG}/x"], f"unknown endpoint kind '{LONG[:60]}'… (expected"),
+    # not only input errors: an -o name, a spec path
+    (["render", TWO, "--view", "topology", "-o", "x\n.png"], r"-o x\n.png: expected a .dot"),
+    (["trace", "a\nb.yaml", "pod/a", "pod/b"], r"a\nb.yaml: cannot read spec"),
+])
+def test_an_echoed_value_is_escaped_and_shortened(
+        args: list[str], shown: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from netmodel import cli
+
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err.splitlines()) == 1, err
+    assert "\x1b" not in err and LONG not in err
+    assert shown in err
+
+
+def test_input_error_shown_is_one_line_for_any_value() -> None:
+    from netmodel.errors import InputError
+
+    assert InputError("to", "pod/a\nb", "p").shown("TO") == r"TO 'pod/a\nb': p"
+    assert InputError("port", 70000, "out of range").shown() == "port 70000: out of range"
+    assert InputError(None, "x" * 61, "p").shown() == f"'{'x' * 60}'…: p"
+    assert InputError(None, "x" * 60, "p").shown() == f"'{'x' * 60}': p"
+    assert InputError("hop", 3, "line\none").shown() == r"hop 3: line\none"
+
+
+# -- the machine's limits are the user's to change, not a traceback --------------------------
+
+def test_render_under_a_memory_limit_says_what_to_do(tmp_path: Path) -> None:
+    """wasmtime reserves the module's 4 GiB linear memory up front; under a 2 GiB
+    address-space limit Python and the compiled module still fit, that mmap does not."""
+    import resource
+
+    limit = 2 * 2**30
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    out = tmp_path / "x.svg"
+    result = subprocess.run(
+        [sys.executable, "-m", "netmodel", "render", TWO, "--view", "topology", "-o", str(out)],
+        capture_output=True, text=True, cwd=ROOT, check=False, preexec_fn=cap)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("netmodel: cannot render SVG: the WebAssembly Graphviz "
+                                    "could not get memory (mmap failed")
+    assert "use --engine dot" in result.stderr and "raise the memory limit" in result.stderr
+    assert not out.exists()

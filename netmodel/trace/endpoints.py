@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from ipaddress import IPv4Address, ip_address
+from ipaddress import IPv4Address, IPv4Network, ip_address
 
-from netmodel.errors import EndpointError
+from netmodel.errors import EndpointError, echo, quoted
 from netmodel.spec.cluster import Pod
 from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
@@ -82,6 +82,7 @@ def _source(model: Model, text: str) -> Source:
         return Source(text, model.netns(NetnsId.external(address)).id, address)
     if kind == "ip":
         address = _address(text, rest)
+        _refuse(text, address, _no_sender(address))
         owner = _owner_netns(model, address)
         if owner is None:
             raise EndpointError(text, f"no pod, node or router in the spec holds {address} "
@@ -99,6 +100,7 @@ def _destination(model: Model, text: str) -> Destination:
         return Destination(text, _node(model, text, rest))
     if kind == "ip":
         address = _address(text, rest)
+        _refuse(text, address, _no_receiver(address))
         return Destination(text, address, model.pod_by_ip(address))
     if kind == "external":
         address = _external(model, text, rest)
@@ -110,7 +112,7 @@ def _destination(model: Model, text: str) -> Destination:
         except KeyError:
             known = sorted(s.key for s in model.cluster.services)
             hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-            raise EndpointError(text, f"no service {key} in the spec (services: "
+            raise EndpointError(text, f"no service {echo(key)} in the spec (services: "
                                 f"{hint or 'none'})") from None
         return Destination(text, svc.cluster_ip, service=svc)
     raise _unknown(text, kind, _DESTINATIONS)
@@ -124,7 +126,7 @@ def _split(text: str, forms: str) -> tuple[str, str]:
 
 
 def _unknown(text: str, kind: str, forms: str) -> EndpointError:
-    return EndpointError(text, f"unknown endpoint kind {kind!r} (expected {forms})")
+    return EndpointError(text, f"unknown endpoint kind {quoted(kind)} (expected {forms})")
 
 
 def _pod(model: Model, text: str, rest: str) -> Pod:
@@ -134,7 +136,7 @@ def _pod(model: Model, text: str, rest: str) -> Pod:
     except KeyError:
         known = sorted(model.cluster.pods_by_key)
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise EndpointError(text, f"no pod {key} in the spec (pods: {hint or 'none'})"
+        raise EndpointError(text, f"no pod {echo(key)} in the spec (pods: {hint or 'none'})"
                             ) from None
 
 
@@ -144,22 +146,79 @@ def _node(model: Model, text: str, name: str) -> IPv4Address:
     except KeyError:
         known = sorted(model.cluster.nodes_by_name)
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise EndpointError(text, f"no node {name} in the spec (nodes: {hint or 'none'})") from None
+        raise EndpointError(text, f"no node {echo(name)} in the spec (nodes: "
+                            f"{hint or 'none'})") from None
 
 
 def _address(text: str, rest: str) -> IPv4Address:
     try:
         address = ip_address(rest)
     except ValueError:
-        raise EndpointError(text, f"invalid IPv4 address {rest!r}") from None
+        raise EndpointError(text, f"invalid IPv4 address {quoted(rest)}") from None
     if not isinstance(address, IPv4Address):
         raise EndpointError(text, "IPv6 is not modelled (expected an IPv4 address)")
     return address
 
 
+# Addresses no single host sends from or is reached at. Linux's
+# ip_route_input_slow (net/ipv4/route.c) drops a packet whose source is
+# multicast, the limited broadcast or in 0.0.0.0/8, or loopback arriving on a
+# non-loopback device, as a martian source, and one to 0.0.0.0/8 as a martian
+# destination; tcp_v4_connect refuses a multicast or broadcast destination
+# (ENETUNREACH). The walker models none of that, so it would trace such a packet
+# as if it were an ordinary unicast flow: these are refused as input instead.
+_THIS_NETWORK = IPv4Network("0.0.0.0/8")  # RFC 1122 3.2.1.3 ("this host on this network")
+_LIMITED_BROADCAST = IPv4Address("255.255.255.255")
+_UNSPECIFIED = ("unspecified (0.0.0.0/8 means 'this host on this network' and is no host's "
+                "address)")
+_BROADCAST = "the limited broadcast address (it means every host on the link, not one)"
+_MULTICAST = "multicast (224.0.0.0/4 names a group of receivers, not one host)"
+_LOOPBACK = ("loopback (127.0.0.0/8 never leaves the host that uses it: Linux drops it "
+             "arriving on any other device as a martian source)")
+
+
+def _no_receiver(address: IPv4Address) -> str | None:
+    """Why ``address`` is no destination a flow can have, or None. Loopback is one:
+    a pod or node reaching itself over lo."""
+    if address.is_unspecified or address in _THIS_NETWORK:
+        return _UNSPECIFIED
+    if address == _LIMITED_BROADCAST:
+        return _BROADCAST
+    if address.is_multicast:
+        return _MULTICAST
+    return None
+
+
+def _no_sender(address: IPv4Address) -> str | None:
+    """Why ``address`` is no source a flow can have, or None."""
+    return _no_receiver(address) or (_LOOPBACK if address.is_loopback else None)
+
+
+def _no_client(address: IPv4Address) -> str | None:
+    """Why ``address`` cannot be a client beyond the cluster's router, or None."""
+    if (why := _no_sender(address)) is not None:
+        return why
+    if address.is_link_local:
+        return ("link-local (169.254.0.0/16 is valid on one link only: routers do not "
+                "forward it, RFC 3927)")
+    if address.is_reserved:
+        return "reserved (240.0.0.0/4 is not routed on the internet)"
+    return None
+
+
+_UNICAST = "netmodel traces unicast flows between hosts"
+_CLIENT = "a client needs a unicast address outside the cluster, e.g. 198.51.100.7"
+
+
+def _refuse(text: str, address: IPv4Address, why: str | None, need: str = _UNICAST) -> None:
+    if why is not None:
+        raise EndpointError(text, f"{address} is {why}; {need}")
+
+
 def _external(model: Model, text: str, rest: str) -> IPv4Address:
     """An address outside everything the cluster owns or routes itself."""
     address = _address(text, rest)
+    _refuse(text, address, _no_client(address), _CLIENT)
     cluster = model.cluster
     inside = [("clusterCIDR", cluster.cluster_cidr), ("serviceCIDR", cluster.service_cidr),
               *((f"segment {s.name}", s.cidr) for s in cluster.underlay.segments)]

