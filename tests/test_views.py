@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ from netmodel.state.model import Model
 from netmodel.trace.walks import walk_between
 from netmodel.views import chains, frame, path, topology
 from netmodel.views.render import inline_svg, render_svg
-from netmodel.views.style import safe_id
+from netmodel.views.style import field, safe_id
 
 from .conftest import TWO_NODES
 
@@ -125,3 +126,24 @@ def test_pods_and_nodes_whose_names_differ_only_in_punctuation_stay_apart() -> N
                        r'<title>([^<]*)</title>', svg)
     assert len(drawn) == len({title for _, title in drawn})
     assert len([kind for kind, _ in drawn if kind == "node"]) == len(statements)
+
+
+NAME_WITH_ENTITIES = "a&amp;b&lt;c&gt;&#38;d&x"
+
+
+def _drawn_text(svg: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def test_a_name_with_entities_is_drawn_exactly_as_it_is() -> None:
+    """Graphviz decodes entities in labels: a segment named a&amp;b must not be
+    drawn as a&b (segment names are free text; the cluster's name is only in the
+    figure's title and caption, which are escaped as HTML)."""
+    spec = (f"cluster: {{underlay: {{segments: [{{name: '{NAME_WITH_ENTITIES}', "
+            "cidr: 192.168.56.0/24}]}}\nnodes: [{name: n1}]\npods: [{name: p, node: n1}]\n")
+    svg = render_svg(topology(Model(parse_spec(spec))))
+    assert "L2 segment " + NAME_WITH_ENTITIES in _drawn_text(svg)
+    assert "a&amp;amp;b&amp;lt;c&amp;gt;&amp;#38;d&amp;x" in svg
+    # a record field (the chains and frame views) too
+    dot = f'digraph {{ r [shape=record label="{{{field(NAME_WITH_ENTITIES)}|x}}"] }}'
+    assert NAME_WITH_ENTITIES in _drawn_text(render_svg(dot))

@@ -63,9 +63,15 @@ def _widen(line: str) -> str:
 
 def text(value: object) -> str:
     """A label for DOT: backslashes escaped (a name cannot smuggle in ``\\l`` or
-    ``\\N``), line breaks as DOT's ``\\n``. The graphviz package quotes the rest."""
+    ``\\N``), ``&`` as ``&amp;``, line breaks as DOT's ``\\n``. The graphviz
+    package quotes the rest.
+
+    Graphviz decodes HTML entities in every label, quoted ones too, so a segment
+    named ``a&amp;b`` would be drawn ``a&b`` and one named ``&lt;x&gt;`` as ``<x>``;
+    with its ``&`` escaped the figure shows the name exactly as it is (a bare
+    ``&`` still draws as ``&``)."""
     lines = [_widen(line) for line in str(value).split("\n")]
-    return "\\n".join(line.replace("\\", "\\\\") for line in lines)
+    return "\\n".join(line.replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
 
 
 _RECORD = re.compile(r"([{}|<>\"])")
