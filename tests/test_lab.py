@@ -15,6 +15,8 @@ import json
 import os
 import re
 import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +34,7 @@ from netmodel.lab.shell import LabError, lab_unavailable, netns_exists
 from netmodel.lab.verify import record, verify_flows
 from netmodel.spec.load import load_spec, parse_spec
 from netmodel.state.model import Model
-from netmodel.state.netns_id import NetnsId
+from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.hops import Action, Hop
 from netmodel.trace.packet import IPv4
 from netmodel.trace.walks import walk_between
@@ -224,3 +226,78 @@ def test_destroying_one_lab_leaves_a_lab_with_a_similar_name(tmp_path: Path) -> 
     finally:
         for name in made:
             subprocess.run(("ip", "netns", "del", name), capture_output=True, check=False)
+
+
+_BUILD_AND_WAIT = """
+import sys, time
+from netmodel.lab.build import Lab
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
+lab = Lab(Model(load_spec(sys.argv[1])))
+lab.build()
+print("built", flush=True)
+time.sleep(600)
+"""
+
+
+def _proxies(names: LabNames) -> list[int]:
+    """The udp proxies running in the lab's node netns."""
+    pids = []
+    for netns_id, name in names.netns.items():
+        if netns_id.kind is NetnsKind.NODE and netns_exists(name):
+            listed = subprocess.run(("ip", "netns", "pids", name), capture_output=True,
+                                    text=True, check=False).stdout.split()
+            pids += [int(p) for p in listed if "udp_proxy" in _cmdline(int(p))]
+    return pids
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
+def _survivors(pids: list[int]) -> list[int]:
+    """Those of ``pids`` still running after up to 5 s (a SIGKILL takes effect
+    when the process next runs, and init reaps it after that)."""
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+@lab
+def test_a_lab_killed_with_sigkill_leaves_no_udp_proxy_and_a_kept_one_keeps_them() -> None:
+    spec = str(DIAGRAMS / "clusters" / "flannel-udp.yaml")
+    names = LabNames.of(Model(load_spec(spec)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        child = subprocess.Popen((sys.executable, "-c", _BUILD_AND_WAIT, spec), env=env,
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None and child.stdout.readline().strip() == "built"
+        proxies = _proxies(names)
+        assert len(proxies) == 2  # one per node
+        child.kill()  # SIGKILL: no finally, no close()
+        child.wait(timeout=10)
+        child.stdout.close()
+        assert _survivors(proxies) == [], "udp proxies outlived their lab"
+        assert main(["lab", "--destroy", spec]) == 0
+        # --keep: the CLI exits, the proxies stay (they hold flannel0 up).
+        kept = subprocess.run((sys.executable, "-m", "netmodel", "lab", "--keep", spec),
+                              env=env, capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert kept.returncode == 0, kept.stderr
+        time.sleep(0.5)
+        proxies = _proxies(names)
+        assert len(proxies) == 2 and all(_alive(p) for p in proxies)
+    finally:
+        assert main(["lab", "--destroy", spec]) == 0
+    assert _survivors(proxies) == []
