@@ -5,7 +5,8 @@ replay record (what the site shows per walk) must be exactly what the lab
 finds now. The root network namespace must come out of a lab run — also one
 that fails half-way — exactly as it went in.
 
-Needs root, iproute2 and iptables; run with ``pytest -m lab``.
+Needs root, iproute2 and iptables; run with ``pytest -m lab``. The lab's
+names are checked here too, without root.
 """
 
 from __future__ import annotations
@@ -14,38 +15,46 @@ import json
 import os
 import re
 import subprocess
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 from netmodel.cli import main
 from netmodel.lab.build import Lab
 from netmodel.lab.flows import LabFlow, external_clients, lab_flows
-from netmodel.lab.names import LabNames
+from netmodel.lab.names import LabNames, lab_prefix
 from netmodel.lab.readback import compare_state
 from netmodel.lab.replay import Session, replay_connection
 from netmodel.lab.shell import LabError, lab_unavailable, netns_exists
 from netmodel.lab.verify import record, verify_flows
-from netmodel.spec.load import load_spec
+from netmodel.spec.load import load_spec, parse_spec
 from netmodel.state.model import Model
-from netmodel.state.netns_id import NetnsId
+from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.hops import Action, Hop
 from netmodel.trace.packet import IPv4
 from netmodel.trace.walks import walk_between
 
-pytestmark = pytest.mark.lab
-
+F = TypeVar("F", bound=Callable[..., Any])
 ROOT = Path(__file__).resolve().parents[1]
 DIAGRAMS = ROOT / "diagrams"
 SPECS = sorted((DIAGRAMS / "clusters").glob("*.yaml"))
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def _lab_possible() -> None:
     reason = lab_unavailable(f"nml-{os.getpid()}-probe", tun=True)
     if reason is not None:
         pytest.skip(reason)
+
+
+def lab(test: F) -> F:
+    """A test that builds labs: ``-m lab``, skipped where no lab can run."""
+    return pytest.mark.lab(pytest.mark.usefixtures("_lab_possible")(test))  # type: ignore[no-any-return]
 
 
 def _lab(spec: Path, prefix: str) -> tuple[Lab, list[LabFlow]]:
@@ -55,6 +64,7 @@ def _lab(spec: Path, prefix: str) -> tuple[Lab, list[LabFlow]]:
     return Lab(model, external_clients(flows), prefix=prefix), flows
 
 
+@lab
 @pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
 def test_spec_state_and_every_flow_match_the_kernel(spec: Path) -> None:
     lab, flows = _lab(spec, f"nml-{os.getpid()}")
@@ -76,6 +86,7 @@ def test_spec_state_and_every_flow_match_the_kernel(spec: Path) -> None:
     assert {**fresh, "kernel": committed["kernel"]} == committed
 
 
+@lab
 def test_a_wrong_claim_is_reported_with_the_step_and_field() -> None:
     """The comparison can fail: the same real packets against a trace whose
     reply claims one TTL too many on the last hop."""
@@ -122,6 +133,7 @@ def _root_netns() -> dict[str, str]:
             "iptables": saved, "netns": run("ip", "netns", "list")}
 
 
+@lab
 def test_the_root_namespace_is_untouched_by_a_full_run_and_a_failed_one(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     before = _root_netns()
@@ -142,6 +154,7 @@ def test_the_root_namespace_is_untouched_by_a_full_run_and_a_failed_one(
     assert proxies and not [pid for pid in proxies if os.path.exists(f"/proc/{pid}")]
 
 
+@lab
 def test_keep_leaves_the_lab_up_and_destroy_removes_it(
         capsys: pytest.CaptureFixture[str]) -> None:
     spec = str(DIAGRAMS / "clusters" / "flannel-udp.yaml")
@@ -159,3 +172,132 @@ def test_keep_leaves_the_lab_up_and_destroy_removes_it(
     finally:
         assert main(["lab", "--destroy", spec]) == 0
     assert not any(netns_exists(n) for n in names.all)
+
+
+CLUSTER_NAMES = ["staging-cluster-east-one", "Staging.Cluster.East.Two", "staging-cluster-east",
+                 "staging-cluster-eas", "demo", "Demo", "demo-", "de.mo", "de-mo", "a",
+                 "A", "a-1b2c3d", "a-n1", "a-rt", "-", "--", "x" * 20, "x" * 21, "x" * 40,
+                 "flannel-host-gw-two-segments", "flannel-host-gw-two-segmentz"]
+
+
+def _with_cluster_name(name: str) -> Model:
+    text = (DIAGRAMS / "clusters" / "flannel-udp.yaml").read_text()
+    text, n = re.subn(r"(?m)^  name: flannel-udp$", f"  name: '{name}'", text)
+    assert n == 1
+    return Model(parse_spec(text, "named.yaml"))
+
+
+def test_lab_prefixes_are_distinct_for_distinct_clusters() -> None:
+    prefixes = [lab_prefix(name) for name in CLUSTER_NAMES]
+    assert len(set(prefixes)) == len(CLUSTER_NAMES), prefixes
+    assert all(re.fullmatch(r"nm-[a-z0-9-]{1,20}", p) for p in prefixes), prefixes
+    # plain short names keep the names the docs show (nm-flannel-udp-n1)
+    assert lab_prefix("flannel-udp") == "nm-flannel-udp"
+    assert lab_prefix("Staging.Cluster.East.Two").startswith("nm-staging-clust-")
+
+
+def test_one_labs_names_are_never_anothers() -> None:
+    """--destroy removes what ``owns`` claims: no lab claims another's netns."""
+    labs = [LabNames.of(_with_cluster_name(name)) for name in CLUSTER_NAMES]
+    every = [n for names in labs for n in names.all]
+    assert len(every) == len(set(every))
+    for names in labs:
+        assert all(names.owns(n) for n in names.all)
+        others = [n for other in labs if other is not names for n in other.all]
+        assert not [n for n in others if names.owns(n)], names.prefix
+
+
+@lab
+def test_destroying_one_lab_leaves_a_lab_with_a_similar_name(tmp_path: Path) -> None:
+    specs = {}
+    for tag, name in (("a", "staging-cluster-east-one"), ("b", "Staging.Cluster.East.Two")):
+        text = (DIAGRAMS / "clusters" / "flannel-vxlan.yaml").read_text()
+        specs[tag] = tmp_path / f"{tag}.yaml"
+        specs[tag].write_text(re.sub(r"(?m)^  name: .*$", f"  name: {name}", text, count=1))
+    a = LabNames.of(Model(load_spec(specs["a"])))
+    b = LabNames.of(Model(load_spec(specs["b"])))
+    made = [a.underlay, *a.netns.values(), b.underlay]
+    try:
+        for name in made:  # empty netns stand in for built labs: --destroy goes by name
+            subprocess.run(("ip", "netns", "add", name), check=True)
+        assert main(["lab", "--destroy", str(specs["b"])]) == 0
+        assert not netns_exists(b.underlay)
+        assert all(netns_exists(n) for n in a.all)
+    finally:
+        for name in made:
+            subprocess.run(("ip", "netns", "del", name), capture_output=True, check=False)
+
+
+_BUILD_AND_WAIT = """
+import sys, time
+from netmodel.lab.build import Lab
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
+lab = Lab(Model(load_spec(sys.argv[1])))
+lab.build()
+print("built", flush=True)
+time.sleep(600)
+"""
+
+
+def _proxies(names: LabNames) -> list[int]:
+    """The udp proxies running in the lab's node netns."""
+    pids = []
+    for netns_id, name in names.netns.items():
+        if netns_id.kind is NetnsKind.NODE and netns_exists(name):
+            listed = subprocess.run(("ip", "netns", "pids", name), capture_output=True,
+                                    text=True, check=False).stdout.split()
+            pids += [int(p) for p in listed if "udp_proxy" in _cmdline(int(p))]
+    return pids
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
+def _survivors(pids: list[int]) -> list[int]:
+    """Those of ``pids`` still running after up to 5 s (a SIGKILL takes effect
+    when the process next runs, and init reaps it after that)."""
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+@lab
+def test_a_lab_killed_with_sigkill_leaves_no_udp_proxy_and_a_kept_one_keeps_them() -> None:
+    spec = str(DIAGRAMS / "clusters" / "flannel-udp.yaml")
+    names = LabNames.of(Model(load_spec(spec)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        child = subprocess.Popen((sys.executable, "-c", _BUILD_AND_WAIT, spec), env=env,
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None and child.stdout.readline().strip() == "built"
+        proxies = _proxies(names)
+        assert len(proxies) == 2  # one per node
+        child.kill()  # SIGKILL: no finally, no close()
+        child.wait(timeout=10)
+        child.stdout.close()
+        assert _survivors(proxies) == [], "udp proxies outlived their lab"
+        assert main(["lab", "--destroy", spec]) == 0
+        # --keep: the CLI exits, the proxies stay (they hold flannel0 up).
+        kept = subprocess.run((sys.executable, "-m", "netmodel", "lab", "--keep", spec),
+                              env=env, capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert kept.returncode == 0, kept.stderr
+        time.sleep(0.5)
+        proxies = _proxies(names)
+        assert len(proxies) == 2 and all(_alive(p) for p in proxies)
+    finally:
+        assert main(["lab", "--destroy", spec]) == 0
+    assert _survivors(proxies) == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from netmodel.state.model import Model
 from netmodel.trace.walks import walk_between
 from netmodel.views import chains, frame, path, topology
 from netmodel.views.render import inline_svg, render_svg
+from netmodel.views.style import field, safe_id
 
 from .conftest import TWO_NODES
 
@@ -89,3 +92,58 @@ def test_topology_refuses_too_many_nodes_without_focus() -> None:
     with pytest.raises(ValueError, match="focus on node/NAME"):
         topology(model)
     assert "n8" in topology(model, focus="node/n8")
+
+
+TRICKY = ["node-1", "node_1", "node.1", "node1", "web-1", "web.1", "web.1.x", "web_1",
+          "web_1_x", "web-1-x", "pod:default/web-1", "pod:default/web.1", "n_web_1",
+          "web_1_0d1ee5", "", "_", "-", ".", "a/b", "a:b"]
+
+
+def test_safe_id_is_injective_and_dot_safe() -> None:
+    ids = [safe_id(name) for name in TRICKY]
+    assert len(set(ids)) == len(TRICKY), sorted(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9_]+", i) for i in ids)
+    assert safe_id("web1") == "n_web1"  # readable when nothing was replaced
+    assert safe_id("web-1").startswith("n_web_1_")
+
+
+def test_pods_and_nodes_whose_names_differ_only_in_punctuation_stay_apart() -> None:
+    """web-1, web.1 and web.1.x are three pods and node-1, node.1 two nodes: the
+    topology shows every one of them (Graphviz merges objects sharing an id)."""
+    spec = ("cluster: {name: t, backend: vxlan}\n"
+            "nodes: [{name: node-1}, {name: node.1}]\n"
+            "pods: [{name: web-1, node: node-1}, {name: web.1, node: node-1},\n"
+            "       {name: web.1.x, node: node.1}]\n")
+    model = Model(parse_spec(spec, "collide.yaml"))
+    dot = topology(model)
+    statements = re.findall(r"^\s*(n_\w+) \[", dot, re.M)
+    clusters = re.findall(r"^\s*subgraph (cluster_\w+) \{", dot, re.M)
+    assert len(statements) == len(set(statements))
+    assert len(clusters) == len(set(clusters))
+    assert len(clusters) == 2 * 2 + 3  # per node its box and host box; one per pod
+    svg = render_svg(dot)
+    drawn = re.findall(r'<g id="(?:node|clust)\d+" class="(node|cluster)">\s*'
+                       r'<title>([^<]*)</title>', svg)
+    assert len(drawn) == len({title for _, title in drawn})
+    assert len([kind for kind, _ in drawn if kind == "node"]) == len(statements)
+
+
+NAME_WITH_ENTITIES = "a&amp;b&lt;c&gt;&#38;d&x"
+
+
+def _drawn_text(svg: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def test_a_name_with_entities_is_drawn_exactly_as_it_is() -> None:
+    """Graphviz decodes entities in labels: a segment named a&amp;b must not be
+    drawn as a&b (segment names are free text; the cluster's name is only in the
+    figure's title and caption, which are escaped as HTML)."""
+    spec = (f"cluster: {{underlay: {{segments: [{{name: '{NAME_WITH_ENTITIES}', "
+            "cidr: 192.168.56.0/24}]}}\nnodes: [{name: n1}]\npods: [{name: p, node: n1}]\n")
+    svg = render_svg(topology(Model(parse_spec(spec))))
+    assert "L2 segment " + NAME_WITH_ENTITIES in _drawn_text(svg)
+    assert "a&amp;amp;b&amp;lt;c&amp;gt;&amp;#38;d&amp;x" in svg
+    # a record field (the chains and frame views) too
+    dot = f'digraph {{ r [shape=record label="{{{field(NAME_WITH_ENTITIES)}|x}}"] }}'
+    assert NAME_WITH_ENTITIES in _drawn_text(render_svg(dot))

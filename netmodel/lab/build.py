@@ -12,11 +12,13 @@ pair is created inside one lab netns with its peer moved to another.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
@@ -49,6 +51,27 @@ _SYSCTLS = ("net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_i
 # A Kubernetes node: bridged frames go through iptables (br_netfilter, per netns
 # since Linux 5.3), as kubelet requires of the network plugin.
 _NODE_SYSCTLS = ("net.bridge.bridge-nf-call-iptables=1",)
+PR_SET_PDEATHSIG = 1  # include/uapi/linux/prctl.h
+_KEEP, _KEPT = "keep", "kept"  # detach()'s word to a proxy, and its answer
+
+
+def _die_with(parent: int) -> Callable[[], None]:
+    """The proxies' preexec_fn: SIGKILL when the lab's process dies (prctl(2)
+    PR_SET_PDEATHSIG), so a CLI killed with SIGKILL, whose finally never runs,
+    leaves no udp proxy behind under PID 1. The setting survives execve(2) of
+    ``ip netns exec`` (which execs the proxy without forking) and of Python as
+    long as neither is set-user-ID or has file capabilities (those clear it; the
+    proxy's stdin, see udp_proxy, still ends with the lab). It is tied to the thread
+    that called Popen: labs are built from the main thread. libc is looked up
+    here, before fork(): the child only calls it."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def preexec() -> None:
+        if prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+            os._exit(127)
+        if os.getppid() != parent:  # the lab died before prctl: nobody to follow
+            os._exit(0)
+    return preexec
 
 
 @dataclass
@@ -182,8 +205,9 @@ class Lab:
         proxy = subprocess.Popen(
             ("ip", "netns", "exec", self.lab_name(ns.id), sys.executable, "-m",
              "netmodel.lab.udp_proxy", dev, str(UDP_PORT), *leases),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, start_new_session=True)  # outlives the CLI under --keep
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, start_new_session=True,  # a ^C to the CLI is the CLI's to handle
+            preexec_fn=_die_with(os.getpid()))  # dies with the lab unless kept: detach()
         self.proxies.append(proxy)
         assert proxy.stdout is not None
         if proxy.stdout.readline().strip() != "ready":
@@ -277,8 +301,15 @@ class Lab:
     def detach(self) -> None:
         """Leave everything up (``--keep``): ``netmodel lab --destroy`` removes it."""
         for proxy in self.proxies:
-            if proxy.stdout is not None:
-                proxy.stdout.close()
+            # A kept proxy must outlive the CLI: it clears its parent-death signal
+            # (only a process can clear its own) and says so before we go.
+            assert proxy.stdin is not None and proxy.stdout is not None
+            proxy.stdin.write(_KEEP + "\n")
+            proxy.stdin.flush()
+            if proxy.stdout.readline().strip() != _KEPT:
+                raise LabError(f"udp proxy {proxy.pid} did not confirm it stays up")
+            proxy.stdin.close()
+            proxy.stdout.close()
             if proxy.stderr is not None:
                 proxy.stderr.close()
             # The proxy now belongs to the kept lab (its own session; --destroy

@@ -40,9 +40,11 @@ def add_parser(sub: Any) -> None:
     lab = sub.add_parser(
         "lab", help="build a spec's cluster in Linux network namespaces (root) and prove "
         "the model's state and traces against the kernel",
-        description="Builds each SPEC's cluster in network namespaces named nm-<cluster>-n1… "
-        "(nodes), -p1… (pods), -rt (router), -x1… (external clients) and -ul (the wires), "
-        "from the model's own state; compares what ip, bridge and iptables-save print there "
+        description="Builds each SPEC's cluster, from the model's own state, in network "
+        "namespaces named nm-<cluster>-n1… (nodes), -p1… (pods), -rt (router), -x1… (external "
+        "clients) and -ul (the wires), where a cluster name longer than 20 characters or not "
+        "plain [a-z0-9-] is shortened and followed by a hash of it, so no two clusters' labs "
+        "share a name; compares what ip, bridge and iptables-save print there "
         "with `netmodel state`; with --verify, replays every flow the site and the spec's "
         "scenarios use and compares the captured headers with the trace, step by step.")
     lab.add_argument("specs", nargs="+", metavar="SPEC", help="cluster spec(s) (YAML)")

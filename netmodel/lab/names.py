@@ -16,10 +16,15 @@ Inside a node or pod netns the interfaces carry the model's names (``eth0``,
 ``cni0``, ``flannel.1``, ``veth3f9a2b1c``), all within the 15 bytes that
 IFNAMSIZ (16 with the NUL, ``include/uapi/linux/if.h``) allows; the ports'
 names are a letter and a number.
+
+``demo`` stands for :func:`lab_prefix`'s tag: the cluster's name when it is
+short and plain, else a shortened form and a hash of the full name
+(``Staging.Cluster.East.Two`` -> ``nm-staging-clust-<6 hex>``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
@@ -34,10 +39,28 @@ UNDERLAY = "ul"
 UPLINK_BRIDGE = "wan"
 
 
+_TAG = 20  # the longest cluster name used as it is: prefixes stay within 23 bytes
+_HASHED = re.compile(r".*-[0-9a-f]{6}")
+
+
 def lab_prefix(cluster_name: str) -> str:
-    """``nm-`` and the cluster's name reduced to ``[a-z0-9-]``, at most 20 bytes."""
-    tag = re.sub(r"[^a-z0-9-]+", "-", cluster_name.lower()).strip("-")[:20] or "lab"
-    return f"nm-{tag}"
+    """``nm-`` and the cluster's name: as it is when it is short and already
+    ``[a-z0-9-]``, otherwise reduced and shortened, then ``-`` and 6 hex digits of
+    the full name's SHA-256.
+
+    Different clusters must get different prefixes: ``--destroy`` removes every
+    netns named like its lab, so ``staging-cluster-east-one`` and
+    ``Staging.Cluster.East.Two``, both once ``nm-staging-cluster-east``, removed
+    each other's kept labs. A name used as it is never ends like a hashed one
+    (a name that does is hashed too), so the two forms cannot meet. Netns names
+    are files under /run/netns, not interfaces: IFNAMSIZ does not bound them
+    (the interfaces inside are the model's and the ports', see above); 23 bytes
+    only keeps them readable in ``ip netns list``."""
+    tag = re.sub(r"[^a-z0-9-]+", "-", cluster_name.lower()).strip("-")
+    if tag and tag == cluster_name and len(tag) <= _TAG and not _HASHED.fullmatch(tag):
+        return f"nm-{tag}"
+    digest = hashlib.sha256(cluster_name.encode()).hexdigest()[:6]
+    return f"nm-{tag[:_TAG - 7].rstrip('-') or 'lab'}-{digest}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,16 @@ their TTL decremented again and are written into the TUN device. Packets whose
 TTL would reach zero are dropped (flanneld sends ICMP time exceeded; the lab's
 flows never get there). Run as ``python -m netmodel.lab.udp_proxy DEV PORT
 SUBNET=IP …``; it prints ``ready`` once the TUN device exists.
+
+It lives as long as the lab that started it: the lab sets its parent-death
+signal (see :mod:`netmodel.lab.build`), and an end of its stdin before the
+lab said ``keep`` means the lab is gone too. On ``keep`` (``netmodel lab
+--keep``) it clears the signal, answers ``kept`` and stops reading stdin.
 """
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
 import select
@@ -25,6 +31,7 @@ from netmodel.lab.frames import internet_checksum
 TUNSETIFF = 0x400454CA
 IFF_TUN, IFF_NO_PI = 0x0001, 0x1000
 MAX_PACKET = 65535
+PR_SET_PDEATHSIG = 1  # include/uapi/linux/prctl.h; 0 as the signal clears it, prctl(2)
 
 
 def decrement_ttl(packet: bytes) -> bytes | None:
@@ -47,8 +54,18 @@ def main(argv: list[str]) -> None:
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("0.0.0.0", port))
     print("ready", flush=True)
+    control: int | None = sys.stdin.fileno()
     while True:
-        readable, _, _ = select.select([tun, udp.fileno()], [], [])
+        watched = [tun, udp.fileno()] + ([control] if control is not None else [])
+        readable, _, _ = select.select(watched, [], [])
+        if control is not None and control in readable:
+            word = os.read(control, 64).decode().strip()
+            if word != "keep":
+                return  # the lab went without keeping us (EOF), or nonsense
+            if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) != 0:
+                return
+            print("kept", flush=True)
+            control = None
         if tun in readable:
             packet = decrement_ttl(os.read(tun, MAX_PACKET))
             if packet is not None:

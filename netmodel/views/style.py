@@ -6,6 +6,7 @@ CSS variables, so one SVG follows the reader's light or dark palette.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -31,12 +32,22 @@ def colour(name: str) -> str:
     return COLOURS[name][0]
 
 
-_ID = re.compile(r"[^A-Za-z0-9_]")
+_ID = re.compile(r"[^A-Za-z0-9]")
 
 
 def safe_id(text: str) -> str:
-    """A DOT/SVG-safe id that stays readable and stable: node:web-1 -> node_web_1."""
-    return "n_" + _ID.sub("_", text)
+    """A DOT/SVG-safe id that stays readable, stable and distinct for distinct
+    names: node:web-1 -> n_node_web_1_<6 hex>.
+
+    Kubernetes allows both ``web-1`` and ``web.1`` (and a node may be ``node.1``),
+    and Graphviz merges two objects given one id, so the readable part alone is
+    not enough. Whenever it had to replace a character (``_`` included, so an
+    unchanged name can never look like a replaced one plus a suffix), it is
+    followed by the first 6 hex digits of the original's SHA-256."""
+    readable = _ID.sub("_", text)
+    if readable == text:
+        return "n_" + text
+    return f"n_{readable}_{hashlib.sha256(text.encode()).hexdigest()[:6]}"
 
 
 def _widen(line: str) -> str:
@@ -52,9 +63,15 @@ def _widen(line: str) -> str:
 
 def text(value: object) -> str:
     """A label for DOT: backslashes escaped (a name cannot smuggle in ``\\l`` or
-    ``\\N``), line breaks as DOT's ``\\n``. The graphviz package quotes the rest."""
+    ``\\N``), ``&`` as ``&amp;``, line breaks as DOT's ``\\n``. The graphviz
+    package quotes the rest.
+
+    Graphviz decodes HTML entities in every label, quoted ones too, so a segment
+    named ``a&amp;b`` would be drawn ``a&b`` and one named ``&lt;x&gt;`` as ``<x>``;
+    with its ``&`` escaped the figure shows the name exactly as it is (a bare
+    ``&`` still draws as ``&``)."""
     lines = [_widen(line) for line in str(value).split("\n")]
-    return "\\n".join(line.replace("\\", "\\\\") for line in lines)
+    return "\\n".join(line.replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
 
 
 _RECORD = re.compile(r"([{}|<>\"])")
