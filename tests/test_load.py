@@ -509,3 +509,15 @@ def test_a_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
         load_spec(spec)
     assert str(caught.value) == (f"{spec}: spec is {MAX_SPEC_BYTES + 1} bytes "
                                  "(expected at most 64 MiB)")
+
+
+@pytest.mark.parametrize("character", ["\x84", "\x85", "\u2028", "\x7f"])
+def test_an_error_in_a_spec_pyyaml_cannot_read_still_has_its_line(character: str) -> None:
+    # yaml-rs loads text holding a C1 control, DEL or U+2028; PyYAML, asked only
+    # where a value is, refused the whole document (or broke the line there).
+    text = f"nodes:\n  - name: n1\n    ip: 10.0.0.1{character}\n  - name: n2\n    ip: bad\n"
+    assert one_error(text).startswith("spec.yaml:3: nodes[0].ip: '10.0.0.1\\")
+    later = f"cluster: {{name: a{character}b}}\nnodes:\n  - name: n1\n    ip: bad\n"
+    assert one_error(later).startswith("spec.yaml:1: cluster.name: ")
+    tabbed = "nodes: [{name: n1},\n\t{name: n2, ip: bad}]\n"
+    assert one_error(tabbed).startswith("spec.yaml:2: nodes[1].ip: invalid IP address")

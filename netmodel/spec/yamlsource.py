@@ -33,6 +33,27 @@ except AttributeError:  # pragma: no cover - wheels ship libyaml
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
+# What PyYAML refuses (Reader.NON_PRINTABLE: C0 and C1 controls, DEL, U+FFFE/F)
+# and what it, unlike YAML 1.2 and yaml-rs, takes for a line break (NEL, U+2028,
+# U+2029). yaml-rs reads them as text, so a spec holding one loads, and only
+# PyYAML is asked where a value is: without this it refuses the whole document
+# and the error has no line.
+_NOT_FOR_PYYAML = re.compile("[^\t\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd"
+                             "\U00010000-\U0010ffff]")
+
+
+def for_pyyaml(text: str, *, tabs: bool = False) -> str:
+    """``text`` with each such character replaced by U+FFFD: one character for
+    one, so every line and column stays where it was.
+
+    With ``tabs``, tabs become spaces too, for finding lines in a document
+    yaml-rs has loaded: YAML 1.2 allows a tab as separation where PyYAML's
+    scanner refuses one (at the start of a line inside ``[...]``), and a tab
+    in indentation, the one place it would matter, yaml-rs has refused."""
+    text = _NOT_FOR_PYYAML.sub("\ufffd", text)
+    return text.replace("\t", " ") if tabs else text
+
+
 def format_path(path: Path) -> str:
     """``("pods", 3, "ip")`` → ``pods[3].ip``; a key's control characters are
     escaped and a long key is cut (see :mod:`netmodel.spec.shown`)."""
@@ -61,7 +82,7 @@ class SourceDoc:
         if not self._composed:
             self._composed = True
             try:
-                self._root = yaml.compose(self.text, Loader=_Loader)
+                self._root = yaml.compose(for_pyyaml(self.text, tabs=True), Loader=_Loader)
             except yaml.YAMLError:
                 self._root = None  # yaml-rs took it; PyYAML cannot place lines in it
         return self._root
@@ -73,8 +94,9 @@ class SourceDoc:
         for part in path:
             if isinstance(node, yaml.MappingNode):
                 found = None
+                wanted = for_pyyaml(part, tabs=True) if isinstance(part, str) else part
                 for key, value in node.value:
-                    if key.value == part:
+                    if key.value == wanted:
                         found = value
                         break
                 if found is None:
@@ -183,7 +205,7 @@ def _opened(text: str, line: int) -> str:
     belong to the sequence, often a later line; PyYAML's context mark is the
     bracket itself."""
     try:
-        for _ in yaml.parse(text, Loader=_Loader):  # events only: no tree is built
+        for _ in yaml.parse(for_pyyaml(text), Loader=_Loader):  # events only: no tree is built
             pass
     except yaml.MarkedYAMLError as exc:
         context, mark = exc.context or "", exc.context_mark
@@ -222,7 +244,7 @@ def _check_keys(text: str, file: str) -> None:
     ``int()`` of thousands of digits raises past Python's 4,300-digit limit.
     """
     stack: list[_Open] = []
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(for_pyyaml(text), Loader=_Loader):
         if isinstance(event, yaml.CollectionEndEvent):
             stack.pop()
             continue
@@ -271,7 +293,7 @@ def _key(event: yaml.ScalarEvent) -> Any:
 def _first_alias(text: str) -> int | None:
     """The line of the first ``*alias`` (events only: nothing is expanded)."""
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(for_pyyaml(text), Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
                 return int(event.start_mark.line) + 1
     except yaml.YAMLError:
