@@ -169,6 +169,7 @@ def _located(text: str, file: str, message: str) -> SpecError:
             if tabbed is not None:
                 return SpecError(file, tabbed, "", "YAML syntax error: a tab in the "
                                  "indentation (YAML indents with spaces only)")
+        problem = plain(problem, _PROBLEM_LIMIT)  # yaml-rs may quote what it read
         return SpecError(file, line, "", f"YAML syntax error: {problem}{_opened(text, line)}")
     try:  # e.g. a duplicate key: PyYAML's parser knows where it is
         _check_keys(text, file)
