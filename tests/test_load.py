@@ -7,10 +7,11 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
 import pytest
+import yaml
 
 from netmodel.errors import SpecError
 from netmodel.spec.cluster import Backend
-from netmodel.spec.load import load_spec, parse_spec
+from netmodel.spec.load import MAX_SPEC_BYTES, load_spec, parse_spec
 
 MINIMAL = ("nodes: [{name: n1}, {name: n2}, {name: n3}]\n"
            "pods: [{name: p, node: n2}, {name: q, node: n2}]\n")
@@ -347,3 +348,176 @@ def test_a_second_yaml_document_is_refused_at_its_marker(text: str, line: int) -
 def test_a_leading_document_marker_is_fine() -> None:
     assert [n.name for n in parse_spec("---\nnodes: [{name: n1}]\n", "one.yaml").nodes] == ["n1"]
 
+
+
+# -- issue 16: hostile specs ---------------------------------------------------
+
+
+def one_error(text: str, file: str = "spec.yaml") -> str:
+    """The error ``text`` gives, checked to be one printable line."""
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, file)
+    message = str(caught.value)
+    assert message.isprintable(), message  # no ESC, NUL or line break reaches a terminal
+    assert message.startswith(f"{file}:")
+    return message
+
+
+def billion_laughs() -> str:
+    """The classic: nine levels of nine aliases each, 9**9 strings if expanded."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_one_line_and_nothing_is_expanded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # yaml-rs refuses it; the search for a line must then not build PyYAML's
+    # node tree or objects, where every alias would be expanded (gigabytes).
+    def forbidden(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the error fallback composed or constructed the document")
+
+    monkeypatch.setattr(yaml, "compose", forbidden)
+    monkeypatch.setattr(yaml, "load", forbidden)
+    monkeypatch.setattr(yaml.CSafeLoader, "get_single_node", forbidden)
+    monkeypatch.setattr(yaml.CSafeLoader, "construct_document", forbidden)
+    message = one_error(billion_laughs())
+    assert message.startswith("spec.yaml:2: YAML error: alias replay limit exceeded"), message
+    assert "(expected a spec whose aliases expand to fewer than a million values)" in message
+
+
+def test_a_duplicate_key_is_still_found_past_shared_aliases() -> None:
+    # The event scan sees an alias once, not once per use, and still finds
+    # the duplicate after it.
+    assert one_error("a: &x {b: 1}\nc: *x\nd: *x\nd: 2\n").startswith(
+        "spec.yaml:4: d: duplicate key")
+
+
+HUGE = "9" * 5000  # past Python's 4,300-digit limit for int <-> str
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"cluster: {{underlay: {{mtu: {HUGE}}}}}\nnodes: [{{name: n1}}]\n",
+     "spec.yaml:1: cluster.underlay.mtu: an integer of about 5000 digits is out of range "
+     "(expected 118-65535)"),
+    (f"nodes: [{{name: n1}}]\npods: [{{name: p, node: n1, containers: [{{name: c, "
+     f"ports: [{{containerPort: -{HUGE}}}]}}]}}]\n",
+     "spec.yaml:2: pods[0].containers[0].ports[0].containerPort: a negative integer of "
+     "about 5000 digits is out of range (expected 1-65535)"),
+    (f"nodes: [{{name: n1}}]\npods: [{{name: p, node: n1, labels: {{v: {HUGE}}}}}]\n",
+     "spec.yaml:2: pods[0].labels.v: an integer of about 5000 digits is too long for a "
+     "label (expected at most 63 characters)"),
+    # as a key (an explicit one: a plain key is at most 1024 characters)
+    (f"nodes:\n  - name: n1\n    ? {HUGE}\n    : 1\n",
+     "spec.yaml:2: nodes[0].an integer of about 5000 digits: unknown field"),
+    # a duplicate of it: yaml-rs gives no line, the event scan compares it as written
+    (f"nodes: [{{name: n1}}]\n? {HUGE}\n: 1\n? {HUGE}\n: 2\n",
+     f"spec.yaml:4: {'9' * 80}…: duplicate key"),
+])
+def test_an_integer_of_thousands_of_digits_is_described_not_printed(
+        text: str, expected: str) -> None:
+    assert one_error(text).startswith(expected)
+
+
+@pytest.mark.parametrize(("key", "shown"), [
+    ("~", "null"), ("null", "null"), ("1.5", "1.5"), (".nan", "nan"), ("true", "true"),
+    ("? [a, b]\n", "['a', 'b']"), ("? {a: 1}\n", "frozenset({('a', 1)})"),
+])
+def test_a_key_that_is_not_a_string_is_an_unknown_field(key: str, shown: str) -> None:
+    top = f"{key}: x\n"
+    assert one_error(f"{top}nodes: [{{name: n1}}]\n").startswith(
+        f"spec.yaml:1: {shown}: unknown field (expected one of cluster, ingresses, nodes")
+    nested = (f"nodes:\n  - name: n1\n    {key}: x\n" if not key.startswith("?")
+              else f"nodes:\n  - name: n1\n    {key}    : x\n")
+    assert f": nodes[0].{shown}: unknown field (expected one of ip, mac" in one_error(nested)
+
+
+@pytest.mark.parametrize(("labels", "why"), [
+    ("{~: web}", "labels.null: expected a string label key, got nothing"),
+    ("{1.5: web}", "labels.1.5: expected a string label key, got a number"),
+    ("{[a, b]: web}", "labels.['a', 'b']: expected a string label key, got a list"),
+    ("{app: ~}", "labels.app: expected a string label value, got nothing"),
+    ("{app: .nan}", "labels.app: expected a string label value, got nan (not a number)"),
+    ("{app: -.inf}", "labels.app: expected a string label value, got -inf (infinite)"),
+])
+def test_a_label_that_is_not_a_string_is_refused(labels: str, why: str) -> None:
+    pod = one_error(f"nodes: [{{name: n1}}]\npods: [{{name: p, node: n1, labels: {labels}}}]\n")
+    assert pod.startswith(f"spec.yaml:2: pods[0].{why}"), pod
+    service = one_error(f"nodes: [{{name: n1}}]\nservices: [{{name: s, selector: {labels}, "
+                        "ports: [{port: 80}]}]\n")
+    assert service.startswith(f"spec.yaml:2: services[0].{why.replace('labels', 'selector')}")
+
+
+def test_control_characters_are_escaped_in_messages() -> None:
+    # An ESC sequence in a value or a key would recolour (or worse) the terminal.
+    value = one_error('cluster: {backend: "\\e[31mred"}\nnodes: [{name: n1}]\n')
+    assert "'\\x1b[31mred'" in value
+    key = one_error('nodes: [{name: n1, "\\e]0;owned\\a": 1}]\n')
+    assert key.startswith("spec.yaml:1: nodes[0].\\x1b]0;owned\\x07: unknown field"), key
+
+
+def test_a_long_value_or_key_is_cut_in_messages() -> None:
+    value = one_error(f"cluster: {{backend: {'x' * 100_000}}}\nnodes: [{{name: n1}}]\n")
+    assert value == (f"spec.yaml:1: cluster.backend: unknown backend '{'x' * 80}…' "
+                     "(100000 characters) (expected one of host-gw, udp, vxlan)")
+    key = one_error(f"nodes:\n  - name: n1\n    ? {'k' * 100_000}\n    : 1\n")
+    assert key.startswith(f"spec.yaml:4: nodes[0].{'k' * 80}…: unknown field")
+    assert len(key) < 300
+
+
+@pytest.mark.parametrize(("field", "first", "second"), [
+    ("mac", "0a:00:00:00:00:01", "0A-00-00-00-00-01"),
+    ("vtepMAC", "0a:00:00:00:00:02", "0a:00:00:00:00:02"),
+])
+def test_two_nodes_with_one_mac_are_refused(field: str, first: str, second: str) -> None:
+    text = (f"nodes:\n  - {{name: n1, {field}: '{first}'}}\n  - {{name: n2}}\n"
+            f"  - {{name: n3, {field}: '{second}'}}\n")
+    assert one_error(text) == (f"spec.yaml:4: nodes[2].{field}: 0a:00:00:00:00:0"
+                               f"{first[-1]} is taken twice (also nodes[0].{field} of n1)")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("cluster: []\nnodes: [{name: n1}]\n", "spec.yaml:1: cluster: expected a mapping, "
+     "got a list"),
+    ("cluster: {underlay: 0}\nnodes: [{name: n1}]\n", "spec.yaml:1: cluster.underlay: "
+     "expected a mapping, got an integer"),
+    ("cluster: {underlay: ''}\nnodes: [{name: n1}]\n", "spec.yaml:1: cluster.underlay: "
+     "expected a mapping, got a string"),
+])
+def test_an_empty_non_mapping_is_not_taken_for_a_missing_one(text: str, expected: str) -> None:
+    assert one_error(text) == expected
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ('cluster: {name: "a\\0b"}\nnodes: [{name: n1}]\n', "cluster.name"),
+    ('cluster: {underlay: {segments: [{name: "r\\0a", cidr: 192.168.56.0/24}]}}\n'
+     "nodes: [{name: n1}]\n", "cluster.underlay.segments[0].name"),
+    ('nodes: [{name: "n\\0"}]\n', "nodes[0].name"),
+    ('nodes: [{name: n1}]\npods: [{name: p, node: "n1\\0"}]\n', "pods[0].node"),
+])
+def test_a_nul_in_a_name_is_refused(text: str, field: str) -> None:
+    message = one_error(text)
+    assert f": {field}: " in message and "\\x00" in message, message
+
+
+def test_a_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    spec = tmp_path / "huge.yaml"
+    with spec.open("wb") as handle:
+        handle.truncate(MAX_SPEC_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(SpecError) as caught:
+        load_spec(spec)
+    assert str(caught.value) == (f"{spec}: spec is {MAX_SPEC_BYTES + 1} bytes "
+                                 "(expected at most 64 MiB)")
+
+
+@pytest.mark.parametrize("character", ["\x84", "\x85", "\u2028", "\x7f"])
+def test_an_error_in_a_spec_pyyaml_cannot_read_still_has_its_line(character: str) -> None:
+    # yaml-rs loads text holding a C1 control, DEL or U+2028; PyYAML, asked only
+    # where a value is, refused the whole document (or broke the line there).
+    text = f"nodes:\n  - name: n1\n    ip: 10.0.0.1{character}\n  - name: n2\n    ip: bad\n"
+    assert one_error(text).startswith("spec.yaml:3: nodes[0].ip: '10.0.0.1\\")
+    later = f"cluster: {{name: a{character}b}}\nnodes:\n  - name: n1\n    ip: bad\n"
+    assert one_error(later).startswith("spec.yaml:1: cluster.name: ")
+    tabbed = "nodes: [{name: n1},\n\t{name: n2, ip: bad}]\n"
+    assert one_error(tabbed).startswith("spec.yaml:2: nodes[1].ip: invalid IP address")

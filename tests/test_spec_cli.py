@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +61,45 @@ def test_node_on_the_segment_its_ip_is_on(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "default via 192.168.57.1 dev eth0" in result.stdout
     assert "192.168.57.0/24 dev eth0 proto kernel scope link src 192.168.57.20" in result.stdout
+
+
+def refused(spec: Path | str, **limits: int) -> str:
+    """The CLI's one line for ``spec``, checked: exit 2, no traceback, quickly.
+
+    The timeout stands for "does not hang" (a FIFO with no writer blocked the
+    read forever); ``limits`` are resource.setrlimit values for the child."""
+    def limit() -> None:
+        for name, value in limits.items():
+            resource.setrlimit(getattr(resource, name), (value, value))
+
+    result = subprocess.run([sys.executable, "-m", "netmodel", "state", str(spec), "node-1",
+                             "--table", "routes"], capture_output=True, text=True, cwd=ROOT,
+                            check=False, timeout=30, preexec_fn=limit if limits else None)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    return line
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    assert refused(fifo) == (f"netmodel: {fifo}: not a regular file (a FIFO; expected a "
+                             "YAML spec file)")
+
+
+def test_dev_zero_is_refused_not_read() -> None:
+    assert refused("/dev/zero") == ("netmodel: /dev/zero: not a regular file (a character "
+                                    "device; expected a YAML spec file)")
+
+
+def test_an_alias_bomb_is_refused_within_modest_limits(tmp_path: Path) -> None:
+    # 9**9 "lol"s if expanded: PyYAML expanding them took 2.8 GB and 46 s.
+    # 1.5 GiB of address space and 20 s of CPU are plenty for the refusal.
+    spec = tmp_path / "spec.yaml"
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    spec.write_text("\n".join(lines) + "\n")
+    line = refused(spec, RLIMIT_AS=1536 * 2**20, RLIMIT_CPU=20)
+    assert line.startswith(f"netmodel: {spec}:2: YAML error: alias replay limit exceeded"), line

@@ -81,7 +81,8 @@ BAD = [
     (pod_spec("name: Web"), 4, "pods[0].name", invalid("Web", "Pod name", SUBDOMAIN)),
     # ... and at most 253 characters
     (pod_spec("name: " + "a" * 254), 4, "pods[0].name",
-     invalid("a" * 254, "Pod name", SUBDOMAIN)),
+     # A message quotes the first 80 characters of a long value and its length.
+     f"'{'a' * 80}…' (254 characters) is not a valid Pod name (expected {SUBDOMAIN})"),
     # a namespace is a label: no underscore, and no dot either
     (pod_spec("name: p, namespace: kube_system"), 4, "pods[0].namespace",
      invalid("kube_system", "namespace", LABEL)),

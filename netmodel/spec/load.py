@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import bisect
 import gc
+import os
+import stat
 from collections.abc import Iterator
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path as FsPath
@@ -36,7 +38,8 @@ from netmodel.spec.fields import Fields
 from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.load_services import load_ingresses, load_services
 from netmodel.spec.names import NameKind
-from netmodel.spec.yamlsource import Path, parse_yaml
+from netmodel.spec.shown import shown
+from netmodel.spec.yamlsource import Path, format_path, parse_yaml
 
 __all__ = ["load_spec", "parse_spec"]
 
@@ -46,6 +49,9 @@ DEFAULT_NODE_PORT_RANGE = "30000-32767"
 DEFAULT_UNDERLAY_CIDR = "192.168.56.0/24"
 DEFAULT_MTU = 1500
 NODE_CIDR_MASK = 24  # kube-controller-manager's defaultNodeMaskCIDRIPv4
+# Far above any real spec (150,000 pods at some 100 bytes each are ~15 MB): a
+# file past it is a mistake, and reading it whole would only exhaust memory.
+MAX_SPEC_BYTES = 64 * 2**20
 KERNEL_MIN_MTU = 68  # ip(8) prints it as "minmtu 68" for every Ethernet-like device
 
 T = TypeVar("T")
@@ -55,13 +61,48 @@ def load_spec(path: str | FsPath) -> Cluster:
     """Read and load a spec file; a missing file is a SpecError too."""
     name = str(path)
     try:
+        data = _read_regular(path, name)
         # utf-8-sig: an editor's byte-order mark is not part of the first key.
-        text = FsPath(path).read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except OSError as exc:
         raise SpecError(name, None, "", f"cannot read spec: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise SpecError(name, None, "", "spec is not UTF-8 text") from None
     return parse_spec(text, name)
+
+
+def _read_regular(path: str | FsPath, name: str) -> bytes:
+    """The bytes of a regular file of at most MAX_SPEC_BYTES.
+
+    Anything else is refused before it is read: /dev/zero never ends (the read
+    grows until MemoryError), a FIFO blocks until some writer opens it, a
+    directory is not text. O_NONBLOCK makes the open of a FIFO return at once,
+    and fstat() of the opened file, not stat() of the name, is what is read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError(name, None, "", f"not a regular file (a {_file_kind(info.st_mode)}; "
+                            "expected a YAML spec file)")
+        if info.st_size > MAX_SPEC_BYTES:
+            raise SpecError(name, None, "", f"spec is {info.st_size} bytes (expected at "
+                            f"most {MAX_SPEC_BYTES // 2**20} MiB)")
+        # A file growing while read is cut at the limit too.
+        data = handle.read(MAX_SPEC_BYTES + 1)
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError(name, None, "", f"spec is larger than {MAX_SPEC_BYTES // 2**20} MiB "
+                        "(expected a smaller file)")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return kind
+    return "special file"
 
 
 def parse_spec(text: str, file: str = "<spec>") -> Cluster:
@@ -88,7 +129,7 @@ class _Loader(Fields):
         if root is None:
             raise SpecError(self.doc.file, None, "", "empty spec (expected cluster:, nodes:)")
         top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses"))
-        conf = self.mapping(top.get("cluster") or {}, ("cluster",),
+        conf = self.optional_mapping(top.get("cluster"), ("cluster",),
                             ("name", "backend", "clusterCIDR", "serviceCIDR",
                              "serviceNodePortRange", "underlay"))
         name = self.name(conf.get("name", FsPath(self.doc.file).stem), ("cluster", "name"))
@@ -131,18 +172,18 @@ class _Loader(Fields):
         text = self.string(value, path)
         low, sep, high = text.partition("-")
         if not (sep and low.isdigit() and high.isdigit()):
-            raise self.fail(path, f"invalid port range {text!r} (expected LOW-HIGH "
+            raise self.fail(path, f"invalid port range {shown(text)} (expected LOW-HIGH "
                             "such as 30000-32767)")
         lo, hi = int(low), int(high)
         if not 1 <= lo <= hi <= 65535:
-            raise self.fail(path, f"invalid port range {text!r} (expected 1 <= LOW <= "
+            raise self.fail(path, f"invalid port range {shown(text)} (expected 1 <= LOW <= "
                             "HIGH <= 65535)")
         return lo, hi
 
     def underlay(self, value: Any, backend: Backend, cluster_cidr: IPv4Network,
                  service_cidr: IPv4Network) -> Underlay:
         path: Path = ("cluster", "underlay")
-        conf = self.mapping(value or {}, path, ("mtu", "cidr", "segments"))
+        conf = self.optional_mapping(value, path, ("mtu", "cidr", "segments"))
         mtu = self.integer(conf.get("mtu", DEFAULT_MTU), (*path, "mtu"),
                            KERNEL_MIN_MTU + backend.overhead, 65535)
         if "cidr" in conf and "segments" in conf:
@@ -166,7 +207,7 @@ class _Loader(Fields):
                                 "a router and at least one node)")
             for other in segments:
                 if other.name == seg_name:
-                    raise self.fail((*spath, "name"), f"duplicate segment name {seg_name!r}")
+                    raise self.fail((*spath, "name"), f"duplicate segment name {shown(seg_name)}")
                 if other.cidr.overlaps(cidr):
                     raise self.fail(cpath, f"{cidr} overlaps segment {other.name} "
                                     f"{other.cidr} (expected disjoint segments)")
@@ -195,7 +236,7 @@ class _Loader(Fields):
                 raise self.fail(path, "missing name (every node needs one)")
             name = self.k8s_name(conf["name"], (*path, "name"), NameKind.NODE)
             if name in seen:
-                raise self.fail((*path, "name"), f"duplicate node name {name!r} "
+                raise self.fail((*path, "name"), f"duplicate node name {shown(name)} "
                                 f"(first at nodes[{seen[name]}])")
             seen[name] = i
             ip = self.address(conf["ip"], (*path, "ip")) if "ip" in conf else None
@@ -215,7 +256,7 @@ class _Loader(Fields):
                 segment = underlay.segment(seg_name)
             except KeyError:
                 names = ", ".join(sorted(s.name for s in underlay.segments))
-                raise self.fail((*path, "segment"), f"unknown segment {seg_name!r} "
+                raise self.fail((*path, "segment"), f"unknown segment {shown(seg_name)} "
                                 f"(expected one of {names})") from None
             if ip is not None:
                 self.check_host(ip, segment, (*path, "ip"))
@@ -244,6 +285,7 @@ class _Loader(Fields):
         free_ips = {s.name: _hosts_after_router(s) for s in underlay.segments}
         free_cidrs = _subnets(cluster_cidr, NODE_CIDR_MASK)
         nodes = []
+        macs: dict[str, dict[str, int]] = {"mac": {}, "vtepMAC": {}}
         for i, name, seg_name, ip, cidr, mac, vtep in partial:
             if ip is None:
                 ip = _next_free(free_ips[seg_name], ips)
@@ -258,9 +300,21 @@ class _Loader(Fields):
                     raise self.fail(("nodes", i), f"no free /{NODE_CIDR_MASK} left in "
                                     f"clusterCIDR {cluster_cidr} for this node "
                                     "(expected a larger clusterCIDR or fewer nodes)")
-            nodes.append(Node(name=name, ip=ip, pod_cidr=cidr, segment=seg_name,
-                              mac=mac or derive_mac("node", name, "eth0"),
-                              vtep_mac=vtep or derive_mac("node", name, "flannel.1")))
+            node = Node(name=name, ip=ip, pod_cidr=cidr, segment=seg_name,
+                        mac=mac or derive_mac("node", name, "eth0"),
+                        vtep_mac=vtep or derive_mac("node", name, "flannel.1"))
+            # Two eth0s with one MAC on a segment, or two flannel.1s with one
+            # VTEP MAC in the overlay, make every peer's FDB and neighbour
+            # entries ambiguous: the second node's traffic reaches the first.
+            for field, value, given_here in (("mac", node.mac, mac),
+                                             ("vtepMAC", node.vtep_mac, vtep)):
+                owner = macs[field].setdefault(value, i)
+                if owner != i:
+                    raise self.fail(("nodes", i, field) if given_here else ("nodes", i),
+                                    f"{value} is taken twice (also "
+                                    f"{format_path(('nodes', owner, field))} of "
+                                    f"{partial[owner][1]})")
+            nodes.append(node)
         return tuple(nodes)
 
     def check_host(self, ip: IPv4Address, segment: Segment, path: Path) -> None:
@@ -288,7 +342,7 @@ class _Loader(Fields):
                                       (*path, "namespace"), NameKind.NAMESPACE)
             key = f"{namespace}/{name}"
             if key in seen:
-                raise self.fail((*path, "name"), f"duplicate pod {key!r} "
+                raise self.fail((*path, "name"), f"duplicate pod {shown(key)} "
                                 f"(first at pods[{seen[key]}])")
             seen[key] = i
             if "node" not in conf:
@@ -296,7 +350,7 @@ class _Loader(Fields):
             node_name = self.string(conf["node"], (*path, "node"))
             node = nodes.get(node_name)
             if node is None:
-                raise self.fail((*path, "node"), f"unknown node {node_name!r} (expected one "
+                raise self.fail((*path, "node"), f"unknown node {shown(node_name)} (expected one "
                                 f"of {_some(sorted(nodes))})")
             host = self.boolean(conf.get("hostNetwork", False), (*path, "hostNetwork"))
             if "ip" in conf:
@@ -358,7 +412,7 @@ class _Loader(Fields):
             name = self.k8s_name(conf.get("name", f"container-{i + 1}"), (*cpath, "name"),
                                  NameKind.CONTAINER)
             if name in names:
-                raise self.fail((*cpath, "name"), f"duplicate container name {name!r}")
+                raise self.fail((*cpath, "name"), f"duplicate container name {shown(name)}")
             names.add(name)
             ports = []
             for j, port in enumerate(self.sequence(conf.get("ports"), (*cpath, "ports"))):

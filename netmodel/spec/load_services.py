@@ -28,6 +28,7 @@ from netmodel.spec.services import (
     ServiceType,
     TrafficPolicy,
 )
+from netmodel.spec.shown import shown
 from netmodel.spec.warning import SpecWarning
 from netmodel.spec.yamlsource import Path, SourceDoc, format_path
 
@@ -70,7 +71,7 @@ class _ServiceLoader(Fields):
                                       (*path, "namespace"), NameKind.NAMESPACE)
             key = f"{namespace}/{name}"
             if key in seen:
-                raise self.fail((*path, "name"), f"duplicate service {key!r} "
+                raise self.fail((*path, "name"), f"duplicate service {shown(key)} "
                                 f"(first at services[{seen[key]}])")
             seen[key] = i
             if "clusterIP" in conf:
@@ -160,7 +161,7 @@ class _ServiceLoader(Fields):
     def affinity(self, conf: dict[str, Any], path: Path) -> int | None:
         mode = self.string(conf.get("sessionAffinity", "None"), (*path, "sessionAffinity"))
         if mode not in ("None", "ClientIP"):
-            raise self.fail((*path, "sessionAffinity"), f"unknown sessionAffinity {mode!r} "
+            raise self.fail((*path, "sessionAffinity"), f"unknown sessionAffinity {shown(mode)} "
                             "(expected one of ClientIP, None)")
         if mode == "None":
             if "sessionAffinityConfig" in conf:
@@ -168,9 +169,10 @@ class _ServiceLoader(Fields):
                                 "ClientIP")
             return None
         cpath: Path = (*path, "sessionAffinityConfig")
-        config = self.mapping(conf.get("sessionAffinityConfig") or {}, cpath, ("clientIP",))
-        client = self.mapping(config.get("clientIP") or {}, (*cpath, "clientIP"),
-                              ("timeoutSeconds",))
+        config = self.optional_mapping(conf.get("sessionAffinityConfig"), cpath,
+                                       ("clientIP",))
+        client = self.optional_mapping(config.get("clientIP"), (*cpath, "clientIP"),
+                                       ("timeoutSeconds",))
         return self.integer(client.get("timeoutSeconds", DEFAULT_AFFINITY_TIMEOUT),
                             (*cpath, "clientIP", "timeoutSeconds"), 1, 86400)
 
@@ -197,7 +199,7 @@ class _ServiceLoader(Fields):
                 raise self.fail(ppath, "missing name (required when a service has more "
                                 "than one port)")
             if pname in names:
-                raise self.fail((*ppath, "name"), f"duplicate port name {pname!r}")
+                raise self.fail((*ppath, "name"), f"duplicate port name {shown(pname)}")
             names.add(pname)
             if "port" not in pconf:
                 raise self.fail(ppath, "missing port")
@@ -283,7 +285,7 @@ class _ServiceLoader(Fields):
                 named = [cp for cp in declared if cp.name == target]
                 if not named:
                     self.warn(path, f"pod {pod.key} has no {protocol.ip} container port "
-                              f"named {target!r}: it is not an endpoint of this port")
+                              f"named {shown(target)}: it is not an endpoint of this port")
                     continue
                 port = named[0].container_port
             endpoints.append(Endpoint(pod.ip, port, pod.node, pod.key))
@@ -303,13 +305,13 @@ class _ServiceLoader(Fields):
             if "nodeName" in econf:
                 node = self.string(econf["nodeName"], (*epath, "nodeName"))
                 if node not in self.nodes:
-                    raise self.fail((*epath, "nodeName"), f"unknown node {node!r}")
+                    raise self.fail((*epath, "nodeName"), f"unknown node {shown(node)}")
             if "port" in econf:
                 port = self.integer(econf["port"], (*epath, "port"), 1, 65535)
             elif target.isdigit():
                 port = int(target)
             else:
-                raise self.fail(target_path, f"named targetPort {target!r} needs a port on "
+                raise self.fail(target_path, f"named targetPort {shown(target)} needs a port on "
                                 "each explicit endpoint (no pod to look the name up in)")
             pod = next((p.key for p in self.pods if p.ip == ip and not p.host_network), None)
             out.append(Endpoint(ip, port, node, pod))
@@ -344,7 +346,7 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
                                         (*path, "controller", "service"), namespace)
         if controller not in by_key:
             raise fields.fail((*path, "controller", "service"), f"unknown service "
-                              f"{controller!r} (the Ingress controller's Service)")
+                              f"{shown(controller)} (the Ingress controller's Service)")
         paths = []
         for r, rule in enumerate(fields.sequence(conf.get("rules"), (*path, "rules"))):
             rpath: Path = (*path, "rules", r)
@@ -370,7 +372,7 @@ def _service_reference(fields: Fields, value: Any, path: Path, namespace: str) -
     for part, kind in ((ns, NameKind.NAMESPACE), (name, NameKind.SERVICE)):
         why = problem(part, kind)
         if why is not None:
-            raise fields.fail(path, f"in {text!r}: {why}")
+            raise fields.fail(path, f"in {shown(text)}: {why}")
     return f"{ns}/{name}"
 
 
@@ -379,10 +381,10 @@ def _ingress_path(fields: Fields, entry: Any, path: Path, host: str, namespace: 
     conf = fields.mapping(entry, path, ("path", "pathType", "backend"))
     text = fields.string(conf.get("path", "/"), (*path, "path"))
     if not text.startswith("/"):
-        raise fields.fail((*path, "path"), f"{text!r} must start with '/'")
+        raise fields.fail((*path, "path"), f"{shown(text)} must start with '/'")
     path_type = fields.string(conf.get("pathType", "Prefix"), (*path, "pathType"))
     if path_type not in ("Exact", "Prefix", "ImplementationSpecific"):
-        raise fields.fail((*path, "pathType"), f"unknown pathType {path_type!r} (expected "
+        raise fields.fail((*path, "pathType"), f"unknown pathType {shown(path_type)} (expected "
                           "one of Exact, ImplementationSpecific, Prefix)")
     backend = fields.mapping(conf.get("backend"), (*path, "backend"), ("service",))
     spath: Path = (*path, "backend", "service")
@@ -392,7 +394,7 @@ def _ingress_path(fields: Fields, entry: Any, path: Path, host: str, namespace: 
     name = fields.k8s_name(svc.get("name"), (*spath, "name"), NameKind.SERVICE)
     key = f"{namespace}/{name}"
     if key not in services:
-        raise fields.fail((*spath, "name"), f"unknown service {key!r} (an Ingress backend is "
+        raise fields.fail((*spath, "name"), f"unknown service {shown(key)} (an Ingress backend is "
                           "in the Ingress's namespace)")
     port = fields.mapping(svc.get("port"), (*spath, "port"), ("number", "name"))
     if "number" in port:

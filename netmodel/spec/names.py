@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from netmodel.spec.shown import shown
+
 __all__ = ["NameKind", "problem"]
 
 # IsDNS1123Label: dns1123LabelFmt, DNS1123LabelMaxLength = 63.
@@ -145,4 +147,4 @@ def problem(value: str, kind: NameKind) -> str | None:
     """``None`` if the API server accepts ``value`` as a ``kind``, else why not."""
     if kind.form.valid(value):
         return None
-    return f"{value!r} is not a valid {kind.noun} (expected {kind.form.expected})"
+    return f"{shown(value)} is not a valid {kind.noun} (expected {kind.form.expected})"

@@ -11,6 +11,7 @@ keeps the last one hides typos in a spec.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ import yaml
 import yaml_rs
 
 from netmodel.errors import SpecError
+from netmodel.spec.shown import key_text, plain
 
 __all__ = ["Path", "SourceDoc", "format_path", "parse_yaml"]
 
@@ -31,11 +33,37 @@ except AttributeError:  # pragma: no cover - wheels ship libyaml
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
+# What PyYAML refuses (Reader.NON_PRINTABLE: C0 and C1 controls, DEL, U+FFFE/F)
+# and what it, unlike YAML 1.2 and yaml-rs, takes for a line break (NEL, U+2028,
+# U+2029). yaml-rs reads them as text, so a spec holding one loads, and only
+# PyYAML is asked where a value is: without this it refuses the whole document
+# and the error has no line.
+_NOT_FOR_PYYAML = re.compile("[^\t\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd"
+                             "\U00010000-\U0010ffff]")
+
+
+def for_pyyaml(text: str, *, tabs: bool = False) -> str:
+    """``text`` with each such character replaced by U+FFFD: one character for
+    one, so every line and column stays where it was.
+
+    With ``tabs``, tabs become spaces too, for finding lines in a document
+    yaml-rs has loaded: YAML 1.2 allows a tab as separation where PyYAML's
+    scanner refuses one (at the start of a line inside ``[...]``), and a tab
+    in indentation, the one place it would matter, yaml-rs has refused."""
+    text = _NOT_FOR_PYYAML.sub("\ufffd", text)
+    return text.replace("\t", " ") if tabs else text
+
+
 def format_path(path: Path) -> str:
-    """``("pods", 3, "ip")`` → ``pods[3].ip``."""
+    """``("pods", 3, "ip")`` → ``pods[3].ip``; a key's control characters are
+    escaped and a long key is cut (see :mod:`netmodel.spec.shown`)."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = plain(key_text(part))
+            out += f".{text}" if out else text
     return out
 
 
@@ -54,7 +82,7 @@ class SourceDoc:
         if not self._composed:
             self._composed = True
             try:
-                self._root = yaml.compose(self.text, Loader=_Loader)
+                self._root = yaml.compose(for_pyyaml(self.text, tabs=True), Loader=_Loader)
             except yaml.YAMLError:
                 self._root = None  # yaml-rs took it; PyYAML cannot place lines in it
         return self._root
@@ -66,8 +94,9 @@ class SourceDoc:
         for part in path:
             if isinstance(node, yaml.MappingNode):
                 found = None
+                wanted = for_pyyaml(part, tabs=True) if isinstance(part, str) else part
                 for key, value in node.value:
-                    if key.value == part:
+                    if key.value == wanted:
                         found = value
                         break
                 if found is None:
@@ -83,10 +112,15 @@ class SourceDoc:
         return line
 
     def error(self, path: Path, problem: str) -> SpecError:
-        return SpecError(self.file, self.line_of(path), format_path(path), problem)
+        # Values in ``problem`` are quoted with shown(); escaping the whole of
+        # it again is the backstop for one that was not, so no spec can put a
+        # terminal escape sequence or a line break into the one-line message.
+        return SpecError(self.file, self.line_of(path), format_path(path),
+                         plain(problem, _PROBLEM_LIMIT))
 
 
 _AT_LINE = re.compile(r"at line (\d+)")
+_PROBLEM_LIMIT = 600  # a message's longest own text ("expected one of …") is some 300
 _TAB = re.compile(r"\btabs?\b")
 
 
@@ -135,20 +169,25 @@ def _located(text: str, file: str, message: str) -> SpecError:
             if tabbed is not None:
                 return SpecError(file, tabbed, "", "YAML syntax error: a tab in the "
                                  "indentation (YAML indents with spaces only)")
+        problem = plain(problem, _PROBLEM_LIMIT)  # yaml-rs may quote what it read
         return SpecError(file, line, "", f"YAML syntax error: {problem}{_opened(text, line)}")
-    try:  # e.g. a duplicate key: PyYAML's composer knows where it is
-        root = yaml.compose(text, Loader=_Loader)
-        if root is not None:
-            _convert(root, file, ())
+    try:  # e.g. a duplicate key: PyYAML's parser knows where it is
+        _check_keys(text, file)
     except SpecError as located:
         return located
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return SpecError(file, mark.line + 1 if mark else None, "",
-                         f"YAML syntax error: {exc.problem or message}")
+                         f"YAML syntax error: {plain(exc.problem or message, _PROBLEM_LIMIT)}")
     except yaml.YAMLError:
         pass
-    return SpecError(file, None, "", f"YAML error: {lines[0] if lines else message}")
+    first = plain(lines[0] if lines else message, _PROBLEM_LIMIT)
+    if "alias" in first:
+        # yaml-rs stops expanding aliases after a million nodes ("billion
+        # laughs"): a spec never needs that many, so say so at the first alias.
+        return SpecError(file, _first_alias(text), "", f"YAML error: {first} (expected "
+                         "a spec whose aliases expand to fewer than a million values)")
+    return SpecError(file, None, "", f"YAML error: {first}")
 
 
 def _tab_indented(text: str, start: int) -> int | None:
@@ -167,7 +206,7 @@ def _opened(text: str, line: int) -> str:
     belong to the sequence, often a later line; PyYAML's context mark is the
     bracket itself."""
     try:
-        for _ in yaml.parse(text, Loader=_Loader):  # events only: no tree is built
+        for _ in yaml.parse(for_pyyaml(text), Loader=_Loader):  # events only: no tree is built
             pass
     except yaml.MarkedYAMLError as exc:
         context, mark = exc.context or "", exc.context_mark
@@ -179,33 +218,85 @@ def _opened(text: str, line: int) -> str:
     return ""
 
 
-def _convert(node: yaml.Node, file: str, path: Path) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, file)
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, file, (*path, i)) for i, child in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node, file) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str | int):
-                raise SpecError(file, key_node.start_mark.line + 1, format_path(path),
+@dataclass(slots=True)
+class _Open:
+    """A collection being read from the event stream, for :func:`_check_keys`."""
+
+    path: Path
+    keys: dict[Any, None] | None  # a mapping's keys so far; None for a sequence
+    index: int = 0  # a sequence's next index
+    key: str | None = None  # a mapping's key whose value comes next
+
+
+# PyYAML's implicit tags (``1`` is an int): typed here, the stubs leave it bare.
+_RESOLVE: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve)
+_KEY_LIMIT = 100  # characters: a longer key is compared as written, not constructed
+
+
+def _check_keys(text: str, file: str) -> None:
+    """Raise the first duplicate or non-scalar mapping key, at its line.
+
+    Read from PyYAML's event stream, never its composer or constructor: an
+    alias is one event, not the subtree it names, so a "billion laughs"
+    document (which yaml-rs rightly refused) costs its length here, not
+    gigabytes. Only keys are turned into values, to compare them as YAML does
+    (``1`` and ``0x1`` are one key), and a long one is compared as written:
+    ``int()`` of thousands of digits raises past Python's 4,300-digit limit.
+    """
+    stack: list[_Open] = []
+    for event in yaml.parse(for_pyyaml(text), Loader=_Loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue  # the stream's and document's start and end
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        top = stack[-1] if stack else None
+        if top is not None and top.keys is not None and top.key is None:
+            if not isinstance(event, yaml.ScalarEvent):
+                raise SpecError(file, line, format_path(top.path),
                                 "mapping keys must be plain strings")
-            if key in out:
+            key = _key(event)
+            if key in top.keys:
                 # The whole path, not just the key: "name" alone does not say
                 # which of 5,000 nodes has it twice.
-                raise SpecError(file, key_node.start_mark.line + 1,
-                                format_path((*path, str(key))),
+                raise SpecError(file, line, format_path((*top.path, key_text(key))),
                                 "duplicate key (each field may appear once)")
-            out[key] = _convert(value_node, file, (*path, str(key)))
-        return out
-    raise SpecError(file, node.start_mark.line + 1, "", "unsupported YAML node")
+            top.keys[key] = None
+            top.key = key_text(key)
+            continue
+        path: Path = ()
+        if top is not None:
+            if top.key is not None:
+                path, top.key = (*top.path, top.key), None
+            else:
+                path, top.index = (*top.path, top.index), top.index + 1
+        if isinstance(event, yaml.MappingStartEvent):
+            stack.append(_Open(path, {}))
+        elif isinstance(event, yaml.SequenceStartEvent):
+            stack.append(_Open(path, None))
 
 
-def _scalar(node: yaml.ScalarNode, file: str) -> Any:
-    if node.tag == "tag:yaml.org,2002:str":
-        return node.value
+def _key(event: yaml.ScalarEvent) -> Any:
+    """A scalar key's value as the constructor would make it, or its text."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _RESOLVE(yaml.ScalarNode, event.value, event.implicit)
+    if tag == "tag:yaml.org,2002:str" or len(event.value) > _KEY_LIMIT:
+        return event.value
     try:
-        return _SCALARS.construct_object(node)
-    except yaml.YAMLError as exc:
-        raise SpecError(file, node.start_mark.line + 1, "", f"bad value: {exc}") from None
+        return _SCALARS.construct_object(yaml.ScalarNode(tag, event.value))
+    except (yaml.YAMLError, ValueError):
+        return (tag, event.value)  # unhashable or unreadable: compared as written
+
+
+def _first_alias(text: str) -> int | None:
+    """The line of the first ``*alias`` (events only: nothing is expanded)."""
+    try:
+        for event in yaml.parse(for_pyyaml(text), Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+                return int(event.start_mark.line) + 1
+    except yaml.YAMLError:
+        pass
+    return None
