@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -526,6 +527,24 @@ def test_a_build_deletes_no_page_of_another_output_directory(tmp_path: Path) -> 
     assert old.exists() and (site / "site5" / "zh" / "index.html").exists()
     assert "mtu 1500" in old.read_text()
     assert "mtu 9000" in (site / "site6" / "index.html").read_text()
+    # site5 still has the old page: its own record says so, whatever site6's build
+    # recorded, and a dirty build into it redoes the page.
+    assert build(site, "-d", "site5", "--dirty").returncode == 0
+    assert "mtu 9000" in old.read_text() and "mtu 1500" not in old.read_text()
+    for out in ("site5", "site5/zh", "site6", "site6/zh"):
+        assert str((site / out).resolve()) in (site / ".netmodel-cache" / "state.json").read_text()
+
+
+@pytest.mark.parametrize("state", [b"[]", b'{"sites": []}', bytes(range(256)),
+                                   b'{"sites": {"/x": {"uses": {"a.yaml": 5}}}}',
+                                   b'{"sites": {"/x": {"specs": {"a.yaml": null}}}}'])
+def test_a_corrupt_state_file_is_ignored(tmp_path: Path, state: bytes) -> None:
+    site = make_site(tmp_path, view="topology")
+    assert build(site).returncode == 0
+    (site / ".netmodel-cache" / "state.json").write_bytes(state)
+    result = build(site, "--dirty")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads((site / ".netmodel-cache" / "state.json").read_text())["sites"]
 
 
 # -- a spec is one in diagrams/ ----------------------------------------------------------

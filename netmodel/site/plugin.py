@@ -189,6 +189,18 @@ def _front_matter_lines(page: Page) -> int:
     return 0 if end < 0 else source.count("\n", 0, end) + 2
 
 
+def _well_formed(record: object) -> bool:
+    """A build's record as on_post_build writes it: its model's source, its specs'
+    digests, the pages that use each spec."""
+    if not isinstance(record, dict):
+        return False
+    uses, specs = record.get("uses", {}), record.get("specs", {})
+    return (isinstance(uses, dict) and isinstance(specs, dict)
+            and all(isinstance(pages, list) and all(isinstance(p, str) for p in pages)
+                    for pages in uses.values())
+            and all(isinstance(d, str) for d in specs.values()))
+
+
 class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         # spec path -> (its digest, its Model): one Model per spec, replaced on an edit
@@ -211,6 +223,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.rendered = 0
         self.cached = 0
         self._offset = 0
+        self._site = ""  # this build's output directory (on_pre_build)
         # page (its output path) -> placeholder -> the inline SVG that replaces it
         self._figures: dict[str, dict[str, str]] = {}
         # spec name -> (kernel, fingerprints the lab matched), read once per build
@@ -242,7 +255,10 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._replays = None  # a new record (netmodel lab --record) shows on the next build
         self._paths.clear()  # read the specs afresh: they may have changed since
         self._digests.clear()
-        state = self._state()
+        # Recorded per output directory: a build into site6, or `mkdocs serve` into a
+        # temporary one, neither sees nor changes what a build into site/ recorded.
+        self._site = str(Path(config.site_dir).resolve())
+        state = self._state().get(self._site, {})
         self.uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
         self.spec_digests = dict(state.get("specs", {}))
         stale: set[str] = set()
@@ -250,30 +266,24 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             changed_model = state.get("source") != self.source
             if changed_model or self._digest(Path(spec)) != self.spec_digests.get(spec):
                 stale |= pages
-        # The state records the pages of every build, into whichever directory: only
-        # this build's own output is its to delete (`mkdocs serve` builds into a
-        # temporary directory, and must leave site/ alone).
-        site = Path(config.site_dir).resolve()
+        # Only this build's own output is its to delete.
+        site = Path(self._site)
         for dest in stale:
             page = Path(dest).resolve()
             if page.is_relative_to(site):
                 page.unlink(missing_ok=True)
 
-    def _state(self) -> dict[str, Any]:
-        """What earlier builds recorded; nothing if it is not what they write."""
+    def _state(self) -> dict[str, dict[str, Any]]:
+        """What earlier builds recorded, by output directory; a record that is not
+        what they write is left out."""
         try:
             data = json.loads((self.cache / "state.json").read_bytes())
         except (OSError, ValueError):
             return {}
-        if not isinstance(data, dict):
+        sites = data.get("sites") if isinstance(data, dict) else None
+        if not isinstance(sites, dict):
             return {}
-        uses, specs = data.get("uses", {}), data.get("specs", {})
-        if not (isinstance(uses, dict) and isinstance(specs, dict)
-                and all(isinstance(pages, list) and all(isinstance(p, str) for p in pages)
-                        for pages in uses.values())
-                and all(isinstance(d, str) for d in specs.values())):
-            return {}
-        return data
+        return {str(site): record for site, record in sites.items() if _well_formed(record)}
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.diagrams))
@@ -571,14 +581,19 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             self._store(self._answers_file(Path(spec), digest),
                         json.dumps(answers, indent=0, sort_keys=True, ensure_ascii=False))
         self._new_answers.clear()
-        # mkdocs-static-i18n builds once per language: merge, do not overwrite.
-        state = self._state()
+        # Merge, do not overwrite: another build may have recorded its own meanwhile.
+        # Output directories that are gone (`mkdocs serve`'s) are forgotten.
+        sites = {site: record for site, record in self._state().items()
+                 if site == self._site or os.path.isdir(site)}
+        state = sites.get(self._site, {})
         uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
         for spec, pages in self.uses.items():
             uses.setdefault(spec, set()).update(pages)
-        state = {"source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
-                 "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
-        self._store("state.json", json.dumps(state, indent=1), entry=False)
+        sites[self._site] = {
+            "source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
+            "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
+        self._store("state.json", json.dumps({"sites": dict(sorted(sites.items()))}, indent=1),
+                    entry=False)
 
 
 __all__ = ["NetmodelConfig", "NetmodelPlugin", "PluginError"]
