@@ -575,3 +575,22 @@ def test_a_spec_outside_the_diagrams_directory_is_refused(tmp_path: Path, name: 
     html = (site / "site" / "index.html").read_text()
     assert "SECRET" not in html and "SECRET" not in result.stderr
     assert "netmodel-diagram" not in html and "1450" not in html
+
+
+def test_a_cache_write_refused_is_one_warning_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A read-only cache directory, as root sees one too: every write refused."""
+    from netmodel.site import plugin
+
+    def refused(target: Path, text: str, encoding: str = "utf-8") -> None:
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(plugin, "write_whole", refused)
+    site = busy_site(tmp_path)
+    with caplog.at_level("WARNING"):
+        build_here(site)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["netmodel: cache .netmodel-cache/ cannot be written "
+                        "(Permission denied): building without it"]
+    for page in (site / "site" / "index.html", site / "site" / "zh" / "index.html"):
+        assert page.read_text().count('class="netmodel-diagram"') == 2
