@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -428,3 +429,168 @@ print("ok")
     done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
                           check=False)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+# -- the disk cache is checked, not trusted ------------------------------------------
+
+ENTRIES = ("*.svg", "*.fingerprint", "*.table.txt", "*.values.json")
+HEADER = re.compile(r"netmodel-cache v1 (\S+) [0-9a-f]{64}\n")
+
+
+def _entries(site: Path) -> list[Path]:
+    return sorted(p for pattern in ENTRIES for p in (site / ".netmodel-cache").glob(pattern))
+
+
+def _truncated(data: bytes, others: bytes) -> bytes:
+    return data[:len(data) // 2]  # one <svg> more than </svg>
+
+
+def _text(data: bytes, others: bytes) -> bytes:
+    return b'<script>alert("from the cache")</script>\n'
+
+
+def _binary(data: bytes, others: bytes) -> bytes:
+    return bytes(range(256)) * 4
+
+
+def _swapped(data: bytes, others: bytes) -> bytes:
+    return others  # a whole entry, but another one's
+
+
+@pytest.mark.parametrize("corrupt", [_truncated, _text, _binary, _swapped])
+def test_a_corrupt_cache_entry_is_computed_again(tmp_path: Path, corrupt: object) -> None:
+    assert callable(corrupt)
+    site = busy_site(tmp_path)
+    assert build(site).returncode == 0
+    pages = [site / "site" / "index.html", site / "site" / "zh" / "index.html"]
+    cold = [page.read_text() for page in pages]
+    entries = _entries(site)
+    assert {p.name.split(".", 1)[1] for p in entries} == {
+        "svg", "fingerprint", "table.txt", "values.json"}
+    contents = [p.read_bytes() for p in entries]
+    for number, entry in enumerate(entries):
+        entry.write_bytes(corrupt(contents[number], contents[number - 1]))
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and _warnings(result.stderr) == []
+    assert result.stderr.count("diagrams: 2 rendered, 0 from the cache") == 2  # each language
+    assert [page.read_text() for page in pages] == cold
+    for entry in entries:  # each is whole again, under its own name
+        found = HEADER.match(entry.read_text(encoding="utf-8"))
+        assert found is not None and found[1] == entry.name, entry
+
+
+@pytest.mark.parametrize("how", ["a file", "read-only"])
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_cache_that_cannot_be_written_is_one_warning(tmp_path: Path, how: str,
+                                                       strict: bool) -> None:
+    site = busy_site(tmp_path)
+    cache = site / ".netmodel-cache"
+    if how == "a file":
+        cache.write_text("not a directory\n")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes in a read-only directory")
+        cache.mkdir()
+        cache.chmod(0o555)
+    try:
+        result = build(site, strict=strict)
+    finally:
+        if cache.is_dir():
+            cache.chmod(0o755)
+    assert "Traceback" not in result.stderr, result.stderr
+    warnings = _warnings(result.stderr)
+    assert len(warnings) == 1, result.stderr
+    assert warnings[0].startswith("WARNING -  netmodel: cache .netmodel-cache/ cannot be "
+                                  "written (")
+    assert warnings[0].endswith("): building without it")
+    if strict:
+        assert result.returncode == 1
+    else:
+        assert result.returncode == 0
+        for page in (site / "site" / "index.html", site / "site" / "zh" / "index.html"):
+            html = page.read_text()
+            assert html.count('class="netmodel-diagram"') == 2
+            assert "MTU 1450 of 1500" in html
+
+
+# -- a build deletes only its own pages ------------------------------------------------
+
+def test_a_build_deletes_no_page_of_another_output_directory(tmp_path: Path) -> None:
+    site = make_site(tmp_path, view="topology")
+    for out in ("site5", "site6"):
+        assert build(site, "-d", out).returncode == 0
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_text(spec.read_text().replace("mtu: 1500", "mtu: 9000"))
+    assert build(site, "-d", "site6", "--dirty").returncode == 0
+    old = site / "site5" / "index.html"
+    assert old.exists() and (site / "site5" / "zh" / "index.html").exists()
+    assert "mtu 1500" in old.read_text()
+    assert "mtu 9000" in (site / "site6" / "index.html").read_text()
+    # site5 still has the old page: its own record says so, whatever site6's build
+    # recorded, and a dirty build into it redoes the page.
+    assert build(site, "-d", "site5", "--dirty").returncode == 0
+    assert "mtu 9000" in old.read_text() and "mtu 1500" not in old.read_text()
+    for out in ("site5", "site5/zh", "site6", "site6/zh"):
+        assert str((site / out).resolve()) in (site / ".netmodel-cache" / "state.json").read_text()
+
+
+@pytest.mark.parametrize("state", [b"[]", b'{"sites": []}', bytes(range(256)),
+                                   b'{"sites": {"/x": {"uses": {"a.yaml": 5}}}}',
+                                   b'{"sites": {"/x": {"specs": {"a.yaml": null}}}}'])
+def test_a_corrupt_state_file_is_ignored(tmp_path: Path, state: bytes) -> None:
+    site = make_site(tmp_path, view="topology")
+    assert build(site).returncode == 0
+    (site / ".netmodel-cache" / "state.json").write_bytes(state)
+    result = build(site, "--dirty")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads((site / ".netmodel-cache" / "state.json").read_text())["sites"]
+
+
+# -- a spec is one in diagrams/ ----------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["../secret.yaml", "sub/../../secret.yaml", "{abs}",
+                                  "link.yaml"])
+@pytest.mark.parametrize("where", ["fence", "front matter"])
+def test_a_spec_outside_the_diagrams_directory_is_refused(tmp_path: Path, name: str,
+                                                          where: str) -> None:
+    site = make_site(tmp_path)
+    # A spec that would load (its name from its file) and one line that would show.
+    secret = site / "secret.yaml"
+    secret.write_text("SECRET first line\n" + TWO_NODES.format(backend="vxlan"))
+    (site / "diagrams" / "link.yaml").symlink_to(secret)  # resolves out of diagrams/
+    name = name.format(abs=secret)
+    if where == "fence":
+        page = f"# T\n\n```netmodel\nspec: {name}\nview: topology\n```\n"
+        line = 4
+    else:
+        page = f"---\nnetmodel_spec: {name}\n---\n# T\n\nMTU {{{{nm mtu}}}}\n"
+        line = 6
+    (site / "docs" / "index.md").write_text(page)
+    result = build(site, strict=False)
+    assert "Traceback" not in result.stderr
+    warnings = _warnings(result.stderr)
+    assert warnings == [f"WARNING -  netmodel: index.md:{line}: spec {name!r}: "
+                        "not in diagrams/"], result.stderr
+    html = (site / "site" / "index.html").read_text()
+    assert "SECRET" not in html and "SECRET" not in result.stderr
+    assert "netmodel-diagram" not in html and "1450" not in html
+
+
+def test_a_cache_write_refused_is_one_warning_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A read-only cache directory, as root sees one too: every write refused."""
+    from netmodel.site import plugin
+
+    def refused(target: Path, text: str, encoding: str = "utf-8") -> None:
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(plugin, "write_whole", refused)
+    site = busy_site(tmp_path)
+    with caplog.at_level("WARNING"):
+        build_here(site)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["netmodel: cache .netmodel-cache/ cannot be written "
+                        "(Permission denied): building without it"]
+    for page in (site / "site" / "index.html", site / "site" / "zh" / "index.html"):
+        assert page.read_text().count('class="netmodel-diagram"') == 2

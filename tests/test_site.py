@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,16 +19,79 @@ from .linkcheck import broken_links
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# Any fixed time: with SOURCE_DATE_EPOCH the build's date (the sitemap's lastmod,
+# sitemap.xml.gz's header) is this one, and two builds are byte-identical.
+EPOCH = "1700000000"  # 2023-11-14 UTC
+# What jieba (Material's Chinese search segmentation) prints on stderr, by itself.
+JIEBA = ("Building prefix dict from ", "Loading model from cache ", "Loading model cost ",
+         "Prefix dict has been built ", "Dumping model to file cache ")
+
+
+def build_site(root: Path, out: Path) -> list[str]:
+    """Build the site at ``root`` into ``out`` as CI does; what went wrong, if
+    anything. Not ``-q``: under it MkDocs neither prints nor counts warnings, and
+    ``--strict`` passes whatever a page says."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": EPOCH}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                             "-d", str(out)], cwd=root, capture_output=True, text=True,
+                            env=env, check=False)
+    problems = [line for line in result.stderr.splitlines()
+                if line.strip() and not line.startswith(("INFO ", *JIEBA))]
+    if result.returncode != 0:
+        problems.append(f"exit status {result.returncode}")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                             "-d", str(out)], cwd=ROOT, capture_output=True, text=True,
-                            env=env, check=False)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
+    assert build_site(ROOT, out) == []
     return out
+
+
+def copy_of_the_site(root: Path) -> Path:
+    root.mkdir()
+    for name in ("mkdocs.yml", "docs", "diagrams", ".netmodel-cache"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name)
+        elif (ROOT / name).exists():
+            shutil.copy(ROOT / name, root / name)
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fault", "warning"), [
+    ("[gone](nowhere.md)", "'nowhere.md'"),
+    ("```netmodel\nspec: clusters/two-nodes-vxlan.yaml\nview: paths\n```",
+     "view 'paths': unknown view"),
+])
+def test_a_page_with_a_warning_fails_the_site_build(tmp_path: Path, fault: str,
+                                                    warning: str) -> None:
+    root = copy_of_the_site(tmp_path / "src")
+    page = root / "docs" / "reference.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{fault}\n", encoding="utf-8")
+    problems = build_site(root, tmp_path / "out")
+    assert any(line.startswith("WARNING") and warning in line for line in problems), problems
+    assert problems[-1] == "exit status 1"
+
+
+@pytest.mark.slow
+def test_the_sitemap_has_real_urls_and_the_build_date_of_source_date_epoch(
+        site: Path, tmp_path: Path) -> None:
+    found = re.search(r"^site_url: (\S+)$", (ROOT / "mkdocs.yml").read_text(), re.M)
+    assert found is not None, "mkdocs.yml sets no site_url: the sitemap's URLs are None./"
+    site_url = found[1]
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    urls = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert urls and all(url.startswith(site_url) for url in urls), urls
+    assert "None" not in sitemap
+    assert "<loc>" + site_url + "zh/services/</loc>" in sitemap
+    assert set(re.findall(r"<lastmod>([^<]*)</lastmod>", sitemap)) == {"2023-11-14"}
+    # Built again, elsewhere and later: the same bytes.
+    assert build_site(ROOT, tmp_path / "again") == []
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        assert (tmp_path / "again" / name).read_bytes() == (site / name).read_bytes(), name
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode() == sitemap
 
 
 @pytest.mark.slow

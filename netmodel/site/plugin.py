@@ -129,6 +129,28 @@ def _file_digest(spec: Path) -> str | None:
         return None
 
 
+# Every cache entry's first line: what it is (its file name holds its key) and
+# the digest of the text below it. A truncated, overwritten or copied entry fails
+# the check and is computed again, never inlined.
+_ENTRY = "netmodel-cache v1"
+
+
+def _entry(name: str, text: str) -> str:
+    return f"{_ENTRY} {name} {hashlib.sha256(text.encode('utf-8')).hexdigest()}\n{text}"
+
+
+def _checked(name: str, data: bytes) -> str | None:
+    """The text of a cache entry read as ``data``, or None unless it is whole."""
+    header, newline, body = data.partition(b"\n")
+    if not newline:
+        return None
+    try:
+        expected = f"{_ENTRY} {name} {hashlib.sha256(body).hexdigest()}".encode("ascii")
+        return body.decode("utf-8") if header == expected else None
+    except UnicodeError:
+        return None
+
+
 # Stands for a figure's id prefix in cached SVG: the prefix names the page and the
 # fence's position on it, which the cache key leaves out so moving a fence is free.
 _PREFIX = "nm-@prefix@"
@@ -167,6 +189,18 @@ def _front_matter_lines(page: Page) -> int:
     return 0 if end < 0 else source.count("\n", 0, end) + 2
 
 
+def _well_formed(record: object) -> bool:
+    """A build's record as on_post_build writes it: its model's source, its specs'
+    digests, the pages that use each spec."""
+    if not isinstance(record, dict):
+        return False
+    uses, specs = record.get("uses", {}), record.get("specs", {})
+    return (isinstance(uses, dict) and isinstance(specs, dict)
+            and all(isinstance(pages, list) and all(isinstance(p, str) for p in pages)
+                    for pages in uses.values())
+            and all(isinstance(d, str) for d in specs.values()))
+
+
 class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         # spec path -> (its digest, its Model): one Model per spec, replaced on an edit
@@ -189,10 +223,13 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.rendered = 0
         self.cached = 0
         self._offset = 0
+        self._site = ""  # this build's output directory (on_pre_build)
         # page (its output path) -> placeholder -> the inline SVG that replaces it
         self._figures: dict[str, dict[str, str]] = {}
         # spec name -> (kernel, fingerprints the lab matched), read once per build
         self._replays: dict[str, tuple[str, set[str]]] | None = None
+        # Set once the cache could not be written: said once, then built without it.
+        self._unwritable = False
 
     @functools.cached_property
     def _walk(self) -> functools._lru_cache_wrapper[Trace]:
@@ -218,7 +255,10 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._replays = None  # a new record (netmodel lab --record) shows on the next build
         self._paths.clear()  # read the specs afresh: they may have changed since
         self._digests.clear()
-        state = self._state()
+        # Recorded per output directory: a build into site6, or `mkdocs serve` into a
+        # temporary one, neither sees nor changes what a build into site/ recorded.
+        self._site = str(Path(config.site_dir).resolve())
+        state = self._state().get(self._site, {})
         self.uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
         self.spec_digests = dict(state.get("specs", {}))
         stale: set[str] = set()
@@ -226,15 +266,24 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             changed_model = state.get("source") != self.source
             if changed_model or self._digest(Path(spec)) != self.spec_digests.get(spec):
                 stale |= pages
+        # Only this build's own output is its to delete.
+        site = Path(self._site)
         for dest in stale:
-            Path(dest).unlink(missing_ok=True)
+            page = Path(dest).resolve()
+            if page.is_relative_to(site):
+                page.unlink(missing_ok=True)
 
-    def _state(self) -> dict[str, Any]:
+    def _state(self) -> dict[str, dict[str, Any]]:
+        """What earlier builds recorded, by output directory; a record that is not
+        what they write is left out."""
         try:
-            data = json.loads((self.cache / "state.json").read_text(encoding="utf-8"))
+            data = json.loads((self.cache / "state.json").read_bytes())
         except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) else {}
+        sites = data.get("sites") if isinstance(data, dict) else None
+        if not isinstance(sites, dict):
+            return {}
+        return {str(site): record for site, record in sites.items() if _well_formed(record)}
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.diagrams))
@@ -308,21 +357,22 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             self._new_answers.add(str(spec))
         return answers[query]
 
-    def _answers_file(self, spec: Path, digest: str) -> Path:
+    def _answers_file(self, spec: Path, digest: str) -> str:
         # The spec's name is in the key with its content: an unnamed cluster is
         # named after its file.
         name = os.path.relpath(spec, self.diagrams)
         key = hashlib.sha256(json.dumps(["values", name, digest, self.source]).encode())
-        return self.cache / f"{key.hexdigest()}.values.json"
+        return f"{key.hexdigest()}.values.json"
 
     def _cached_answers(self, spec: Path, digest: str) -> dict[str, str]:
+        text = self._read_cached(self._answers_file(spec, digest))
         try:
-            data = json.loads(self._answers_file(spec, digest).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(text) if text is not None else {}
+        except ValueError:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {str(query): str(text) for query, text in data.items()}
+        return {str(query): str(answer) for query, answer in data.items()}
 
     def _model(self, name: str) -> Model:
         from netmodel.spec.load import parse_spec
@@ -346,10 +396,14 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return NetmodelError(f"spec {name!r} not found in {self.config.diagrams_dir}/")
 
     def _spec(self, name: str) -> Path:
-        """The spec a fence or a page names, as an absolute path."""
+        """The spec a fence or a page names, as an absolute path in the diagrams
+        directory: a name that leads out of it is refused, and nothing of what it
+        leads to is read (an error would quote the file)."""
         path = self._paths.get(name)
         if path is None:
             path = self._paths[name] = (self.diagrams / name).resolve()
+        if not path.is_relative_to(self.diagrams):
+            raise NetmodelError(f"spec {name!r}: not in {self.config.diagrams_dir}/")
         return path
 
     def _figure(self, fence: Any, number: int, page: Page, lang: str) -> str:
@@ -360,7 +414,10 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             fence = replace(fence, line=fence.line + self._offset)
         try:
             options = read_fence(fence, where)
-            spec = self._spec(options.spec)
+            try:
+                spec = self._spec(options.spec)
+            except NetmodelError as exc:
+                raise FenceError(where, options.line_of("spec"), str(exc)) from None
             self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
             if options.table is not None:
                 return self._table(fence, options)
@@ -414,17 +471,13 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         # table is what needs the spec loaded and the node's state built.
         key = hashlib.sha256(json.dumps(
             ["table", digest, repr(options), self.source]).encode()).hexdigest()
-        cached = self.cache / f"{key}.table.txt"
-        try:
-            text = cached.read_text(encoding="utf-8") if digest is not None else None
-        except FileNotFoundError:
-            text = None
+        name = f"{key}.table.txt"
+        text = self._read_cached(name) if digest is not None else None
         if text is None:
             from netmodel.site.fences import state_table  # a miss computes: import it then
 
             text = state_table(self._fence_model(options), options)  # a missing spec raises
-            self.cache.mkdir(parents=True, exist_ok=True)
-            write_whole(cached, text)
+            self._store(name, text)
         body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
         return f"{fence.indent}```text\n{body}{fence.indent}```"
 
@@ -469,16 +522,13 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         key = hashlib.sha256(json.dumps(
             [digest, repr(options), lang, _engine_version(self.config.engine), self.source,
              self.config.reply], sort_keys=True).encode()).hexdigest()
-        cached = self.cache / f"{key}.svg"
-        cached_print = self.cache / f"{key}.fingerprint"
-        try:  # read, not exists() then read: a warm build makes half the system calls
-            figure, print_ = (cached.read_text(encoding="utf-8"),
-                              cached_print.read_text(encoding="ascii"))
-        except FileNotFoundError:
-            pass
-        else:
+        # read, not exists() then read: a warm build makes half the system calls
+        figure_entry, print_entry = f"{key}.svg", f"{key}.fingerprint"
+        cached_figure = self._read_cached(figure_entry)
+        cached_print = self._read_cached(print_entry) if cached_figure is not None else None
+        if cached_figure is not None and cached_print is not None:
             self.cached += 1
-            return figure, print_
+            return cached_figure, cached_print
         # Only a cache miss draws: the view (graphviz), the engine (WebAssembly).
         from netmodel.site.fences import build_diagram
         from netmodel.trace.fingerprint import fingerprint
@@ -489,11 +539,32 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         figure = inline_svg(render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
                             title=diagram.title, desc=diagram.desc, lang=lang)
         self.rendered += 1
-        self.cache.mkdir(parents=True, exist_ok=True)
-        write_whole(cached, figure)  # a concurrent build never reads half a file
         print_ = fingerprint(diagram.trace) if diagram.trace is not None else ""
-        write_whole(cached_print, print_, encoding="ascii")
+        self._store(figure_entry, figure)
+        self._store(print_entry, print_)
         return figure, print_
+
+    def _read_cached(self, name: str) -> str | None:
+        """Cache entry ``name``'s text, or None if it is missing or not whole."""
+        try:
+            data = (self.cache / name).read_bytes()
+        except OSError:
+            return None
+        return _checked(name, data)
+
+    def _store(self, name: str, text: str, *, entry: bool = True) -> None:
+        """Write cache entry ``name`` whole (a concurrent build never reads half a
+        file). A cache that cannot be written is one warning, and the build goes on
+        without it."""
+        if self._unwritable:
+            return
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            write_whole(self.cache / name, _entry(name, text) if entry else text)
+        except OSError as exc:
+            self._unwritable = True
+            log.warning(f"cache {self.config.cache_dir}/ cannot be written "
+                        f"({exc.strerror or exc}): building without it")
 
     def _digest(self, spec: Path) -> str | None:
         """The spec's digest, read once per build (None: the spec is missing)."""
@@ -505,20 +576,24 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, config: MkDocsConfig) -> None:
         log.info(f"diagrams: {self.rendered} rendered, {self.cached} from the cache")
         self.rendered = self.cached = 0
-        self.cache.mkdir(parents=True, exist_ok=True)
         for spec in sorted(self._new_answers):
             digest, answers = self._answers[spec]
-            write_whole(self._answers_file(Path(spec), digest),
+            self._store(self._answers_file(Path(spec), digest),
                         json.dumps(answers, indent=0, sort_keys=True, ensure_ascii=False))
         self._new_answers.clear()
-        # mkdocs-static-i18n builds once per language: merge, do not overwrite.
-        state = self._state()
+        # Merge, do not overwrite: another build may have recorded its own meanwhile.
+        # Output directories that are gone (`mkdocs serve`'s) are forgotten.
+        sites = {site: record for site, record in self._state().items()
+                 if site == self._site or os.path.isdir(site)}
+        state = sites.get(self._site, {})
         uses = {spec: set(pages) for spec, pages in state.get("uses", {}).items()}
         for spec, pages in self.uses.items():
             uses.setdefault(spec, set()).update(pages)
-        state = {"source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
-                 "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
-        write_whole(self.cache / "state.json", json.dumps(state, indent=1))
+        sites[self._site] = {
+            "source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
+            "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
+        self._store("state.json", json.dumps({"sites": dict(sorted(sites.items()))}, indent=1),
+                    entry=False)
 
 
 __all__ = ["NetmodelConfig", "NetmodelPlugin", "PluginError"]
