@@ -594,3 +594,44 @@ def test_a_cache_write_refused_is_one_warning_in_process(
                         "(Permission denied): building without it"]
     for page in (site / "site" / "index.html", site / "site" / "zh" / "index.html"):
         assert page.read_text().count('class="netmodel-diagram"') == 2
+
+
+def test_a_spec_edited_during_a_build_leaves_every_page_built(tmp_path: Path) -> None:
+    # A burst of edits under `mkdocs serve`: the spec changes after the English
+    # pass has written its page and before the Chinese pass begins. The Chinese
+    # pass must not delete the English page (the reader would get a 404 until the
+    # next rebuild); only a --dirty build removes the pages it will not rebuild.
+    # In a child process, the way serve builds: in-process, one build after another.
+    site = make_site(tmp_path)
+    child = f"""
+import os
+from pathlib import Path
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from netmodel.site.plugin import NetmodelPlugin
+
+root = Path({str(site)!r})
+spec = root / "diagrams" / "c.yaml"
+page = root / "site" / "index.html"
+build(load_config(str(root / "mkdocs.yml")))          # the first serve build
+assert page.is_file()
+original_post_build = NetmodelPlugin.on_post_build
+passes = []
+
+def edit_after_first_language(self, config):
+    original_post_build(self, config)
+    passes.append(config.theme.get("language"))
+    if len(passes) == 1:  # English written; the author saves again
+        spec.write_text(spec.read_text().replace("web-1", "web-one"), encoding="utf-8")
+
+NetmodelPlugin.on_post_build = edit_after_first_language
+spec.write_text(spec.read_text() + "\\n", encoding="utf-8")  # the edit that starts it
+build(load_config(str(root / "mkdocs.yml")))
+assert len(passes) == 2, passes
+assert page.is_file(), "the English page was deleted by the Chinese pass"
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          check=False, cwd=site)
+    assert done.stdout.strip().endswith("ok"), done.stderr[-2000:]

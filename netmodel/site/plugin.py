@@ -121,6 +121,11 @@ def _refresh_model_code(current: str) -> None:
     _loaded = current
 
 
+# Whether this process builds with --dirty: told once, to the first plugin (MkDocs
+# calls on_startup once per process; `mkdocs serve` makes a new plugin per rebuild).
+_dirty = False
+
+
 def _file_digest(spec: Path) -> str | None:
     """A spec's content hash, or None if it cannot be read (a missing spec)."""
     try:
@@ -247,6 +252,10 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.cache = (base / self.config.cache_dir).resolve()
         return config
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        global _dirty
+        _dirty = dirty
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """For --dirty: pages whose diagrams changed (spec or model) lose their built
         HTML, so the dirty build redoes them although their Markdown is unchanged.
@@ -266,6 +275,14 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             changed_model = state.get("source") != self.source
             if changed_model or self._digest(Path(spec)) != self.spec_digests.get(spec):
                 stale |= pages
+        # Only a --dirty build keeps pages from the last one, so only it must lose
+        # the stale ones. A full build writes every page anyway, and deleting there
+        # is harmful: mkdocs-static-i18n runs this hook again for each language
+        # after the first language's pages are written, and a spec edited during
+        # the build (a burst of edits under `mkdocs serve`) would delete those
+        # fresh pages until the next rebuild: a 404 for the reader meanwhile.
+        if not _dirty:
+            return
         # Only this build's own output is its to delete.
         site = Path(self._site)
         for dest in stale:
