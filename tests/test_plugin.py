@@ -386,18 +386,18 @@ def test_the_cache_key_covers_every_stage_of_the_model(tmp_path: Path,
     import shutil
 
     import netmodel
-    from netmodel.site import plugin
+    from netmodel.site import disk_cache, plugin
 
     package = Path(netmodel.__file__).resolve().parent
-    assert package == plugin.PACKAGE
+    assert package == disk_cache.PACKAGE == plugin.PACKAGE
     copy = tmp_path / "netmodel"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(plugin, "PACKAGE", copy)
-    before = plugin._source_digest()
+    monkeypatch.setattr(disk_cache, "PACKAGE", copy)
+    before = disk_cache.source_digest()
     for stage_file in ("trace/forwarding.py", "i18n/details.py", "state/model.py"):
         edited = copy / stage_file
         edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-        after = plugin._source_digest()
+        after = disk_cache.source_digest()
         assert after != before, stage_file
         before = after
 
@@ -413,13 +413,14 @@ def test_a_model_edit_under_serve_draws_with_the_edited_code() -> None:
     child = """
 import sys
 from netmodel.site import plugin
-plugin._refresh_model_code("before")
+from netmodel.site.live_code import refresh_model_code
+assert not refresh_model_code("before")
 import netmodel.errors, netmodel.site.fences, netmodel.trace.walks
 old = sys.modules["netmodel.site.fences"], sys.modules["netmodel.trace.walks"]
 errors = sys.modules["netmodel.errors"]
-plugin._refresh_model_code("before")          # nothing changed: nothing forgotten
+assert not refresh_model_code("before")       # nothing changed: nothing forgotten
 assert sys.modules["netmodel.site.fences"] is old[0]
-plugin._refresh_model_code("after")           # the code changed
+assert refresh_model_code("after")            # the code changed
 assert "netmodel.site.fences" not in sys.modules and "netmodel.trace.walks" not in sys.modules
 import netmodel.site.fences, netmodel.trace.walks
 assert sys.modules["netmodel.site.fences"] is not old[0]

@@ -21,7 +21,6 @@ import html
 import json
 import os
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,8 @@ from netmodel.errors import NetmodelError
 from netmodel.files import write_whole
 from netmodel.i18n import LANGUAGES
 from netmodel.i18n.site import site_word
+from netmodel.site.disk_cache import PACKAGE, checked, entry, file_digest, source_digest
+from netmodel.site.live_code import refresh_model_code
 from netmodel.site.replays import REPLAYS
 
 # The rest of netmodel is imported in the hooks that first need it, not here:
@@ -53,9 +54,6 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 
-# The whole netmodel package (this module is in its site/ stage): any model edit
-# must invalidate the cache, and mkdocs serve must watch all of it.
-PACKAGE = Path(__file__).resolve().parents[1]
 # Inlined once per page that has diagrams (a few hundred bytes): generated asset
 # files would trip mkdocs-static-i18n, which rebuilds the file list per language.
 _CSS = """\
@@ -89,71 +87,9 @@ class NetmodelConfig(Config):  # type: ignore[no-untyped-call]
 
 
 
-def _source_digest() -> str:
-    """netmodel's own code: a model change must invalidate the cache."""
-    digest = hashlib.sha256()
-    for file in sorted(PACKAGE.rglob("*.py")):
-        digest.update(file.relative_to(PACKAGE).as_posix().encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-# The digest of the netmodel code this process has imported, set by the first
-# plugin of the process. `mkdocs serve` rebuilds in the same process: after an
-# edit to the model the modules in memory are the old ones, and a figure drawn
-# with them would be cached under the new code's digest, stale for good.
-_loaded: str | None = None
-# Kept across a refresh: this module (MkDocs holds its class), the packages
-# above it, and the error classes its hooks catch.
-_KEEP = frozenset({"netmodel", "netmodel.site", "netmodel.site.plugin", "netmodel.errors",
-                   "netmodel.mkdocs_plugin"})
-
-
-def _refresh_model_code(current: str) -> None:
-    """Forget the netmodel modules imported before the code changed, so the hooks'
-    imports load the edited ones: a model edit under `mkdocs serve` draws with
-    the model as edited. (An edit to this module itself needs a restart.)"""
-    global _loaded
-    if _loaded is not None and _loaded != current:
-        for name in [m for m in sys.modules if m.startswith("netmodel.") and m not in _KEEP]:
-            del sys.modules[name]
-        log.info("the model's code changed: drawing with the edited code")
-    _loaded = current
-
-
 # Whether this process builds with --dirty: told once, to the first plugin (MkDocs
 # calls on_startup once per process; `mkdocs serve` makes a new plugin per rebuild).
 _dirty = False
-
-
-def _file_digest(spec: Path) -> str | None:
-    """A spec's content hash, or None if it cannot be read (a missing spec)."""
-    try:
-        return hashlib.sha256(spec.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-# Every cache entry's first line: what it is (its file name holds its key) and
-# the digest of the text below it. A truncated, overwritten or copied entry fails
-# the check and is computed again, never inlined.
-_ENTRY = "netmodel-cache v1"
-
-
-def _entry(name: str, text: str) -> str:
-    return f"{_ENTRY} {name} {hashlib.sha256(text.encode('utf-8')).hexdigest()}\n{text}"
-
-
-def _checked(name: str, data: bytes) -> str | None:
-    """The text of a cache entry read as ``data``, or None unless it is whole."""
-    header, newline, body = data.partition(b"\n")
-    if not newline:
-        return None
-    try:
-        expected = f"{_ENTRY} {name} {hashlib.sha256(body).hexdigest()}".encode("ascii")
-        return body.decode("utf-8") if header == expected else None
-    except UnicodeError:
-        return None
 
 
 # Stands for a figure's id prefix in cached SVG: the prefix names the page and the
@@ -223,8 +159,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._answers: dict[str, tuple[str, dict[str, str]]] = {}
         self._new_answers: set[str] = set()  # spec paths whose answers grew this build
         self.uses: dict[str, set[str]] = {}  # spec path -> built pages (abs dest paths)
-        self.source = _source_digest()
-        _refresh_model_code(self.source)
+        self.source = source_digest()
+        if refresh_model_code(self.source):
+            log.info("the model's code changed: drawing with the edited code")
         self.rendered = 0
         self.cached = 0
         self._offset = 0
@@ -567,9 +504,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             data = (self.cache / name).read_bytes()
         except OSError:
             return None
-        return _checked(name, data)
+        return checked(name, data)
 
-    def _store(self, name: str, text: str, *, entry: bool = True) -> None:
+    def _store(self, name: str, text: str, *, checked_entry: bool = True) -> None:
         """Write cache entry ``name`` whole (a concurrent build never reads half a
         file). A cache that cannot be written is one warning, and the build goes on
         without it."""
@@ -577,7 +514,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             return
         try:
             self.cache.mkdir(parents=True, exist_ok=True)
-            write_whole(self.cache / name, _entry(name, text) if entry else text)
+            write_whole(self.cache / name, entry(name, text) if checked_entry else text)
         except OSError as exc:
             self._unwritable = True
             log.warning(f"cache {self.config.cache_dir}/ cannot be written "
@@ -587,7 +524,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         """The spec's digest, read once per build (None: the spec is missing)."""
         key = str(spec)
         if key not in self._digests:
-            self._digests[key] = _file_digest(spec)
+            self._digests[key] = file_digest(spec)
         return self._digests[key]
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -610,7 +547,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             "source": self.source, "specs": {**state.get("specs", {}), **self.spec_digests},
             "uses": {spec: sorted(pages) for spec, pages in sorted(uses.items())}}
         self._store("state.json", json.dumps({"sites": dict(sorted(sites.items()))}, indent=1),
-                    entry=False)
+                    checked_entry=False)
 
 
 __all__ = ["NetmodelConfig", "NetmodelPlugin", "PluginError"]

@@ -1,0 +1,58 @@
+"""The plugin's disk cache, without MkDocs: what an entry's key covers and how an
+entry proves it is whole.
+
+A key covers the spec's content and netmodel's own code (:func:`source_digest`),
+so an edit to either draws afresh. Every entry starts with a line naming it and
+the sha256 of what follows (:func:`entry`); :func:`checked` refuses anything else,
+so a truncated, overwritten or copied entry is computed again, never inlined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+__all__ = ["PACKAGE", "checked", "entry", "file_digest", "source_digest"]
+
+# The whole netmodel package (this module is in its site/ stage): any model edit
+# must invalidate the cache, and mkdocs serve must watch all of it.
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def source_digest() -> str:
+    """netmodel's own code: a model change must invalidate the cache."""
+    digest = hashlib.sha256()
+    for file in sorted(PACKAGE.rglob("*.py")):
+        digest.update(file.relative_to(PACKAGE).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def file_digest(spec: Path) -> str | None:
+    """A spec's content hash, or None if it cannot be read (a missing spec)."""
+    try:
+        return hashlib.sha256(spec.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# Every cache entry's first line: what it is (its file name holds its key) and
+# the digest of the text below it. A truncated, overwritten or copied entry fails
+# the check and is computed again, never inlined.
+_ENTRY = "netmodel-cache v1"
+
+
+def entry(name: str, text: str) -> str:
+    return f"{_ENTRY} {name} {hashlib.sha256(text.encode('utf-8')).hexdigest()}\n{text}"
+
+
+def checked(name: str, data: bytes) -> str | None:
+    """The text of a cache entry read as ``data``, or None unless it is whole."""
+    header, newline, body = data.partition(b"\n")
+    if not newline:
+        return None
+    try:
+        expected = f"{_ENTRY} {name} {hashlib.sha256(body).hexdigest()}".encode("ascii")
+        return body.decode("utf-8") if header == expected else None
+    except UnicodeError:
+        return None
