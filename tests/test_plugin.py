@@ -331,17 +331,19 @@ def busy_site(root: Path) -> Path:
 def test_a_build_reads_each_spec_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each fence and each {{nm}} names its spec: the spec was read and hashed for
     every one of them (646 times a build of this repository's site)."""
+    from netmodel.site import plugin
+
     site = busy_site(tmp_path)
     spec = (site / "diagrams" / "c.yaml").resolve()
     reads: list[Path] = []
-    read_bytes = Path.read_bytes
+    digest = plugin.file_digest  # what reads and hashes a spec's bytes
 
-    def counting(path: Path) -> bytes:
+    def counting(path: Path) -> str | None:
         if path == spec:
             reads.append(path)
-        return read_bytes(path)
+        return digest(path)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(plugin, "file_digest", counting)
     build_here(site)
     assert len(reads) == 2  # one build per language (mkdocs-static-i18n)
     html = (site / "site" / "index.html").read_text()
@@ -402,34 +404,52 @@ def test_the_cache_key_covers_every_stage_of_the_model(tmp_path: Path,
         before = after
 
 
-def test_a_model_edit_under_serve_draws_with_the_edited_code() -> None:
-    # mkdocs serve rebuilds in one process: after an edit to the model, the next
-    # plugin forgets the modules imported before it (but keeps its own module and
-    # the error classes its hooks catch), so the hooks import the edited code.
-    # In a child process: forgetting modules must not disturb this test run.
+def test_a_model_edit_under_serve_draws_with_the_edited_code(tmp_path: Path) -> None:
+    # mkdocs serve rebuilds in one process, loading the config each time (and,
+    # since the plugin has on_startup, keeping the one plugin object). After an
+    # edit to the model, the next build forgets the netmodel modules imported
+    # before it (keeping the plugin's own and the error classes its hooks catch)
+    # and hashes the edited code into its cache keys. Driven as serve drives it:
+    # load_config and build, twice, the code edited between (a copy of the
+    # package, so the edit is real but this checkout stays as it is). In a child
+    # process: forgetting modules must not disturb this test run.
     import subprocess
     import sys
 
-    child = """
-import sys
-from netmodel.site import plugin
-from netmodel.site.live_code import refresh_model_code
-assert not refresh_model_code("before")
-import netmodel.errors, netmodel.site.fences, netmodel.trace.walks
-old = sys.modules["netmodel.site.fences"], sys.modules["netmodel.trace.walks"]
+    site = make_site(tmp_path / "site")
+    child = f"""
+import os, shutil, sys
+from pathlib import Path
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+import netmodel
+from netmodel.site import disk_cache
+
+root = Path({str(site)!r})
+first = load_config(str(root / "mkdocs.yml"))
+build(first)
+plugin = first.plugins["netmodel"]
+source = plugin.source
+fences = sys.modules["netmodel.site.fences"]  # drawn with it
 errors = sys.modules["netmodel.errors"]
-assert not refresh_model_code("before")       # nothing changed: nothing forgotten
-assert sys.modules["netmodel.site.fences"] is old[0]
-assert refresh_model_code("after")            # the code changed
-assert "netmodel.site.fences" not in sys.modules and "netmodel.trace.walks" not in sys.modules
-import netmodel.site.fences, netmodel.trace.walks
-assert sys.modules["netmodel.site.fences"] is not old[0]
-assert sys.modules["netmodel.errors"] is errors and sys.modules["netmodel.site.plugin"] is plugin
+copy = Path({str(tmp_path / "code")!r})
+shutil.copytree(Path(netmodel.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+edited = copy / "i18n" / "diagrams.py"
+edited.write_text(edited.read_text() + '# an author edit')
+disk_cache.PACKAGE = copy  # the code on disk, as the next build hashes it
+second = load_config(str(root / "mkdocs.yml"))
+build(second)
+now = second.plugins["netmodel"]
+assert now.source != source, "the edited code did not change the cache key"
+assert sys.modules["netmodel.site.fences"] is not fences, "the old drawing code was kept"
+assert sys.modules["netmodel.errors"] is errors
+assert (root / "site" / "index.html").is_file()
 print("ok")
 """
     done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
-                          check=False)
-    assert done.stdout.strip() == "ok", done.stderr
+                          check=False, cwd=site)
+    assert done.stdout.strip().endswith("ok"), done.stderr[-3000:]
 
 
 # -- the disk cache is checked, not trusted ------------------------------------------
@@ -636,3 +656,40 @@ print("ok")
     done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
                           check=False, cwd=site)
     assert done.stdout.strip().endswith("ok"), done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    # a NUL in the name: Path.resolve() raised ValueError, aborting the build
+    ("nul", "not a usable file name"),
+    # Latin-1: read_text() raised UnicodeDecodeError, aborting the build
+    ("latin-1", "spec is not UTF-8 text"),
+    # a FIFO: reading it would block the build for ever
+    ("fifo", "not a regular file (a FIFO"),
+])
+def test_a_spec_the_site_cannot_read_is_one_warning(tmp_path: Path, kind: str,
+                                                     message: str) -> None:
+    site = make_site(tmp_path)
+    name = "bad.yaml"
+    if kind == "nul":
+        name = "a\\0b.yaml"  # the fence's YAML turns \0 into a NUL character
+    elif kind == "latin-1":
+        (site / "diagrams" / name).write_bytes(b"cluster: {name: caf\xe9}\n")
+    else:
+        os.mkfifo(site / "diagrams" / name)
+    (site / "docs" / "index.md").write_text(
+        f'# T\n\n```netmodel\nspec: "{name}"\nview: topology\n```\n')
+    result = build(site, strict=False)
+    assert "Traceback" not in result.stderr
+    warnings = _warnings(result.stderr)
+    assert len(warnings) == 1, result.stderr
+    assert message in warnings[0], warnings[0]
+    assert result.returncode == 0
+
+
+def test_a_spec_with_a_byte_order_mark_draws_as_in_the_cli(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    spec = site / "diagrams" / "c.yaml"
+    spec.write_bytes(b"\xef\xbb\xbf" + spec.read_bytes())
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    assert _warnings(result.stderr) == []

@@ -10,6 +10,8 @@ so a truncated, overwritten or copied entry is computed again, never inlined.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 __all__ = ["PACKAGE", "checked", "entry", "file_digest", "source_digest"]
@@ -29,11 +31,16 @@ def source_digest() -> str:
 
 
 def file_digest(spec: Path) -> str | None:
-    """A spec's content hash, or None if it cannot be read (a missing spec)."""
+    """A spec's content hash, or None if it is not a regular file that can be read
+    (missing, a FIFO that would block, a device): loading it then says why."""
     try:
-        return hashlib.sha256(spec.read_bytes()).hexdigest()
-    except OSError:
+        fd = os.open(spec, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (OSError, ValueError):
         return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 # Every cache entry's first line: what it is (its file name holds its key) and

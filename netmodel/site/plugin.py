@@ -87,11 +87,6 @@ class NetmodelConfig(Config):  # type: ignore[no-untyped-call]
 
 
 
-# Whether this process builds with --dirty: told once, to the first plugin (MkDocs
-# calls on_startup once per process; `mkdocs serve` makes a new plugin per rebuild).
-_dirty = False
-
-
 # Stands for a figure's id prefix in cached SVG: the prefix names the page and the
 # fence's position on it, which the cache key leaves out so moving a fence is free.
 _PREFIX = "nm-@prefix@"
@@ -159,9 +154,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._answers: dict[str, tuple[str, dict[str, str]]] = {}
         self._new_answers: set[str] = set()  # spec paths whose answers grew this build
         self.uses: dict[str, set[str]] = {}  # spec path -> built pages (abs dest paths)
-        self.source = source_digest()
-        if refresh_model_code(self.source):
-            log.info("the model's code changed: drawing with the edited code")
+        self.source = ""  # netmodel's code, hashed anew for every build (on_config)
+        self._dirty = False  # told by on_startup (a `--dirty` build or serve)
         self.rendered = 0
         self.cached = 0
         self._offset = 0
@@ -187,11 +181,19 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         base = Path(config.config_file_path or ".").resolve().parent
         self.diagrams = (base / self.config.diagrams_dir).resolve()
         self.cache = (base / self.config.cache_dir).resolve()
+        # Since this plugin has on_startup, MkDocs keeps this one object for a whole
+        # `mkdocs serve` session (its plugin cache): what a rebuild must see afresh
+        # is read here, once per build, not in __init__.
+        self.source = source_digest()
+        if refresh_model_code(self.source):
+            log.info("the model's code changed: drawing with the edited code")
+            self.models.clear()  # drawn by the old code's classes
+            self._answers.clear()
+            self.__dict__.pop("_walk", None)  # its memo holds old Models
         return config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        global _dirty
-        _dirty = dirty
+        self._dirty = dirty
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """For --dirty: pages whose diagrams changed (spec or model) lose their built
@@ -218,12 +220,15 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         # after the first language's pages are written, and a spec edited during
         # the build (a burst of edits under `mkdocs serve`) would delete those
         # fresh pages until the next rebuild: a 404 for the reader meanwhile.
-        if not _dirty:
+        if not self._dirty:
             return
         # Only this build's own output is its to delete.
         site = Path(self._site)
         for dest in stale:
-            page = Path(dest).resolve()
+            try:
+                page = Path(dest).resolve()
+            except (OSError, ValueError):  # a hand-edited state file: not a page of ours
+                continue
             if page.is_relative_to(site):
                 page.unlink(missing_ok=True)
 
@@ -299,7 +304,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         spec = self._spec(name)
         digest = self._digest(spec)
         if digest is None:
-            raise self._not_found(name)
+            raise self._unreadable(spec, name)
         known = self._answers.get(str(spec))
         if known is None or known[0] != digest:
             known = self._answers[str(spec)] = (digest, self._cached_answers(spec, digest))
@@ -329,18 +334,20 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return {str(query): str(answer) for query, answer in data.items()}
 
     def _model(self, name: str) -> Model:
-        from netmodel.spec.load import parse_spec
+        from netmodel.spec.load import parse_spec, read_spec_text
         from netmodel.state.model import Model
 
         spec = self._spec(name)
         digest = self._digest(spec)
+        shown = os.path.relpath(spec, self.diagrams.parent)
         if digest is None:
-            raise self._not_found(name)
+            raise self._unreadable(spec, name)
         known = self.models.get(str(spec))
         if known is not None and known[0] == digest:
             return known[1]
-        shown = os.path.relpath(spec, self.diagrams.parent)
-        model = Model(parse_spec(spec.read_text(encoding="utf-8"), shown))
+        # Read as the CLI reads it: a regular file of sane size, UTF-8 (a BOM is
+        # fine), each failure a SpecError with the spec's name.
+        model = Model(parse_spec(read_spec_text(spec, shown), shown))
         if known is not None:
             self._walk.cache_clear()  # its keys hold the replaced Model
         self.models[str(spec)] = (digest, model)
@@ -349,13 +356,29 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
     def _not_found(self, name: str) -> NetmodelError:
         return NetmodelError(f"spec {name!r} not found in {self.config.diagrams_dir}/")
 
+    def _unreadable(self, spec: Path, name: str) -> NetmodelError:
+        """Why a spec that has no digest cannot be used: missing, or there but no
+        regular UTF-8 file (a FIFO, a device), said as the CLI says it."""
+        from netmodel.spec.load import read_spec_text
+
+        if spec.exists():
+            try:
+                read_spec_text(spec, os.path.relpath(spec, self.diagrams.parent))
+            except NetmodelError as exc:
+                return exc
+        return self._not_found(name)
+
     def _spec(self, name: str) -> Path:
         """The spec a fence or a page names, as an absolute path in the diagrams
         directory: a name that leads out of it is refused, and nothing of what it
         leads to is read (an error would quote the file)."""
         path = self._paths.get(name)
         if path is None:
-            path = self._paths[name] = (self.diagrams / name).resolve()
+            try:
+                path = (self.diagrams / name).resolve()
+            except (OSError, ValueError):  # a NUL in the name, a symlink loop
+                raise NetmodelError(f"spec {name!r}: not a usable file name") from None
+            self._paths[name] = path
         if not path.is_relative_to(self.diagrams):
             raise NetmodelError(f"spec {name!r}: not in {self.config.diagrams_dir}/")
         return path
@@ -470,8 +493,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
         digest = self._digest(spec)
         if digest is None:
-            raise FenceError(options.where, options.line_of("spec"), f"spec {options.spec!r} "
-                             f"not found in {self.config.diagrams_dir}/")
+            raise FenceError(options.where, options.line_of("spec"),
+                             str(self._unreadable(spec, options.spec)))
         self.spec_digests[str(spec)] = digest
         key = hashlib.sha256(json.dumps(
             [digest, repr(options), lang, _engine_version(self.config.engine), self.source,

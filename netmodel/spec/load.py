@@ -59,16 +59,19 @@ T = TypeVar("T")
 
 def load_spec(path: str | FsPath) -> Cluster:
     """Read and load a spec file; a missing file is a SpecError too."""
-    name = str(path)
+    return parse_spec(read_spec_text(path, str(path)), str(path))
+
+
+def read_spec_text(path: str | FsPath, name: str) -> str:
+    """A spec file's text, as every front end reads it (``name`` for errors)."""
     try:
         data = _read_regular(path, name)
         # utf-8-sig: an editor's byte-order mark is not part of the first key.
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except OSError as exc:
         raise SpecError(name, None, "", f"cannot read spec: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise SpecError(name, None, "", "spec is not UTF-8 text") from None
-    return parse_spec(text, name)
 
 
 def _read_regular(path: str | FsPath, name: str) -> bytes:
