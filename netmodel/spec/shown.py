@@ -5,14 +5,17 @@ in a value would reach the terminal as a live escape sequence, and a
 100,000-character name would make the "one line" a hundred kilobytes. So a
 value is quoted the way :func:`repr` writes it (``\\x1b``, ``\\x00``,
 ``\\u202e`` — every character :meth:`str.isprintable` refuses is escaped) and
-cut after :data:`LIMIT` characters. An integer of thousands of digits is
+cut after :data:`LIMIT` characters (the escaping is :func:`netmodel.errors.echo`'s,
+as every front end's). An integer of thousands of digits is
 described, not printed: ``str()`` of one refuses past 4,300 digits
 (``sys.int_info.default_max_str_digits``), and no field wants it anyway.
 """
 
 from __future__ import annotations
 
-__all__ = ["LIMIT", "key_text", "plain", "shown"]
+from netmodel.errors import echo
+
+__all__ = ["LIMIT", "key_text", "shown"]
 
 LIMIT = 80  # characters kept: all of a 64-character name one past the 63 limit
 _DIGITS_PER_BIT = 0.30103  # log10(2): an integer's size without printing it
@@ -28,17 +31,7 @@ def shown(value: object) -> str:
         return f"{quoted[:-1]}…{quoted[-1]} ({len(value)} characters)"
     if isinstance(value, int) and not isinstance(value, bool):
         return _integer(value)
-    return plain(repr(value))
-
-
-def plain(text: str, limit: int = LIMIT) -> str:
-    """``text`` without quotes, its unprintable characters escaped, cut after
-    ``limit`` characters: for a field path's keys and a parser's message."""
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text
+    return echo(repr(value), LIMIT)
 
 
 def key_text(key: object) -> str:
@@ -54,8 +47,8 @@ def key_text(key: object) -> str:
     if isinstance(key, int):
         return _integer(key)
     if isinstance(key, tuple):  # yaml-rs makes a sequence key a tuple
-        return plain(repr(list(key)))
-    return plain(repr(key))
+        return echo(repr(list(key)), LIMIT)
+    return echo(repr(key), LIMIT)
 
 
 def _integer(value: int) -> str:

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 import yaml_rs
 
-from netmodel.errors import SpecError
-from netmodel.spec.shown import key_text, plain
+from netmodel.errors import SpecError, echo
+from netmodel.spec.shown import LIMIT, key_text
 
 __all__ = ["Path", "SourceDoc", "format_path", "parse_yaml"]
 
@@ -62,7 +62,7 @@ def format_path(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            text = plain(key_text(part))
+            text = echo(key_text(part), LIMIT)
             out += f".{text}" if out else text
     return out
 
@@ -116,7 +116,7 @@ class SourceDoc:
         # it again is the backstop for one that was not, so no spec can put a
         # terminal escape sequence or a line break into the one-line message.
         return SpecError(self.file, self.line_of(path), format_path(path),
-                         plain(problem, _PROBLEM_LIMIT))
+                         echo(problem, _PROBLEM_LIMIT))
 
 
 _AT_LINE = re.compile(r"at line (\d+)")
@@ -169,7 +169,7 @@ def _located(text: str, file: str, message: str) -> SpecError:
             if tabbed is not None:
                 return SpecError(file, tabbed, "", "YAML syntax error: a tab in the "
                                  "indentation (YAML indents with spaces only)")
-        problem = plain(problem, _PROBLEM_LIMIT)  # yaml-rs may quote what it read
+        problem = echo(problem, _PROBLEM_LIMIT)  # yaml-rs may quote what it read
         return SpecError(file, line, "", f"YAML syntax error: {problem}{_opened(text, line)}")
     try:  # e.g. a duplicate key: PyYAML's parser knows where it is
         _check_keys(text, file)
@@ -178,10 +178,10 @@ def _located(text: str, file: str, message: str) -> SpecError:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return SpecError(file, mark.line + 1 if mark else None, "",
-                         f"YAML syntax error: {plain(exc.problem or message, _PROBLEM_LIMIT)}")
+                         f"YAML syntax error: {echo(exc.problem or message, _PROBLEM_LIMIT)}")
     except yaml.YAMLError:
         pass
-    first = plain(lines[0] if lines else message, _PROBLEM_LIMIT)
+    first = echo(lines[0] if lines else message, _PROBLEM_LIMIT)
     if "alias" in first:
         # yaml-rs stops expanding aliases after a million nodes ("billion
         # laughs"): a spec never needs that many, so say so at the first alias.
