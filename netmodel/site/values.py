@@ -34,7 +34,7 @@ from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Backend
 from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
-from netmodel.state.backends import backend_for, overhead, pod_mtu, vxlan
+from netmodel.state.backends import backend_for, pod_mtu, vxlan
 from netmodel.state.kube_proxy import chain_name, probability
 from netmodel.state.model import Model
 from netmodel.state.node_rules import kube_proxy_config
@@ -58,7 +58,7 @@ def answer(model: Model, query: str) -> str:
         backend = _backend(rest[0]) if rest else cluster.backend
         if head == "mtu":
             return str(pod_mtu(backend, cluster.underlay.mtu))
-        return str(overhead(backend))
+        return str(backend.overhead)
     if head in ("port", "device") and len(rest) == 1:
         flannel = backend_for(_backend(rest[0]))
         found = flannel.port if head == "port" else flannel.device_name

@@ -15,12 +15,12 @@ from typing import Protocol
 from netmodel.spec.cluster import Backend, Node
 from netmodel.state.backends.entries import RemoteEntries
 from netmodel.state.backends.host_gw import HOST_GW
-from netmodel.state.backends.mtu import overhead, pod_mtu
+from netmodel.state.backends.mtu import pod_mtu
 from netmodel.state.backends.udp import UDP
 from netmodel.state.backends.vxlan import VXLAN
 from netmodel.state.kernel import Address, Link, Route
 
-__all__ = ["FlannelBackend", "backend_for", "overhead", "pod_mtu"]
+__all__ = ["FlannelBackend", "backend_for", "pod_mtu"]
 
 
 class FlannelBackend(Protocol):

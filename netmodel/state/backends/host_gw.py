@@ -17,19 +17,7 @@ from netmodel.spec.cluster import Backend, Node
 from netmodel.state.backends.entries import RemoteEntries
 from netmodel.state.kernel import Address, Link, Origin, RejectedRoute, Route
 
-__all__ = ["HOST_GW", "HostGwBackend", "remote_entries"]
-
-
-def remote_entries(node: Node, remote: Node, on_link: bool) -> RemoteEntries:
-    """``on_link``: the remote node is on this node's L2 segment (the underlay
-    graph says so), so the kernel accepts it as a gateway on eth0."""
-    route = Route(remote.pod_cidr, "eth0", Origin.FLANNEL, via=remote.ip)
-    if not on_link:
-        # fib_check_nh() finds no link-scope route to the gateway on eth0.
-        # Shared by every node of the other L2 domains: name only the remote's side.
-        reason = detail("hostgw.refused", gateway=remote.ip, segment=remote.segment)
-        return RemoteEntries(rejected=(RejectedRoute(route, reason),))
-    return RemoteEntries(routes=(route,))
+__all__ = ["HOST_GW", "HostGwBackend"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +36,15 @@ class HostGwBackend:
         return ()
 
     def remote_entries(self, node: Node, remote: Node, on_link: bool) -> RemoteEntries:
-        return remote_entries(node, remote, on_link)
+        """``on_link``: the remote node is on this node's L2 segment (the underlay
+        graph says so), so the kernel accepts it as a gateway on eth0."""
+        route = Route(remote.pod_cidr, "eth0", Origin.FLANNEL, via=remote.ip)
+        if not on_link:
+            # fib_check_nh() finds no link-scope route to the gateway on eth0.
+            # Shared by every node of the other L2 domains: name only the remote's side.
+            reason = detail("hostgw.refused", gateway=remote.ip, segment=remote.segment)
+            return RemoteEntries(rejected=(RejectedRoute(route, reason),))
+        return RemoteEntries(routes=(route,))
 
 
 HOST_GW = HostGwBackend()

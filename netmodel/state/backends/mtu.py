@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from netmodel.spec.cluster import Backend
 
-__all__ = ["overhead", "pod_mtu"]
-
-
-def overhead(backend: Backend) -> int:
-    """Encapsulation bytes: flannel's ``encapOverhead`` (:attr:`Backend.overhead`)."""
-    return backend.overhead
+__all__ = ["pod_mtu"]
 
 
 def pod_mtu(backend: Backend, underlay_mtu: int) -> int:
-    """flannel's ``FLANNEL_MTU``: the uplink MTU minus the overhead."""
-    return underlay_mtu - overhead(backend)
+    """flannel's ``FLANNEL_MTU``: the uplink MTU minus the backend's
+    ``encapOverhead`` (:attr:`Backend.overhead`)."""
+    return underlay_mtu - backend.overhead

@@ -18,23 +18,10 @@ from netmodel.state.backends.entries import RemoteEntries
 from netmodel.state.backends.mtu import pod_mtu
 from netmodel.state.kernel import Address, Link, LinkKind, Origin, Route
 
-__all__ = ["DEVICE", "PORT", "UDP", "UdpBackend", "device", "network_route"]
+__all__ = ["DEVICE", "PORT", "UDP", "UdpBackend"]
 
 PORT = 8285  # defaultPort
 DEVICE = "flannel0"  # ip.OpenTun("flannel%d") on a node with no other flannel TUN
-
-
-def device(node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address]:
-    link = Link(index=index, name=DEVICE, kind=LinkKind.TUN, mac=None,
-                mtu=pod_mtu(Backend.UDP, underlay_mtu), origin=Origin.FLANNEL)
-    address = Address(DEVICE, IPv4Interface(f"{node.pod_cidr.network_address}/32"),
-                      Origin.FLANNEL)
-    return link, address
-
-
-def network_route(cluster_cidr: IPv4Network) -> Route:
-    """The route configureIface adds explicitly (a /32 gets no prefix route)."""
-    return Route(cluster_cidr, DEVICE, Origin.FLANNEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +33,15 @@ class UdpBackend:
     port: int | None = PORT
 
     def device(self, node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address] | None:
-        return device(node, underlay_mtu, index)
+        link = Link(index=index, name=DEVICE, kind=LinkKind.TUN, mac=None,
+                    mtu=pod_mtu(Backend.UDP, underlay_mtu), origin=Origin.FLANNEL)
+        address = Address(DEVICE, IPv4Interface(f"{node.pod_cidr.network_address}/32"),
+                          Origin.FLANNEL)
+        return link, address
 
     def network_routes(self, cluster_cidr: IPv4Network) -> tuple[Route, ...]:
-        return (network_route(cluster_cidr),)
+        """The route configureIface adds explicitly (a /32 gets no prefix route)."""
+        return (Route(cluster_cidr, DEVICE, Origin.FLANNEL),)
 
     def remote_entries(self, node: Node, remote: Node, on_link: bool) -> RemoteEntries:
         # Nothing in the kernel: the lease table lives in flanneld's proxy, which

@@ -27,31 +27,11 @@ from netmodel.state.kernel import (
     VxlanInfo,
 )
 
-__all__ = ["DEVICE", "PORT", "VNI", "VXLAN", "VxlanBackend", "device", "remote_entries"]
+__all__ = ["DEVICE", "PORT", "VNI", "VXLAN", "VxlanBackend"]
 
 VNI = 1  # defaultVNI
 PORT = 8472  # the Linux driver's default, kept "for compatibility with early adopters"
 DEVICE = f"flannel.{VNI}"
-
-
-def device(node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address]:
-    link = Link(index=index, name=DEVICE, kind=LinkKind.VXLAN, mac=node.vtep_mac,
-                mtu=pod_mtu(Backend.VXLAN, underlay_mtu), origin=Origin.FLANNEL,
-                vxlan=VxlanInfo(vni=VNI, local=node.ip, dev="eth0", port=PORT))
-    address = Address(DEVICE, IPv4Interface(f"{node.pod_cidr.network_address}/32"),
-                      Origin.FLANNEL)
-    return link, address
-
-
-def remote_entries(node: Node, remote: Node, on_link: bool = True) -> RemoteEntries:
-    """The same three entries whether or not ``remote`` shares the segment: the
-    outer packet is routed like any other UDP datagram."""
-    gateway = remote.pod_cidr.network_address
-    return RemoteEntries(
-        neighbors=(Neighbor(gateway, DEVICE, remote.vtep_mac, Origin.FLANNEL),),
-        fdb=(FdbEntry(remote.vtep_mac, DEVICE, Origin.FLANNEL, dst=remote.ip),),
-        routes=(Route(remote.pod_cidr, DEVICE, Origin.FLANNEL, via=gateway, onlink=True),),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +43,25 @@ class VxlanBackend:
     port: int | None = PORT
 
     def device(self, node: Node, underlay_mtu: int, index: int) -> tuple[Link, Address] | None:
-        return device(node, underlay_mtu, index)
+        link = Link(index=index, name=DEVICE, kind=LinkKind.VXLAN, mac=node.vtep_mac,
+                    mtu=pod_mtu(Backend.VXLAN, underlay_mtu), origin=Origin.FLANNEL,
+                    vxlan=VxlanInfo(vni=VNI, local=node.ip, dev="eth0", port=PORT))
+        address = Address(DEVICE, IPv4Interface(f"{node.pod_cidr.network_address}/32"),
+                          Origin.FLANNEL)
+        return link, address
 
     def network_routes(self, cluster_cidr: IPv4Network) -> tuple[Route, ...]:
         return ()  # one onlink route per remote lease instead
 
     def remote_entries(self, node: Node, remote: Node, on_link: bool) -> RemoteEntries:
-        return remote_entries(node, remote, on_link)
+        """The same three entries whether or not ``remote`` shares the segment: the
+        outer packet is routed like any other UDP datagram."""
+        gateway = remote.pod_cidr.network_address
+        return RemoteEntries(
+            neighbors=(Neighbor(gateway, DEVICE, remote.vtep_mac, Origin.FLANNEL),),
+            fdb=(FdbEntry(remote.vtep_mac, DEVICE, Origin.FLANNEL, dst=remote.ip),),
+            routes=(Route(remote.pod_cidr, DEVICE, Origin.FLANNEL, via=gateway, onlink=True),),
+        )
 
 
 VXLAN = VxlanBackend()
