@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from netmodel.i18n.diagrams import diagram_label as label
 from netmodel.trace.hops import Action, Trace
-from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, field, safe_id, text
 
 __all__ = ["chains"]

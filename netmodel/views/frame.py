@@ -8,10 +8,10 @@ adds IPv4 20 + UDP 8 = 28 around a bare IP packet.
 from __future__ import annotations
 
 from netmodel.errors import NetmodelError
+from netmodel.i18n.diagrams import diagram_label as label
 from netmodel.spec.protocol import IpProto
 from netmodel.trace.hops import Step, Trace
 from netmodel.trace.packet import Packet
-from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, field, text
 
 __all__ = ["HEADER_BYTES", "frame", "headers"]

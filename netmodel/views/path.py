@@ -11,10 +11,10 @@ import itertools
 from dataclasses import dataclass
 
 from netmodel.i18n import disposition_text
+from netmodel.i18n.diagrams import diagram_label as label
 from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.hops import Trace
 from netmodel.trace.packet import Packet
-from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, safe_id, text
 
 __all__ = ["path", "waypoints"]

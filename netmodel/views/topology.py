@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netmodel.errors import NetmodelError
+from netmodel.i18n.diagrams import diagram_label as label
 from netmodel.spec.keys import object_key
 from netmodel.state.kernel import Link, LinkKind, Netns
 from netmodel.state.l2_domain import L2Domain
 from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsId
 from netmodel.state.topology import device_graph
-from netmodel.views.labels import label
 from netmodel.views.style import GRAPH, colour, safe_id, text
 
 if TYPE_CHECKING:
