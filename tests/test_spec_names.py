@@ -6,6 +6,8 @@ friends), not copied from output; see netmodel/spec/names.py for the sources.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from netmodel.errors import SpecError
@@ -174,4 +176,13 @@ GOOD = [
 
 @pytest.mark.parametrize("text", GOOD)
 def test_names_the_api_server_accepts_load(text: str) -> None:
-    parse_spec(text, "spec.yaml")
+    cluster = parse_spec(text, "spec.yaml")
+    # every name the spec writes is one the loaded cluster holds, as written
+    loaded = {n.name for n in cluster.nodes} | {p.name for p in cluster.pods} \
+        | {p.namespace for p in cluster.pods} | {s.name for s in cluster.services} \
+        | {sp.name for s in cluster.services for sp in s.ports} \
+        | {c.name for p in cluster.pods for c in p.containers} \
+        | {cp.name for p in cluster.pods for c in p.containers for cp in c.ports} \
+        | {value for p in cluster.pods for value in dict(p.labels).values()}
+    written = set(re.findall(r"\b(?:name|namespace): ([^,}\s]+)", text))
+    assert written and written <= loaded, written - loaded
