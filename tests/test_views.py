@@ -39,6 +39,7 @@ def _views(model: Model, lang: str) -> dict[str, str]:
         "topology": topology(model, lang=lang),
         "topology-pod": topology(model, focus="pod/web-1", lang=lang),
         "path": path(trace, lang=lang),
+        "path-reply-leg": path(trace.reply, lang=lang, leg="reply"),
         "path-reply": path(trace, reply=True, lang=lang),
         "frame": frame(trace, lang=lang),
         "chains": chains(trace, lang=lang),
@@ -147,3 +148,73 @@ def test_a_name_with_entities_is_drawn_exactly_as_it_is() -> None:
     # a record field (the chains and frame views) too
     dot = f'digraph {{ r [shape=record label="{{{field(NAME_WITH_ENTITIES)}|x}}"] }}'
     assert NAME_WITH_ENTITIES in _drawn_text(render_svg(dot))
+
+
+SPECS = Path(__file__).resolve().parent.parent / "diagrams" / "clusters"
+
+
+def _texts_of(svg: str, cls: str) -> list[list[str]]:
+    """The text lines of each ``<g class="{cls} …">`` group, in order, as drawn."""
+    return [[html.unescape(t).replace("\xa0", " ") for t in re.findall(
+        r"<text[^>]*>([^<]*)</text>", body)]
+        for body in re.findall(rf'<g id="[^"]*" class="{cls}[^"]*">(.*?)</g>', svg, re.S)]
+
+
+@pytest.mark.parametrize(("spec", "source", "destination"), [
+    ("two-nodes-vxlan.yaml", "pod/web-1", "svc/db"),  # DNAT through KUBE-SVC-/KUBE-SEP-
+    ("services-no-endpoints.yaml", "pod/client", "svc/api-v2"),  # REJECT --reject-with …
+])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chains_wrap_rules_and_lose_none_of_their_text(spec: str, source: str,
+                                                       destination: str, lang: str) -> None:
+    from netmodel.views.chains import RULE_COLUMNS, SHOWN, rule_lines, summary_lines
+    from netmodel.views.measure import columns
+
+    trace = walk_between(Model(parse_spec((SPECS / spec).read_text(), spec)), source,
+                         destination)
+    svg = render_svg(chains(trace, lang=lang))
+    drawn = "\n".join(line.strip() for box in _texts_of(svg, "node") for line in box)
+    hits = [hit for step in trace.steps if step.detail.key in SHOWN for hit in step.rules]
+    assert hits
+    shown = 0
+    for hit in hits:
+        rule = re.sub(r' -m comment --comment "[^"]*"', "", hit.rule.save())
+        lines = rule_lines(hit.rule.save())
+        assert "".join(lines) == rule  # nothing cut
+        assert all(columns(line.rstrip()) <= RULE_COLUMNS for line in lines)
+        if "\n".join(line.strip() for line in lines) in drawn:
+            shown += 1
+    assert shown == len(hits)  # every matched rule is in the figure, line by line
+    for step in trace.steps:
+        if step.rules:
+            for line in summary_lines(step.detail.render(lang)):
+                assert columns(line.rstrip()) <= RULE_COLUMNS
+
+
+def test_chains_no_longer_cut_the_jump_targets() -> None:
+    """The cuts readers met: a KUBE-SVC- chain name and --reject-with's argument."""
+    model = Model(parse_spec((SPECS / "two-nodes-vxlan.yaml").read_text(), "t.yaml"))
+    svg = html.unescape(render_svg(chains(walk_between(model, "pod/web-1", "svc/db"))))
+    service = re.search(r"-j (KUBE-SVC-[A-Z0-9]+)", svg)
+    assert service is not None and len(service[1]) == len("KUBE-SVC-") + 16
+    rejected = Model(parse_spec((SPECS / "services-no-endpoints.yaml").read_text(), "r.yaml"))
+    svg = html.unescape(render_svg(chains(walk_between(rejected, "pod/client",
+                                                       "svc/api-v2"))))
+    assert "--reject-with icmp-port-unreachable" in svg
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_text_in_any_figure_is_below_nine_points(model: Model, lang: str) -> None:
+    for name, dot in _views(model, lang).items():
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', render_svg(dot))]
+        assert sizes and min(sizes) >= 9, (name, min(sizes))
+
+
+def test_the_svg_names_the_font_stack_graphviz_measured_the_first_of() -> None:
+    from netmodel.views.style import FONT, FONT_STACKS, MONO
+
+    trace = walk_between(Model(parse_spec((SPECS / "two-nodes-vxlan.yaml").read_text(),
+                                          "t.yaml")), "pod/web-1", "svc/db")
+    families = set(re.findall(r'font-family="([^"]*)"', render_svg(chains(trace))))
+    assert families == {FONT_STACKS[FONT], FONT_STACKS[MONO]}
+    assert FONT_STACKS[FONT].startswith(FONT)

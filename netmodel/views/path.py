@@ -1,23 +1,51 @@
-"""The path view: a trace drawn over the devices it crosses, hops numbered.
+"""The path view: one leg of a walk drawn over the devices it crosses, top to bottom.
 
-Each box is a device in its netns (grouped by node); each numbered edge is the
-packet moving on, labelled where its headers change: DNAT, SNAT/MASQUERADE,
-encapsulation, decapsulation. The reply, if asked for, is drawn dashed.
+A figure draws one leg, the trace it is given: the request, or its reply
+(``leg="reply"``), or an Ingress proxy's own connection. Boxes are devices in
+their netns, grouped by node, laid out in the order the packet first reaches
+them, so the walk reads downwards (a phone's screen is tall). Each edge carries
+the number of the step at which the packet reaches the edge's head device,
+numbered as ``netmodel trace`` numbers a leg's steps, and what changed in its
+headers on the way: DNAT, SNAT/MASQUERADE, a tunnel's headers added or removed.
+On a reply the only rewrites are conntrack undoing the request's NAT, and the
+labels say so.
+
+The figure is also the surface a page's step-through player works on:
+:func:`device_key` names each device box in a class (``nm-dev-<key>``), each
+edge has the class ``nm-edge-<step>``, and :func:`step_devices` says, step by
+step, which box the packet is at.
+
+``reply=True`` draws the whole walk in one figure instead (the request, its
+reply dashed, an Ingress proxy's connection and its reply), as ``netmodel
+render --view path --reply`` always has.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
+from netmodel.errors import NetmodelError
 from netmodel.i18n import disposition_text
 from netmodel.i18n.diagrams import diagram_label as label
+from netmodel.spec.protocol import IpProto
 from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.hops import Trace
 from netmodel.trace.packet import Packet
-from netmodel.views.style import GRAPH, colour, safe_id, text
+from netmodel.views.measure import BOX_MARGIN, inches, label_width
+from netmodel.views.style import GRAPH, SIZE, colour, left_text, safe_id, text
 
-__all__ = ["path", "waypoints"]
+if TYPE_CHECKING:
+    import graphviz
+
+__all__ = ["LEGS", "Leg", "change", "device_key", "netns_label", "path", "step_devices",
+           "waypoints"]
+
+Leg = Literal["request", "reply"]
+LEGS: tuple[Leg, ...] = ("request", "reply")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +74,69 @@ def waypoints(trace: Trace) -> list[Waypoint]:
     return out
 
 
-def change(before: Packet, after: Packet) -> str:
-    """What happened to the headers between two waypoints, in a few words."""
+_NOT_CLASS = re.compile(r"[^a-z0-9]+")
+
+
+def device_key(netns_id: NetnsId, device: str) -> str:
+    """A token for one device box, fit for a CSS class (``[a-z0-9-]``): the netns
+    and device, readable, then 8 hex digits of their SHA-256, so two boxes whose
+    names differ only in case or punctuation (``web-1``, ``web.1``) stay apart."""
+    whole = f"{netns_id}/{device}"
+    readable = _NOT_CLASS.sub("-", whole.lower()).strip("-")
+    return f"{readable}-{hashlib.sha256(whole.encode()).hexdigest()[:8]}"
+
+
+def step_devices(trace: Trace) -> list[str | None]:
+    """For each step of ``trace.steps``, numbered as ``netmodel trace`` numbers
+    them, the :func:`device_key` of the box the packet is at; None for a step at
+    no device (a socket sending, before any route)."""
+    return [device_key(hop.netns_id, step.device) if step.device is not None else None
+            for hop in trace.hops for step in hop.steps]
+
+
+def _address(ip: object, port: int, proto: IpProto, *, show_port: bool = True) -> str:
+    return f"{ip}:{port}" if show_port and proto is not IpProto.ICMP else str(ip)
+
+
+def change(before: Packet, after: Packet, *, leg: Leg = "request", lang: str = "en") -> str:
+    """What happened to the headers between two waypoints, in a few words.
+
+    A request's rewrites are NAT: DNAT to an endpoint, SNAT or MASQUERADE of the
+    source. A reply passes no NAT rules: conntrack finds the connection and
+    applies the inverse of what the request got, so its source goes back to the
+    address the client dialled (un-DNAT) and its destination back to the
+    client's own (un-SNAT). (Linux net/netfilter/nf_nat_core.c, nf_nat_packet:
+    "Invert if this is reply dir", ``statusbit ^= IPS_NAT_MASK``, so a DNATed
+    connection's replies get the source manipulation, and the reverse.)"""
     notes = []
     if before.outer is None and after.outer is not None:
         o = after.outer
-        kind = f"VXLAN {o.vni}" if o.vni is not None else f"UDP {o.dport}"
-        notes.append(f"+{kind} {o.ip.src} → {o.ip.dst}")
+        if o.vni is not None:
+            notes.append(label("path.encap.vxlan", lang, vni=o.vni, src=o.ip.src, dst=o.ip.dst))
+        else:
+            notes.append(label("path.encap.udp", lang, port=o.dport, src=o.ip.src,
+                               dst=o.ip.dst))
     if before.outer is not None and after.outer is None:
-        notes.append(f"−{'VXLAN' if before.outer.vni is not None else 'UDP'}")
+        kind = "vxlan" if before.outer.vni is not None else "udp"
+        notes.append(label(f"path.decap.{kind}", lang))
+    proto = after.l4.proto
     if before.ip.dst != after.ip.dst or before.l4.dport != after.l4.dport:
-        notes.append(f"DNAT → {after.ip.dst}:{after.l4.dport}")
-    if before.ip.src is not None and before.ip.src != after.ip.src:
-        notes.append(f"SNAT → {after.ip.src}")
+        if leg == "request":
+            notes.append(label("path.dnat", lang,
+                               dst=_address(after.ip.dst, after.l4.dport, proto)))
+        else:
+            notes.append(label("path.unsnat", lang, dst=_address(
+                after.ip.dst, after.l4.dport, proto,
+                show_port=before.l4.dport != after.l4.dport)))
+    if before.ip.src is not None and (before.ip.src != after.ip.src
+                                      or before.l4.sport != after.l4.sport):
+        if leg == "request":
+            if before.ip.src != after.ip.src:
+                notes.append(label("path.snat", lang, src=after.ip.src))
+        else:
+            notes.append(label("path.undnat", lang, src=_address(
+                after.ip.src, after.l4.sport, proto,
+                show_port=before.l4.sport != after.l4.sport)))
     return "\n".join(notes)
 
 
@@ -70,7 +148,8 @@ def _place_label(node: str, lang: str) -> str:
     return label("node", lang, name=node)
 
 
-def _netns_label(netns: NetnsId, lang: str) -> str:
+def netns_label(netns: NetnsId, lang: str) -> str:
+    """How a figure names a netns: "host netns", "pod default/web-1"…"""
     if netns.kind is NetnsKind.NODE:  # a node's host netns (hostNetwork pods' too)
         return label("host", lang)
     if netns.kind is NetnsKind.ROUTER:
@@ -80,50 +159,188 @@ def _netns_label(netns: NetnsId, lang: str) -> str:
     return label("external", lang, ip=netns.name)
 
 
-def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """One leg as drawn: its trace, the prefix of its edge numbers in a combined
+    figure (``r`` for a reply, ``p`` for a proxy's connection), and its look."""
+
+    trace: Trace
+    leg: Leg
+    tag: str
+    style: str
+    hue: str
+
+
+def _legs(trace: Trace, leg: Leg, combined: bool) -> list[_Drawn]:
+    if not combined:
+        return [_Drawn(trace, leg, "", "solid", colour("accent"))]
+    drawn = [_Drawn(trace, "request", "", "solid", colour("accent"))]
+    if trace.reply is not None:
+        drawn.append(_Drawn(trace.reply, "reply", "r", "dashed", colour("primary")))
+    if trace.next is not None:  # an Ingress proxy's own connection, numbered p1, p2…
+        drawn.append(_Drawn(trace.next, "request", "p", "solid", colour("primary")))
+        if trace.next.reply is not None:
+            drawn.append(_Drawn(trace.next.reply, "reply", "pr", "dashed", colour("muted")))
+    return drawn
+
+
+def _edge_label(number: str, note: str) -> str:
+    """The step number, then what changed, left-aligned beside the edge: a space
+    keeps the text off the line it labels, and the note's further lines are
+    indented under its first."""
+    if not note:
+        return f" {number}"
+    first, *rest = note.split("\n")
+    return "\n".join([f" {number} · {first}", *(f"    {line}" for line in rest)])
+
+
+_LABEL_GAP = 6.0  # points between an edge label's end and its cluster's border
+_NODESEP = float(GRAPH["nodesep"]) * 72
+
+
+def _netns_box(box: graphviz.Digraph, netns_id: NetnsId, devices: list[str], width: float,
+               room: float, ends: list[tuple[Box, str]], lang: str) -> None:
+    """One netns's cluster in its node's: its devices stacked in a column, and an
+    invisible spacer beside the first box wide enough that whatever is set to the
+    right of the column's middle, an edge's label or a cluster's, ``room`` points
+    wide, lies inside the cluster (a cluster is as wide as what it holds; its
+    label's width is only Graphviz's idea of the font)."""
+    netns = netns_label(netns_id, lang)
+    with box.subgraph(name=f"cluster_{safe_id(str(netns_id))}") as inner:
+        inner.attr(label=text(netns), style="rounded,filled", fillcolor=colour("box"),
+                   color=colour("line"), fontsize=str(SIZE["cluster"]), labeljust="r")
+        for device in devices:
+            inner.node(_box_id((netns_id, device)), text(device), width=inches(width),
+                       group="walk",
+                       **{"class": f"nm-dev nm-dev-{device_key(netns_id, device)}"})
+        for end, words in ends:  # where a leg ends, after a last rewrite: its disposition
+            inner.node(_box_id(end), text(words), style="rounded,dashed", group="walk",
+                       width=inches(max(width, label_width(words, SIZE["node"]) + BOX_MARGIN)),
+                       **{"class": "nm-end"})
+        # The edges run down the middle of the column; a label starts there.
+        spare = room + _LABEL_GAP - width / 2 - _NODESEP
+        if spare > 0:
+            spacer = _box_id((netns_id, " spacer"))  # a space: no device is named so
+            inner.node(spacer, "", style="invis", width=inches(spare), height="0.02")
+        with inner.subgraph() as row:
+                row.attr(rank="same")
+                row.node(safe_id(f"{netns_id}/{devices[0]}"))
+                row.node(spacer)
+
+
+Box = tuple[NetnsId, str]  # a device in its netns; an end's "device" starts with a space
+
+
+def _box_id(box: Box) -> str:
+    return safe_id(f"{box[0]}/{box[1]}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    tail: Box
+    head: Box
+    number: str  # the step at which the packet reaches the head, with its leg's prefix
+    note: str  # the label: the number, then what changed
+    drawn: _Drawn
+    same_node: bool
+
+
+def _walked(legs: list[_Drawn], lang: str) -> tuple[
+        dict[str, dict[NetnsId, dict[str, None]]], list[_Edge], dict[Box, tuple[NetnsId, str]]]:
+    """The places, netns and devices the legs cross, in the order the packet
+    first reaches them (the DOT's order, which is the layout's left to right
+    within a rank); the edges; and an end box per leg whose headers change after
+    its last device is reached (conntrack undoing NAT before the local socket
+    gets the reply), so that change has an edge to be told on."""
+    places: dict[str, dict[NetnsId, dict[str, None]]] = {}
+    edges: list[_Edge] = []
+    ends: dict[Box, tuple[NetnsId, str]] = {}
+    for drawn in legs:
+        points = waypoints(drawn.trace)
+        for point in points:
+            places.setdefault(point.node, {}).setdefault(point.netns_id, {})[point.device] = None
+        for a, b in itertools.pairwise(points):
+            number = f"{drawn.tag}{b.step}"
+            edges.append(_Edge((a.netns_id, a.device), (b.netns_id, b.device), number,
+                               _edge_label(number, change(a.packet, b.packet, leg=drawn.leg,
+                                                          lang=lang)),
+                               drawn, a.node == b.node))
+        if not points:
+            continue
+        last, final = points[-1], drawn.trace.final_packet
+        note = change(last.packet, final, leg=drawn.leg, lang=lang)
+        if note:
+            number = f"{drawn.tag}{len(drawn.trace.steps)}"
+            end: Box = (last.netns_id, f" end {drawn.tag}")
+            ends[end] = (last.netns_id, disposition_text(drawn.trace.disposition, lang))
+            edges.append(_Edge((last.netns_id, last.device), end, number,
+                               _edge_label(number, note), drawn, True))
+    return places, edges, ends
+
+
+def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = False) -> str:
+    """DOT for one leg of a walk (``leg`` says whether ``trace`` is a reply, whose
+    NAT is conntrack's undoing); with ``reply=True``, every leg in one figure."""
     import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
 
-    dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "LR", "newrank": "true"},
-                           node_attr={"fontname": GRAPH["fontname"], "fontsize": "10",
-                                      "shape": "box", "style": "rounded,filled",
-                                      "fillcolor": colour("bg"), "color": colour("line"),
-                                      "fontcolor": colour("fg")},
-                           edge_attr={"fontname": GRAPH["fontname"], "fontsize": "9",
+    if leg not in LEGS:
+        raise NetmodelError(f"leg {leg!r}: expected one of {', '.join(LEGS)}")
+    legs = _legs(trace, leg, reply)
+    dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "TB", "newrank": "true"},
+                           node_attr={"fontname": GRAPH["fontname"],
+                                      "fontsize": str(SIZE["node"]), "shape": "box",
+                                      "style": "rounded,filled", "fillcolor": colour("bg"),
+                                      "color": colour("line"), "fontcolor": colour("fg"),
+                                      "margin": "0.11,0.04", "height": "0.3"},
+                           edge_attr={"fontname": GRAPH["fontname"],
+                                      "fontsize": str(SIZE["edge"]),
                                       "fontcolor": colour("fg"), "color": colour("accent")})
-    legs = [(trace, "", "solid", colour("accent"))]
-    if reply and trace.reply is not None:
-        legs.append((trace.reply, "r", "dashed", colour("primary")))
-    if trace.next is not None:  # an Ingress proxy's own connection, numbered p1, p2…
-        legs.append((trace.next, "p", "solid", colour("primary")))
-        if reply and trace.next.reply is not None:
-            legs.append((trace.next.reply, "pr", "dashed", colour("muted")))
-    seen: dict[str, list[Waypoint]] = {}
-    for leg, _, _, _ in legs:
-        for point in waypoints(leg):
-            seen.setdefault(point.node, []).append(point)
-    for node in sorted(seen):
+    places, edges, ends = _walked(legs, lang)
+    # The layout's ranks follow the first visits, one box below the other. An
+    # edge onwards in that order ranks the layout as usual; an edge back to a
+    # box the packet left before (a host's eth0 again, after its OUTPUT DNAT
+    # sent the packet to flannel.1) is drawn without moving anything; where no
+    # edge joins two boxes that follow each other, an invisible one does.
+    first = {box: n for n, box in enumerate(
+        (netns_id, device) for netns_map in places.values()
+        for netns_id, devices in netns_map.items() for device in devices)}
+    joined = {(e.tail, e.head) for e in edges}
+    # Graphviz sets an edge's label beside it, to the right, but does not always
+    # widen the cluster holding the edge to take it in: the label would cross the
+    # cluster's border. The room it needs, per netns (an edge between two netns
+    # of one node charged to the one it enters, whose width its node's box takes).
+    # The clusters' own labels are set at their top right, clear of the edge
+    # coming in at the top of the column, so they need that room too.
+    room: dict[NetnsId, float] = {}
+    for e in edges:
+        if e.same_node:
+            room[e.head[0]] = max(room.get(e.head[0], 0.0), label_width(e.note, SIZE["edge"]))
+    # One width for every box, so the walk is one straight column.
+    width = max(label_width(device, SIZE["node"]) for netns_map in places.values()
+                for devices in netns_map.values() for device in devices) + BOX_MARGIN
+    for node, netns_map in places.items():
+        place = _place_label(node, lang)
         with dot.subgraph(name=f"cluster_{safe_id(node)}") as box:
-            box.attr(label=text(_place_label(node, lang)),
-                     style="rounded", color=colour("primary"))
-            by_netns: dict[NetnsId, list[Waypoint]] = {}
-            for point in seen[node]:
-                by_netns.setdefault(point.netns_id, []).append(point)
-            for netns_id in sorted(by_netns):
-                points = by_netns[netns_id]
-                with box.subgraph(name=f"cluster_{safe_id(str(netns_id))}") as inner:
-                    inner.attr(label=text(_netns_label(netns_id, lang)),
-                               style="rounded,filled",
-                               fillcolor=colour("box"), color=colour("line"))
-                    for device in sorted({p.device for p in points}):
-                        inner.node(safe_id(f"{netns_id}/{device}"), text(device))
-    for leg, tag, style, hue in legs:
-        points = waypoints(leg)
-        for n, (a, b) in enumerate(itertools.pairwise(points), start=1):
-            note = change(a.packet, b.packet)
-            head = f"{tag}{n}"
-            dot.edge(safe_id(f"{a.netns_id}/{a.device}"), safe_id(f"{b.netns_id}/{b.device}"),
-                     label=text(f"{head}\n{note}" if note else head), style=style, color=hue)
-    dot.attr(label=text(label("path.title", lang, flow=trace.flow.render(lang),
+            box.attr(label=text(place), style="rounded", color=colour("primary"),
+                     fontsize=str(SIZE["cluster"]), labeljust="r")
+            for netns_id, devices in netns_map.items():
+                needs = max(room.get(netns_id, 0.0), label_width(place, SIZE["cluster"]),
+                            label_width(netns_label(netns_id, lang), SIZE["cluster"]))
+                _netns_box(box, netns_id, list(devices), width, needs,
+                           [(end, words) for end, (where, words) in ends.items()
+                            if where == netns_id], lang)
+    for e in edges:
+        onwards = e.head not in first or first[e.head] > first[e.tail]
+        dot.edge(_box_id(e.tail), _box_id(e.head), label=left_text(e.note),
+                 style=e.drawn.style, color=e.drawn.hue,
+                 **{"class": f"nm-edge nm-edge-{e.number}"},
+                 **({} if onwards else {"constraint": "false"}))
+    ranked = sorted(first, key=first.__getitem__)
+    for above, below in itertools.pairwise(ranked):
+        if (above, below) not in joined:
+            dot.edge(_box_id(above), _box_id(below), style="invis")
+    title = "path.title.reply" if leg == "reply" and not reply else "path.title"
+    dot.attr(label=text(label(title, lang, flow=trace.flow.render(lang),
                               disposition=disposition_text(trace.disposition, lang))),
              labelloc="t")
     return str(dot.source)
