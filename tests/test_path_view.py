@@ -124,14 +124,14 @@ def test_device_keys_are_class_safe_and_tell_look_alike_names_apart() -> None:
     assert device_key(*names[0]).startswith("pod-default-web-1-eth0-")
 
 
-def _boxes_in_svg(svg: str) -> dict[str, float]:
-    """Device key → the top of its box in the SVG (Graphviz's y grows downwards
-    from the top once its translate is applied: smaller is higher)."""
-    tops: dict[str, float] = {}
+def _boxes_in_svg(svg: str) -> dict[str, list[float]]:
+    """Device key → the tops of its boxes in the SVG, in DOT order (Graphviz's y
+    grows downwards once its translate is applied: smaller is higher)."""
+    tops: dict[str, list[float]] = {}
     for key, body in re.findall(r'<g id="[^"]*" class="node nm-dev nm-dev-([a-z0-9-]+)">(.*?)'
                                 r"</g>", svg, re.S):
         ys = [float(y) for y in re.findall(r"[ ,](-?[\d.]+)(?=[ \"C])", body.split("<text")[0])]
-        tops[key] = min(ys)
+        tops.setdefault(key, []).append(min(ys))
     return tops
 
 
@@ -145,9 +145,23 @@ def test_boxes_are_laid_out_top_down_in_the_order_the_packet_first_reaches_them(
         order = list(dict.fromkeys(device_key(p.netns_id, p.device)
                                    for p in waypoints(leg_trace)))
         assert set(order) == set(tops)
-        heights = [tops[key] for key in order]
+        heights = [min(tops[key]) for key in order]
         assert heights == sorted(heights), list(zip(order, heights, strict=True))
         assert heights[0] < heights[-1]
+
+
+def test_a_detour_and_back_draws_the_device_again_below_it() -> None:
+    """The hostNetwork pod's packet is routed to eth0, DNATed in OUTPUT and
+    re-routed to flannel.1, and leaves by eth0 after all: eth0 gets a second box
+    under flannel.1, so the walk still reads straight down."""
+    trace = _trace(*WALKS[1])
+    svg = render_svg(path(trace))
+    tops = _boxes_in_svg(svg)
+    points = waypoints(trace)
+    eth0, flannel = (device_key(points[0].netns_id, name) for name in ("eth0", "flannel.1"))
+    assert [p.device for p in points[:3]] == ["eth0", "flannel.1", "eth0"]
+    assert len(tops[eth0]) == 2 and len(tops[flannel]) == 1
+    assert min(tops[eth0]) < tops[flannel][0] < max(tops[eth0])
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

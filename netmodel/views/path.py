@@ -198,10 +198,21 @@ _LABEL_GAP = 6.0  # points between an edge label's end and its cluster's border
 _NODESEP = float(GRAPH["nodesep"]) * 72
 
 
-def _netns_box(box: graphviz.Digraph, netns_id: NetnsId, devices: list[str], width: float,
-               room: float, ends: list[tuple[Box, str]], lang: str) -> None:
-    """One netns's cluster in its node's: its devices stacked in a column, and an
-    invisible spacer beside the first box wide enough that whatever is set to the
+Box = tuple[NetnsId, str, int]  # a device in its netns, and which of its boxes (0, 1…)
+
+
+def _box_id(box: Box) -> str:
+    """The DOT id: a device's first box is named for it; a second box for the
+    device (after a detour) and a leg's end have a space in the name, which no
+    device's name has, so no id can be taken twice."""
+    netns_id, device, again = box
+    return safe_id(f"{netns_id}/{device}" + (f" again {again}" if again else ""))
+
+
+def _netns_box(box: graphviz.Digraph, netns_id: NetnsId, boxes: list[Box], width: float,
+               room: float, ends: dict[Box, str], lang: str) -> None:
+    """One netns's cluster in its node's: its boxes stacked in a column, and an
+    invisible spacer beside the first wide enough that whatever is set to the
     right of the column's middle, an edge's label or a cluster's, ``room`` points
     wide, lies inside the cluster (a cluster is as wide as what it holds; its
     label's width is only Graphviz's idea of the font)."""
@@ -209,30 +220,25 @@ def _netns_box(box: graphviz.Digraph, netns_id: NetnsId, devices: list[str], wid
     with box.subgraph(name=f"cluster_{safe_id(str(netns_id))}") as inner:
         inner.attr(label=text(netns), style="rounded,filled", fillcolor=colour("box"),
                    color=colour("line"), fontsize=str(SIZE["cluster"]), labeljust="r")
-        for device in devices:
-            inner.node(_box_id((netns_id, device)), text(device), width=inches(width),
-                       group="walk",
+        for one in boxes:
+            if one in ends:  # where a leg ends, after a last rewrite: its disposition
+                words = ends[one]
+                inner.node(_box_id(one), text(words), style="rounded,dashed", group="walk",
+                           width=inches(max(width, label_width(words, SIZE["node"])
+                                            + BOX_MARGIN)), **{"class": "nm-end"})
+                continue
+            device = one[1]
+            inner.node(_box_id(one), text(device), width=inches(width), group="walk",
                        **{"class": f"nm-dev nm-dev-{device_key(netns_id, device)}"})
-        for end, words in ends:  # where a leg ends, after a last rewrite: its disposition
-            inner.node(_box_id(end), text(words), style="rounded,dashed", group="walk",
-                       width=inches(max(width, label_width(words, SIZE["node"]) + BOX_MARGIN)),
-                       **{"class": "nm-end"})
         # The edges run down the middle of the column; a label starts there.
         spare = room + _LABEL_GAP - width / 2 - _NODESEP
         if spare > 0:
-            spacer = _box_id((netns_id, " spacer"))  # a space: no device is named so
+            spacer = safe_id(f"{netns_id}/ spacer")
             inner.node(spacer, "", style="invis", width=inches(spare), height="0.02")
-        with inner.subgraph() as row:
+            with inner.subgraph() as row:
                 row.attr(rank="same")
-                row.node(safe_id(f"{netns_id}/{devices[0]}"))
+                row.node(_box_id(boxes[0]))
                 row.node(spacer)
-
-
-Box = tuple[NetnsId, str]  # a device in its netns; an end's "device" starts with a space
-
-
-def _box_id(box: Box) -> str:
-    return safe_id(f"{box[0]}/{box[1]}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,37 +251,66 @@ class _Edge:
     same_node: bool
 
 
-def _walked(legs: list[_Drawn], lang: str) -> tuple[
-        dict[str, dict[NetnsId, dict[str, None]]], list[_Edge], dict[Box, tuple[NetnsId, str]]]:
-    """The places, netns and devices the legs cross, in the order the packet
-    first reaches them (the DOT's order, which is the layout's left to right
-    within a rank); the edges; and an end box per leg whose headers change after
-    its last device is reached (conntrack undoing NAT before the local socket
-    gets the reply), so that change has an edge to be told on."""
-    places: dict[str, dict[NetnsId, dict[str, None]]] = {}
-    edges: list[_Edge] = []
-    ends: dict[Box, tuple[NetnsId, str]] = {}
+@dataclass(frozen=True, slots=True)
+class _Walked:
+    """What the legs cross, for drawing: ``places`` maps each place (a node, the
+    underlay, the internet) to its netns and theirs to their boxes, all in the
+    order the packet first reaches them (the DOT's order, which is the layout's
+    left to right within a rank); the edges; and the end boxes, with their words."""
+
+    places: dict[str, dict[NetnsId, dict[Box, None]]]
+    edges: list[_Edge]
+    ends: dict[Box, str]
+
+
+def _walked(legs: list[_Drawn], lang: str) -> _Walked:
+    """Boxes, edges and ends of the legs.
+
+    A device has one box, except where the packet leaves it for others in the
+    same netns and comes back (a host's eth0 → flannel.1 → eth0, when its OUTPUT
+    DNAT or conntrack's un-SNAT re-routes the packet): the device gets a second
+    box below the detour, so the walk still reads straight down. A leg whose
+    headers change after its last device is reached (conntrack undoing NAT just
+    before the local socket gets the reply) gets an end box, so that change has
+    an edge to be told on."""
+    walked = _Walked({}, [], {})
+    boxes_of: dict[tuple[NetnsId, str], int] = {}  # boxes drawn per device, over all legs
     for drawn in legs:
         points = waypoints(drawn.trace)
-        for point in points:
-            places.setdefault(point.node, {}).setdefault(point.netns_id, {})[point.device] = None
-        for a, b in itertools.pairwise(points):
+        now: dict[tuple[NetnsId, str], Box] = {}  # each device's box this leg, for now
+        last: dict[tuple[NetnsId, str], int] = {}  # where in the leg it was last
+        boxes: list[Box] = []
+        for j, point in enumerate(points):
+            device = (point.netns_id, point.device)
+            back = last.get(device)
+            if back is not None and j - back > 1 and all(
+                    p.netns_id == point.netns_id for p in points[back + 1:j]):
+                boxes_of[device] += 1
+                now[device] = (*device, boxes_of[device] - 1)
+            elif device not in now:
+                boxes_of.setdefault(device, 1)
+                now[device] = (*device, 0)
+            last[device] = j
+            boxes.append(now[device])
+            walked.places.setdefault(point.node, {}).setdefault(
+                point.netns_id, {})[now[device]] = None
+        for (a, b), (tail, head) in zip(itertools.pairwise(points), itertools.pairwise(boxes),
+                                        strict=True):
             number = f"{drawn.tag}{b.step}"
-            edges.append(_Edge((a.netns_id, a.device), (b.netns_id, b.device), number,
-                               _edge_label(number, change(a.packet, b.packet, leg=drawn.leg,
-                                                          lang=lang)),
-                               drawn, a.node == b.node))
+            note = change(a.packet, b.packet, leg=drawn.leg, lang=lang)
+            walked.edges.append(_Edge(tail, head, number, _edge_label(number, note), drawn,
+                                      a.node == b.node))
         if not points:
             continue
-        last, final = points[-1], drawn.trace.final_packet
-        note = change(last.packet, final, leg=drawn.leg, lang=lang)
+        note = change(points[-1].packet, drawn.trace.final_packet, leg=drawn.leg, lang=lang)
         if note:
             number = f"{drawn.tag}{len(drawn.trace.steps)}"
-            end: Box = (last.netns_id, f" end {drawn.tag}")
-            ends[end] = (last.netns_id, disposition_text(drawn.trace.disposition, lang))
-            edges.append(_Edge((last.netns_id, last.device), end, number,
-                               _edge_label(number, note), drawn, True))
-    return places, edges, ends
+            end: Box = (points[-1].netns_id, f" end {drawn.tag}", 0)
+            walked.ends[end] = disposition_text(drawn.trace.disposition, lang)
+            walked.places[points[-1].node][points[-1].netns_id][end] = None
+            walked.edges.append(_Edge(boxes[-1], end, number, _edge_label(number, note),
+                                      drawn, True))
+    return walked
 
 
 def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = False) -> str:
@@ -295,16 +330,16 @@ def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = 
                            edge_attr={"fontname": GRAPH["fontname"],
                                       "fontsize": str(SIZE["edge"]),
                                       "fontcolor": colour("fg"), "color": colour("accent")})
-    places, edges, ends = _walked(legs, lang)
-    # The layout's ranks follow the first visits, one box below the other. An
-    # edge onwards in that order ranks the layout as usual; an edge back to a
-    # box the packet left before (a host's eth0 again, after its OUTPUT DNAT
-    # sent the packet to flannel.1) is drawn without moving anything; where no
-    # edge joins two boxes that follow each other, an invisible one does.
-    first = {box: n for n, box in enumerate(
-        (netns_id, device) for netns_map in places.values()
-        for netns_id, devices in netns_map.items() for device in devices)}
-    joined = {(e.tail, e.head) for e in edges}
+    walked = _walked(legs, lang)
+    # The layout's ranks follow the boxes' order, one below the other. An edge
+    # onwards in that order ranks the layout as usual; an edge back to a box the
+    # packet left before (a loop through another netns) is drawn without moving
+    # anything; where no edge joins two boxes that follow each other, an
+    # invisible one does.
+    order = [one for netns_map in walked.places.values() for boxes in netns_map.values()
+             for one in boxes]
+    first = {one: n for n, one in enumerate(order)}
+    joined = {(e.tail, e.head) for e in walked.edges}
     # Graphviz sets an edge's label beside it, to the right, but does not always
     # widen the cluster holding the edge to take it in: the label would cross the
     # cluster's border. The room it needs, per netns (an edge between two netns
@@ -312,31 +347,27 @@ def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = 
     # The clusters' own labels are set at their top right, clear of the edge
     # coming in at the top of the column, so they need that room too.
     room: dict[NetnsId, float] = {}
-    for e in edges:
+    for e in walked.edges:
         if e.same_node:
             room[e.head[0]] = max(room.get(e.head[0], 0.0), label_width(e.note, SIZE["edge"]))
-    # One width for every box, so the walk is one straight column.
-    width = max(label_width(device, SIZE["node"]) for netns_map in places.values()
-                for devices in netns_map.values() for device in devices) + BOX_MARGIN
-    for node, netns_map in places.items():
+    # One width for every device's box, so the walk is one straight column.
+    width = max(label_width(one[1], SIZE["node"]) for one in order
+                if one not in walked.ends) + BOX_MARGIN
+    for node, netns_map in walked.places.items():
         place = _place_label(node, lang)
         with dot.subgraph(name=f"cluster_{safe_id(node)}") as box:
             box.attr(label=text(place), style="rounded", color=colour("primary"),
                      fontsize=str(SIZE["cluster"]), labeljust="r")
-            for netns_id, devices in netns_map.items():
+            for netns_id, boxes in netns_map.items():
                 needs = max(room.get(netns_id, 0.0), label_width(place, SIZE["cluster"]),
                             label_width(netns_label(netns_id, lang), SIZE["cluster"]))
-                _netns_box(box, netns_id, list(devices), width, needs,
-                           [(end, words) for end, (where, words) in ends.items()
-                            if where == netns_id], lang)
-    for e in edges:
-        onwards = e.head not in first or first[e.head] > first[e.tail]
+                _netns_box(box, netns_id, list(boxes), width, needs, walked.ends, lang)
+    for e in walked.edges:
         dot.edge(_box_id(e.tail), _box_id(e.head), label=left_text(e.note),
                  style=e.drawn.style, color=e.drawn.hue,
                  **{"class": f"nm-edge nm-edge-{e.number}"},
-                 **({} if onwards else {"constraint": "false"}))
-    ranked = sorted(first, key=first.__getitem__)
-    for above, below in itertools.pairwise(ranked):
+                 **({} if first[e.head] > first[e.tail] else {"constraint": "false"}))
+    for above, below in itertools.pairwise(order):
         if (above, below) not in joined:
             dot.edge(_box_id(above), _box_id(below), style="invis")
     title = "path.title.reply" if leg == "reply" and not reply else "path.title"
