@@ -363,10 +363,15 @@ def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = 
                             label_width(netns_label(netns_id, lang), SIZE["cluster"]))
                 _netns_box(box, netns_id, list(boxes), width, needs, walked.ends, lang)
     for e in walked.edges:
-        dot.edge(_box_id(e.tail), _box_id(e.head), label=left_text(e.note),
-                 style=e.drawn.style, color=e.drawn.hue,
-                 **{"class": f"nm-edge nm-edge-{e.number}"},
-                 **({} if first[e.head] > first[e.tail] else {"constraint": "false"}))
+        onwards = first[e.head] > first[e.tail]
+        # An edge back up (a loop through another netns: a hairpin back into the
+        # sending pod) ranks nothing, and its label is set by the box it returns
+        # to, inside that box's cluster, not halfway along its arc.
+        dot.edge(_box_id(e.tail), _box_id(e.head), style=e.drawn.style, color=e.drawn.hue,
+                 **{"label" if onwards else "headlabel": left_text(e.note),
+                    "class": f"nm-edge nm-edge-{e.number}"},
+                 **({} if onwards else {"constraint": "false", "labelangle": "-30",
+                                        "labeldistance": "2"}))
     for above, below in itertools.pairwise(order):
         if (above, below) not in joined:
             dot.edge(_box_id(above), _box_id(below), style="invis")
