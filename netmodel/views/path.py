@@ -249,6 +249,7 @@ class _Edge:
     note: str  # the label: the number, then what changed
     drawn: _Drawn
     same_node: bool
+    loop: bool = False  # back to a box this leg reached before (a hairpin into its pod)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +300,7 @@ def _walked(legs: list[_Drawn], lang: str) -> _Walked:
             number = f"{drawn.tag}{b.step}"
             note = change(a.packet, b.packet, leg=drawn.leg, lang=lang)
             walked.edges.append(_Edge(tail, head, number, _edge_label(number, note), drawn,
-                                      a.node == b.node))
+                                      a.node == b.node, head in boxes[:boxes.index(tail)]))
         if not points:
             continue
         note = change(points[-1].packet, drawn.trace.final_packet, leg=drawn.leg, lang=lang)
@@ -331,15 +332,12 @@ def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = 
                                       "fontsize": str(SIZE["edge"]),
                                       "fontcolor": colour("fg"), "color": colour("accent")})
     walked = _walked(legs, lang)
-    # The layout's ranks follow the boxes' order, one below the other. An edge
-    # onwards in that order ranks the layout as usual; an edge back to a box the
-    # packet left before (a loop through another netns) is drawn without moving
-    # anything; where no edge joins two boxes that follow each other, an
-    # invisible one does.
+    # The layout's ranks follow the boxes' order, one below the other; where no
+    # edge joins two boxes that follow each other, an invisible one does.
     order = [one for netns_map in walked.places.values() for boxes in netns_map.values()
              for one in boxes]
     first = {one: n for n, one in enumerate(order)}
-    joined = {(e.tail, e.head) for e in walked.edges}
+    joined = {(e.tail, e.head) for e in walked.edges} | {(e.head, e.tail) for e in walked.edges}
     # Graphviz sets an edge's label beside it, to the right, but does not always
     # widen the cluster holding the edge to take it in: the label would cross the
     # cluster's border. The room it needs, per netns (an edge between two netns
@@ -363,15 +361,22 @@ def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = 
                             label_width(netns_label(netns_id, lang), SIZE["cluster"]))
                 _netns_box(box, netns_id, list(boxes), width, needs, walked.ends, lang)
     for e in walked.edges:
-        onwards = first[e.head] > first[e.tail]
-        # An edge back up (a loop through another netns: a hairpin back into the
-        # sending pod) ranks nothing, and its label is set by the box it returns
-        # to, inside that box's cluster, not halfway along its arc.
-        dot.edge(_box_id(e.tail), _box_id(e.head), style=e.drawn.style, color=e.drawn.hue,
-                 **{"label" if onwards else "headlabel": left_text(e.note),
-                    "class": f"nm-edge nm-edge-{e.number}"},
-                 **({} if onwards else {"constraint": "false", "labelangle": "-30",
-                                        "labeldistance": "2"}))
+        attrs = {"label": left_text(e.note), "class": f"nm-edge nm-edge-{e.number}"}
+        top, bottom = e.tail, e.head
+        if e.loop:
+            # Back up to a box this leg left before (a hairpin into the sending
+            # pod): an arc that ranks nothing, its label set by the box it returns
+            # to, inside that box's cluster, not halfway along the arc.
+            attrs |= {"headlabel": attrs.pop("label"), "constraint": "false",
+                      "labelangle": "-30", "labeldistance": "2"}
+        elif first[e.head] < first[e.tail]:
+            # Up a column another leg drew (a reply in the combined figure):
+            # written top to bottom and drawn pointing up, so it ranks the layout
+            # like the others and its label is set beside it.
+            top, bottom = e.head, e.tail
+            attrs["dir"] = "back"
+        dot.edge(_box_id(top), _box_id(bottom), style=e.drawn.style, color=e.drawn.hue,
+                 **attrs)
     for above, below in itertools.pairwise(order):
         if (above, below) not in joined:
             dot.edge(_box_id(above), _box_id(below), style="invis")
