@@ -32,8 +32,9 @@ WALKS = [
     ("two-nodes-vxlan.yaml", "external/203.0.113.7", "node/node-2", 30432),  # NodePort
     ("flannel-udp.yaml", "pod/web-1", "pod/db-1", 5432),  # flanneld's UDP tunnel
     ("flannel-host-gw-two-segments.yaml", "pod/web-1", "pod/db-3", 5432),  # across a router
+    ("two-nodes-vxlan.yaml", "pod/web-1", "svc/web", "10.244.0.2:80"),  # hairpin to itself
 ]
-IDS = ["service", "hostnetwork-masquerade", "nodeport", "udp", "host-gw-router"]
+IDS = ["service", "hostnetwork-masquerade", "nodeport", "udp", "host-gw-router", "hairpin"]
 
 
 @cache
@@ -42,7 +43,10 @@ def _model(spec: str) -> Model:
 
 
 @cache
-def _trace(spec: str, source: str, destination: str, port: int | None) -> Trace:
+def _trace(spec: str, source: str, destination: str, port: int | str | None) -> Trace:
+    """The walk; a ``port`` given as ``IP:PORT`` picks the Service's endpoint."""
+    if isinstance(port, str):
+        return walk_between(_model(spec), source, destination, endpoint=port)
     return walk_between(_model(spec), source, destination, port=port)
 
 

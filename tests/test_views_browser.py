@@ -38,7 +38,8 @@ def _figures(lang: str) -> list[tuple[str, str]]:
            ("topology-pod", topology(two, focus="pod/monitoring/node-exporter", lang=lang)),
            ("topology-segments",
             topology(Model(load_spec(SPECS / "flannel-host-gw-two-segments.yaml")), lang=lang))]
-    walks = [(two, "pod/web-1", "svc/db", None),
+    walks: list[tuple[Model, str, str, int | None]] = [
+             (two, "pod/web-1", "svc/db", None),
              (two, "pod/monitoring/node-exporter", "svc/web", None),
              (two, "external/203.0.113.7", "ingress/shop.example.com/cart", None),
              (Model(load_spec(SPECS / "flannel-udp.yaml")), "pod/web-1", "pod/db-1", 5432),
@@ -52,6 +53,11 @@ def _figures(lang: str) -> list[tuple[str, str]]:
         out += [(f"path-{n}-{i}", path(leg, leg=kind, lang=lang))  # type: ignore[arg-type]
                 for i, (leg, kind) in enumerate(legs) if leg is not None]
         out += [(f"chains-{n}", chains(trace, lang=lang)), (f"frame-{n}", frame(trace, lang=lang))]
+    hairpin = walk_between(two, "pod/web-1", "svc/web", endpoint="10.244.0.2:80")
+    out += [("path-hairpin", path(hairpin, lang=lang)),
+            ("path-hairpin-reply", path(hairpin.reply, leg="reply", lang=lang)),  # type: ignore[arg-type]
+            ("path-combined", path(walk_between(two, "pod/web-1", "svc/db"), reply=True,
+                                   lang=lang))]
     rejected = Model(load_spec(SPECS / "services-no-endpoints.yaml"))
     out.append(("chains-reject", chains(walk_between(rejected, "pod/client", "svc/api-v2"),
                                         lang=lang)))

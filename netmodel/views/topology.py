@@ -1,9 +1,13 @@
 """The topology view: nodes, their network namespaces and devices, the underlay.
 
 Drawn from the device graph (:mod:`netmodel.state.topology`) and the derived state:
-each node a box holding its host devices and one box per pod netns; veth pairs
-and bridge ports as edges; each tunnel tied to the NIC it rides on; NICs on
-their L2 segments; segments joined by the router.
+each node a box holding its host devices and one box per pod netns; a
+hostNetwork pod, which has no netns of its own, as a note in its node's host
+netns naming the node's address it uses; veth pairs and bridge ports as edges;
+each tunnel tied to the NIC it rides on; NICs on their L2 segments; segments
+joined by the router. Every box is at least as wide as measure.label_width
+says its label is drawn, and the widest box of each cluster as wide as the
+cluster's label.
 """
 
 from __future__ import annotations
