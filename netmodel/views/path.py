@@ -239,6 +239,9 @@ def _netns_box(box: graphviz.Digraph, netns_id: NetnsId, boxes: list[Box], width
                 row.attr(rank="same")
                 row.node(_box_id(boxes[0]))
                 row.node(spacer)
+            # A flat edge points left to right: the spacer goes right of the box
+            # (the DOT's order says so too, but not to every Graphviz).
+            inner.edge(_box_id(boxes[0]), spacer, style="invis")
 
 
 @dataclass(frozen=True, slots=True)
