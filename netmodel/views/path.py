@@ -10,6 +10,12 @@ headers on the way: DNAT, SNAT/MASQUERADE, a tunnel's headers added or removed.
 On a reply the only rewrites are conntrack undoing the request's NAT, and the
 labels say so.
 
+Where the packet leaves a device for others in the same netns and comes back
+(a host's eth0 → flannel.1 → eth0, as an OUTPUT DNAT or conntrack's un-SNAT
+re-routes it), the device gets a second box below the detour, so the walk still
+reads straight down; a rewrite after the last device (conntrack undoing NAT
+just before the local socket) gets an end box, so it has an edge to be told on.
+
 The figure is also the surface a page's step-through player works on:
 :func:`device_key` names each device box in a class (``nm-dev-<key>``), each
 edge has the class ``nm-edge-<step>``, and :func:`step_devices` says, step by
@@ -89,7 +95,9 @@ def device_key(netns_id: NetnsId, device: str) -> str:
 def step_devices(trace: Trace) -> list[str | None]:
     """For each step of ``trace.steps``, numbered as ``netmodel trace`` numbers
     them, the :func:`device_key` of the box the packet is at; None for a step at
-    no device (a socket sending, before any route)."""
+    no device (a socket sending, before any route). A device drawn twice (its
+    second box after a detour, see :func:`path`) has the class on both boxes;
+    the edge of the step says which one the packet is at."""
     return [device_key(hop.netns_id, step.device) if step.device is not None else None
             for hop in trace.hops for step in hop.steps]
 
