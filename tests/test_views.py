@@ -218,3 +218,42 @@ def test_the_svg_names_the_font_stack_graphviz_measured_the_first_of() -> None:
     families = set(re.findall(r'font-family="([^"]*)"', render_svg(chains(trace))))
     assert families == {FONT_STACKS[FONT], FONT_STACKS[MONO]}
     assert FONT_STACKS[FONT].startswith(FONT)
+
+
+def test_every_diagram_label_has_both_languages_with_the_same_placeholders() -> None:
+    from netmodel.i18n.diagrams import _LABELS
+
+    for key, texts in _LABELS.items():
+        assert set(texts) == {"en", "zh"}, key
+        assert (set(re.findall(r"{(\w+)}", texts["en"]))
+                == set(re.findall(r"{(\w+)}", texts["zh"]))), key
+
+
+def test_a_chinese_figure_has_no_english_words_but_names() -> None:
+    """Every word a zh figure draws is the catalogue's Chinese, or a name from the
+    spec or the kernel (a device, a pod, a node, a segment, a protocol)."""
+    model = Model(parse_spec((SPECS / "two-nodes-vxlan.yaml").read_text(), "t.yaml"))
+    cluster = model.cluster
+    names = {"tcp", "udp", "icmp", "mtu", "ttl"}  # protocols and header fields, as ip prints them
+    for pod in cluster.pods:
+        names |= set(re.findall(r"[a-z]+", pod.key.lower()))
+    for node in cluster.nodes:
+        names |= set(re.findall(r"[a-z]+", node.name.lower()))
+        for netns in [model.node_netns(node.name), *(model.pod_netns(p) for p in
+                                                      cluster.pods_by_node[node.name])]:
+            names |= {w for link in netns.links for w in re.findall(r"[a-z]+", link.name)}
+    names |= {w for s in cluster.underlay.segments for w in re.findall(r"[a-z]+", s.name)}
+    names |= {"wan"}  # the router's uplink
+    figures = [topology(model, lang="zh")]
+    for source, destination in [("pod/web-1", "svc/db"),
+                                ("pod/monitoring/node-exporter", "svc/web"),
+                                ("external/203.0.113.7", "ingress/shop.example.com/cart")]:
+        trace = walk_between(model, source, destination)
+        figures += [path(trace, lang="zh"), frame(trace, lang="zh")]
+        if trace.reply is not None:
+            figures.append(path(trace.reply, leg="reply", lang="zh"))
+    for dot in figures:
+        drawn = " ".join(t for box in _texts_of(render_svg(dot), "") for t in box)
+        # English prose is lower case; acronyms (VXLAN, DNAT, VNI) stay Latin in Chinese
+        words = set(re.findall(r"\b[a-z]{3,}\b", drawn)) - names
+        assert not words, words
