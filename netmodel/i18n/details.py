@@ -125,6 +125,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "deliver.hostnetwork": {
         "en": "delivered in {who} to hostNetwork pod {pod}, which declares {port}",
         "zh": "在 {who} 中交付给 hostNetwork pod {pod}（声明了端口 {port}）"},
+    "deliver.apiserver": {
+        "en": "delivered in {who} to kube-apiserver, which listens on {port} (a static "
+              "pod with hostNetwork on this control-plane node)",
+        "zh": "在 {who} 中交付给监听 {port} 的 kube-apiserver（控制平面节点上的静态 Pod，"
+              "使用 hostNetwork）"},
     "deliver.host": {
         "en": "delivered to a socket of {who} ({port})",
         "zh": "交付给 {who} 上的套接字（{port}）"},
