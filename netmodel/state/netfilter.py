@@ -116,12 +116,16 @@ class Proto:
 
 @dataclass(frozen=True, slots=True)
 class Multiport:
-    """``-m multiport --destination-ports 80,443`` (iptables-save: ``--dports``)."""
+    """``-m multiport -p tcp --destination-ports 80,443``, as portmap writes it (the
+    protocol inside: multiport needs it); iptables-save prints ``-p tcp`` up front
+    and ``-m multiport --dports 80,443`` in place."""
 
+    proto: IpProto
     ports: tuple[int, ...]
 
     def restore(self) -> list[str]:
-        return ["-m", "multiport", "--destination-ports", ",".join(map(str, self.ports))]
+        return ["-m", "multiport", "-p", self.proto, "--destination-ports",
+                ",".join(map(str, self.ports))]
 
     def save(self) -> list[str]:
         return ["-m", "multiport", "--dports", ",".join(map(str, self.ports))]
@@ -302,8 +306,11 @@ class Rule:
         for ends in (src, dst):
             if isinstance(ends, _Address):
                 tokens += [*(["!"] if ends.negated else []), ends.flag, str(ends.net)]
+        multiport = self.item(Multiport)
         if isinstance(proto, Proto):
             tokens += ["-p", proto.name]
+        elif isinstance(multiport, Multiport):
+            tokens += ["-p", multiport.proto]
         for it in self.items:
             if isinstance(it, Proto):
                 if it.module or isinstance(dport, DPort):

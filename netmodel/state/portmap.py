@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address
 
 from netmodel.spec.addressing import sandbox_id
 from netmodel.spec.cluster import Cluster, Node, Pod
@@ -50,8 +50,8 @@ from netmodel.state.netfilter import (
     Target,
 )
 
-__all__ = ["NETWORK_NAME", "PortMapping", "dnat_chain", "pod_mappings", "portmap_chains",
-           "portmap_rules"]
+__all__ = ["NETWORK_NAME", "PortMapping", "dnat_chain", "dnat_rules", "pod_mappings",
+           "portmap_chains", "portmap_rules"]
 
 NETWORK_NAME = "cbr0"  # kube-flannel.yml's cni-conf.json "name"
 DNAT_CHAIN = "CNI-HOSTPORT-DNAT"
@@ -108,43 +108,54 @@ def portmap_rules(cluster: Cluster, node: Node) -> tuple[list[Rule], list[Rule]]
     if not mapped:
         return [], []
     mark = 1 << MARK_BIT
-
-    def nat(chain: str, items: list[Item], target: Target) -> Rule:
-        return Rule("nat", chain, tuple(items), target, writer="portmap")
-
-    first = [nat("POSTROUTING", [Comment("CNI portfwd requiring masquerade")],
-                 Target(MASQ_CHAIN))]
+    first = [_nat("POSTROUTING", [Comment("CNI portfwd requiring masquerade")],
+                  Target(MASQ_CHAIN))]
     rest = [
-        nat(SETMARK_CHAIN, [Comment("CNI portfwd masquerade mark")],
-            Target("MARK", mark=mark, op="or")),
-        nat(MASQ_CHAIN, [Mark(mark, mark)], Target("MASQUERADE")),
-        nat("PREROUTING", [AddrType("dst")], Target(DNAT_CHAIN)),
-        nat("OUTPUT", [AddrType("dst")], Target(DNAT_CHAIN)),
+        _nat(SETMARK_CHAIN, [Comment("CNI portfwd masquerade mark")],
+             Target("MARK", mark=mark, op="or")),
+        _nat(MASQ_CHAIN, [Mark(mark, mark)], Target("MASQUERADE")),
+        _nat("PREROUTING", [AddrType("dst")], Target(DNAT_CHAIN)),
+        _nat("OUTPUT", [AddrType("dst")], Target(DNAT_CHAIN)),
     ]
     for pod, mappings in mapped:
-        container_id = sandbox_id(pod.key)
-        chain = dnat_chain(container_id)
-        comment = Comment(_trimmed(f'dnat name: "{NETWORK_NAME}" id: "{container_id}"'))
-        by_proto: dict[IpProto, list[int]] = {}
-        for m in mappings:
-            by_proto.setdefault(m.protocol, []).append(m.host_port)
-        for proto in sorted(by_proto):
-            ports = by_proto[proto]
-            for at in range(0, len(ports), MULTIPORT_MAX):
-                rest.append(nat(DNAT_CHAIN, [comment, Proto(proto, module=False),
-                                             Multiport(tuple(ports[at:at + MULTIPORT_MAX]))],
-                                Target(chain)))
-        # The hairpin rule's source is the container's address with its mask
-        # (containerNet.String(): 10.244.0.5/24), which the kernel keeps as the net.
-        own_net = IPv4Network(f"{pod.ip}/{node.pod_cidr.prefixlen}", strict=False)
-        for m in mappings:
-            base: list[Item] = [Proto(m.protocol, module=False), DPort(m.host_port)]
-            if m.host_ip is not None and not m.host_ip.is_unspecified:
-                base.append(Dst(str(m.host_ip)))
-            rest.append(nat(chain, [*base, Src(str(own_net))], Target(SETMARK_CHAIN)))
-            rest.append(nat(chain, [*base, Src("127.0.0.1")], Target(SETMARK_CHAIN)))
-            rest.append(nat(chain, base, Target("DNAT", to=(pod.ip, m.container_port))))
+        entries, rules = dnat_rules(sandbox_id(pod.key), pod.ip, node.pod_cidr.prefixlen,
+                                    mappings)
+        rest += entries
+        rest += rules
     return first, rest
+
+
+def dnat_rules(container_id: str, ip: IPv4Address, prefixlen: int,
+               mappings: tuple[PortMapping, ...], network: str = NETWORK_NAME,
+               ) -> tuple[list[Rule], list[Rule]]:
+    """``fillDnatRules`` for one container: (the CNI-HOSTPORT-DNAT entry rules,
+    the rules of its CNI-DN chain), with snat on and no extra conditions, as
+    kube-flannel.yml configures portmap."""
+    chain = dnat_chain(container_id, network)
+    comment = Comment(_trimmed(f'dnat name: "{network}" id: "{container_id}"'))
+    by_proto: dict[IpProto, list[int]] = {}
+    for m in mappings:
+        by_proto.setdefault(m.protocol, []).append(m.host_port)
+    entries = [_nat(DNAT_CHAIN, [comment, Multiport(proto, tuple(ports[at:at + MULTIPORT_MAX]))],
+                    Target(chain))
+               for proto, ports in sorted(by_proto.items())
+               for at in range(0, len(ports), MULTIPORT_MAX)]
+    # The hairpin rule's source is the container's address with its mask, as
+    # containerNet.String() spells it (10.244.0.5/24); the kernel keeps the net.
+    own = f"{ip}/{prefixlen}"
+    rules = []
+    for m in mappings:
+        base: list[Item] = [Proto(m.protocol, module=False), DPort(m.host_port)]
+        if m.host_ip is not None and not m.host_ip.is_unspecified:
+            base.append(Dst(str(m.host_ip)))
+        rules.append(_nat(chain, [*base, Src(own)], Target(SETMARK_CHAIN)))
+        rules.append(_nat(chain, [*base, Src("127.0.0.1")], Target(SETMARK_CHAIN)))
+        rules.append(_nat(chain, base, Target("DNAT", to=(ip, m.container_port))))
+    return entries, rules
+
+
+def _nat(chain: str, items: list[Item], target: Target) -> Rule:
+    return Rule("nat", chain, tuple(items), target, writer="portmap")
 
 
 def _trimmed(text: str) -> str:

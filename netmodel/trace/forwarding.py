@@ -190,7 +190,7 @@ class _Walker:
         if route is None:
             pkt = pkt.with_active_eth(Eth("00:00:00:00:00:00", "00:00:00:00:00:00"))
             if self.nf.applies(ns, pkt):
-                self.nf.local_in(ns, "lo", pkt)
+                pkt = self.nf.local_in(ns, "lo", pkt)
             self.local_in(ns, "lo", pkt)
             return
         self.output(ns, route, pkt)
@@ -368,7 +368,7 @@ class _Walker:
         ip = pkt.active_ip
         if table.local_address(ip.dst) is not None:
             if self.nf.applies(ns, pkt):
-                self.nf.local_in(ns, dev.name, pkt)
+                pkt = self.nf.local_in(ns, dev.name, pkt)
             self.local_in(ns, dev.name, pkt)
             return
         if not ns.ip_forward:

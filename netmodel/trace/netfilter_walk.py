@@ -284,7 +284,7 @@ class _Walk:
                 if pkt.l4.dport != item.port:
                     return False
             elif isinstance(item, Multiport):
-                if pkt.l4.dport not in item.ports:
+                if pkt.l4.proto != item.proto or pkt.l4.dport not in item.ports:
                     return False
             elif isinstance(item, AddrType):
                 address = pkt.ip.src if item.direction == "src" else pkt.ip.dst
