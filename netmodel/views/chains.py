@@ -19,7 +19,7 @@ __all__ = ["chains"]
 _SHOWN = ("nf.dnat", "nf.masq", "nf.reject", "nf.drop")
 
 
-_COMMENT = re.compile(r' -m comment --comment "[^"]*"')
+_COMMENT = re.compile(r' -m comment --comment "(?:[^"\\]|\\.)*"')  # \" inside: portmap's
 
 
 def _short(rule: str, width: int = 90) -> str:
