@@ -145,7 +145,7 @@ def test_the_node_reaches_its_own_host_port_through_nat_output(model: Model) -> 
     trace = walk_between(model, "node/node-1", f"ip/{node.ip}", port=8080)
     assert trace.disposition is Disposition.DELIVERED
     assert (trace.final_packet.ip.dst, trace.final_packet.l4.dport) == (pod.ip, 80)
-    assert any(s.detail.key == "nf.dnat" and "OUTPUT" in s.detail.render("en")
+    assert any(s.detail.key == "nf.dnat.hostport" and "OUTPUT" in s.detail.render("en")
                for s in trace.steps)
     assert trace.reply is not None and trace.reply.disposition is Disposition.DELIVERED
     assert (trace.reply.final_packet.ip.src, trace.reply.final_packet.l4.sport) == (node.ip, 8080)

@@ -184,6 +184,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "tun.ttl": {
         "en": "flanneld's proxy discards the packet: its TTL reached zero",
         "zh": "flanneld 代理丢弃报文：TTL 已减到零"},
+    "nf.dnat.hostport": {
+        "en": "{table} {hook}: {tested} rules tested; DNAT to {to} by the portmap plugin's "
+              "hostPort rule in {chain}",
+        "zh": "{table} 表 {hook} 链：检查了 {tested} 条规则；portmap 插件在 {chain} 中的 "
+              "hostPort 规则把它 DNAT 到 {to}"},
     "nf.dnat": {
         "en": "{table} {hook}: {tested} rules tested; DNAT to {to} (this endpoint is picked "
               "with probability {odds})",

@@ -86,8 +86,13 @@ class Netfilter:
         if result.dnat is not None:
             ip, port = result.dnat
             pkt = _with_dst(pkt, ip, port)
-            why = detail("nf.dnat", table="nat", hook=hook, tested=result.tested,
-                         to=f"{ip}:{port}", odds=_odds(result.probability))
+            if result.hits and result.hits[-1].rule.writer == "portmap":
+                # A hostPort: one fixed destination, no endpoint drawn at random.
+                why = detail("nf.dnat.hostport", table="nat", hook=hook, tested=result.tested,
+                             to=f"{ip}:{port}", chain=result.hits[-1].chain)
+            else:
+                why = detail("nf.dnat", table="nat", hook=hook, tested=result.tested,
+                             to=f"{ip}:{port}", odds=_odds(result.probability))
         else:
             why = detail("nf.pass", table="nat", hook=hook, tested=result.tested,
                          matched=len(result.hits))
