@@ -306,7 +306,8 @@ def test_a_lab_killed_with_sigkill_leaves_no_udp_proxy_and_a_kept_one_keeps_them
 
 def test_the_demo_clusters_scenarios_replay_egress_and_its_host_port() -> None:
     """Without root: the flows --verify replays include the way out and the hostPort
-    from outside and from the node (the lab test above replays them on the kernel)."""
+    from outside, from the node and from its pod (the lab test above replays them
+    on the kernel)."""
     from netmodel.lab.flows import EXTERNAL_CLIENT, EXTERNAL_SERVER
     from netmodel.state.portmap import pod_mappings
     spec = DIAGRAMS / "clusters" / "two-nodes-vxlan.yaml"
@@ -319,7 +320,7 @@ def test_the_demo_clusters_scenarios_replay_egress_and_its_host_port() -> None:
     assert mapped, "the demo cluster publishes a hostPort"
     for pod, mapping in mapped:
         node = model.cluster.node(pod.node)
-        for source in (f"external/{EXTERNAL_CLIENT}", f"node/{node.name}"):
+        for source in (f"external/{EXTERNAL_CLIENT}", f"node/{node.name}", f"pod/{pod.key}"):
             assert any(f.startswith(f"{source} → ip/{node.ip} port {mapping.host_port}")
                        for f in flows), flows
     assert IPv4Address(EXTERNAL_SERVER) in external_clients(lab_flows(spec, model, ROOT))

@@ -7,7 +7,8 @@ pod with a netns, a ping, a TCP and a UDP exchange with a pod on another node
 endpoints or without, and every NodePort from an external client to every
 node — which covers both externalTrafficPolicy values wherever the spec uses
 them; the way out (that pod to a server on the internet, masqueraded by
-flanneld); and every hostPort from an external client and from its own node.
+flanneld); and every hostPort from an external client, from its own node and
+from its pod.
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ def scenario_flows(model: Model) -> list[LabFlow]:
     for pod in pods:
         node = cluster.node(pod.node)
         for mapping in pod_mappings(pod):
-            for source in (f"external/{EXTERNAL_CLIENT}", f"node/{node.name}"):
+            # From outside, from the node (nat OUTPUT), and from the pod itself
+            # (hairpin: portmap's SETMARK and MASQ chains).
+            for source in (f"external/{EXTERNAL_CLIENT}", f"node/{node.name}", f"pod/{pod.key}"):
                 specific = mapping.host_ip is not None and not mapping.host_ip.is_unspecified
                 address = mapping.host_ip if specific else node.ip
                 out.append(_flow(source, f"ip/{address}", mapping.host_port,
