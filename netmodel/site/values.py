@@ -14,7 +14,8 @@ Queries (against the page's spec):
 - ``mtu`` / ``overhead`` [BACKEND] — the pod MTU and the encapsulation bytes
 - ``port vxlan|udp``, ``vni``, ``device vxlan|udp`` — flannel's constants
 - ``node NAME ip|podCIDR|mac|vtepMAC|gateway|vtep`` (vtep: flannel.1's address)
-- ``pod [NS/]NAME ip|mac|node|veth``
+- ``pod [NS/]NAME ip|mac|node|veth|hostPort|dnChain`` (hostPort: the first; dnChain:
+  portmap's CNI-DN chain for the pod)
 - ``svc [NS/]NAME clusterIP|nodePort|endpoints|healthCheckNodePort|lbIP``
 - ``chain svc|svl|ext|fw [NS/]NAME[:PORT]`` — kube-proxy's chain name
 - ``probability N`` — what kube-proxy writes for 1/N (10 decimals)
@@ -30,7 +31,7 @@ import re
 
 from netmodel.errors import NetmodelError
 from netmodel.site.markup import REFERENCE, find_references
-from netmodel.spec.addressing import veth_name
+from netmodel.spec.addressing import sandbox_id, veth_name
 from netmodel.spec.cluster import Backend
 from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
@@ -38,6 +39,7 @@ from netmodel.state.backends import backend_for, pod_mtu, vxlan
 from netmodel.state.kube_proxy import chain_name, probability
 from netmodel.state.model import Model
 from netmodel.state.node_rules import kube_proxy_config
+from netmodel.state.portmap import dnat_chain, pod_mappings
 
 __all__ = ["REFERENCE", "answer", "find_references", "front_matter_spec"]
 
@@ -79,9 +81,12 @@ def answer(model: Model, query: str) -> str:
         if pod is None:
             raise NetmodelError(f"{{{{nm {query}}}}}: no pod {key!r} in the spec")
         declared = [p.container_port for c in pod.containers for p in c.ports]
+        mapped = pod_mappings(pod)
         fields = {"ip": pod.ip, "mac": pod.mac, "node": pod.node,
                   "veth": veth_name(pod.node, pod.key),
-                  "port": declared[0] if declared else None}
+                  "port": declared[0] if declared else None,
+                  "hostPort": mapped[0].host_port if mapped else None,
+                  "dnChain": dnat_chain(sandbox_id(pod.key)) if mapped else None}
         return str(_field(fields, rest[1], query))
     if head == "pod" and len(rest) == 3 and rest[1] == "port":
         key = object_key(rest[0])

@@ -21,6 +21,7 @@ __all__ = [
     "Container",
     "ContainerPort",
     "Node",
+    "NodeRole",
     "Pod",
     "Protocol",
     "Segment",
@@ -48,6 +49,13 @@ class Backend(StrEnum):
 
 
 _OVERHEAD = {Backend.VXLAN: 50, Backend.UDP: 28, Backend.HOST_GW: 0}
+
+
+class NodeRole(StrEnum):
+    """A node's ``role``: kubeadm's control-plane nodes run kube-apiserver."""
+
+    CONTROL_PLANE = "control-plane"
+    WORKER = "worker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,10 @@ class ContainerPort:
     container_port: int
     protocol: Protocol = Protocol.TCP
     name: str | None = None
+    # hostPort: the portmap CNI plugin DNATs this port of the node to the pod;
+    # hostIP narrows it to one of the node's addresses (None: every local one).
+    host_port: int | None = None
+    host_ip: IPv4Address | None = None
 
     def __str__(self) -> str:
         return f"{self.container_port}/{self.protocol.ip}"
@@ -105,6 +117,9 @@ class Node:
     segment: str
     mac: str
     vtep_mac: str
+    # role: control-plane: kube-apiserver runs here (a static pod, hostNetwork),
+    # and its address is an endpoint of default/kubernetes.
+    control_plane: bool = False
 
     def __str__(self) -> str:
         return f"node {self.name} {self.ip} podCIDR {self.pod_cidr}"
