@@ -188,12 +188,12 @@ def walk_figure(variants: list[Variant], shown: int, *, reply: bool, lang: str, 
         blocks.append(f'<div class="nm-variant{first}" data-v="{v}">{"".join(inner)}</div>')
     controls = []
     if len(variants) > 1:
+        said = [site_word("endpoint", lang, endpoint=variant.endpoint,
+                          probability=_odds(variant.probability)) for variant in variants]
         choices = "".join(
             f'<label><input type="radio" class="nm-pick" name="{prefix}-v" value="{v}"'
-            f'{" checked" if v == shown else ""}> '
-            f'{html.escape(site_word("endpoint", lang, endpoint=variant.endpoint,
-                                     probability=_odds(variant.probability)))}'
-            "</label>" for v, variant in enumerate(variants))
+            f'{" checked" if v == shown else ""}> {html.escape(said[v])}</label>'
+            for v in range(len(variants)))
         controls.append(f'<fieldset class="nm-choice nm-endpoints"><legend>'
                         f'{html.escape(site_word("endpoints", lang))}</legend>{choices}</fieldset>')
     legs = [name for name in LEGS if name in names]
