@@ -228,18 +228,27 @@ def _odds(probability: float) -> str:
 
 def variants_of(first: Trace, pinned: Callable[[str], Trace]) -> tuple[list[Variant], int]:
     """Every endpoint the first random pick can take, with its walk, and which of
-    them ``first`` is (``pinned(endpoint)`` walks with that pick forced)."""
+    them ``first`` took (``pinned(endpoint)`` walks with that pick forced). The
+    one ``first`` took is ``first`` itself: the figure shows the fence's walk."""
     if len(first.alternatives) <= 1:
         return [Variant(None, first.probability, first)], 0
+    taken = _first_dnat(first)
     out: list[Variant] = []
     shown = 0
     for endpoint, probability in first.alternatives:
-        trace = pinned(endpoint)
-        if trace == first:
+        if endpoint == taken:
             shown = len(out)
+        trace = first if endpoint == taken else pinned(endpoint)
         out.append(Variant(endpoint, probability, trace))
     return out, shown
 
+
+def _first_dnat(trace: Trace) -> str | None:
+    """The endpoint (``IP:PORT``) of the walk's first DNAT: kube-proxy's pick."""
+    for step in trace.steps:
+        if step.detail.key == "nf.dnat":
+            return str(dict(step.detail.args)["to"])
+    return None
 
 
 def build_walk(model: Model, options: FenceOptions, lang: str, *, reply: bool, walk: Walk,
@@ -260,7 +269,7 @@ def build_walk(model: Model, options: FenceOptions, lang: str, *, reply: bool, w
                               disposition=disposition_text(trace.disposition, lang))
         svg = render(path(trace, lang=lang, leg=leg))
         return page_svg(inline_svg(svg, prefix=anchor, title=title,
-                                    desc=trace.reason.render(lang), lang=lang, palette=False))
+                                   desc=trace.reason.render(lang), lang=lang, palette=False))
 
     html_text = walk_figure(variants, shown, reply=want_reply, lang=lang, prefix=prefix,
                             draw=draw)
