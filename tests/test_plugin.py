@@ -456,7 +456,7 @@ print("ok")
 
 # -- the disk cache is checked, not trusted ------------------------------------------
 
-ENTRIES = ("*.svg", "*.fingerprint", "*.table.txt", "*.values.json")
+ENTRIES = ("*.svg", "*.fingerprint", "*.table.txt", "*.values.json", "*.assets.html")
 HEADER = re.compile(r"netmodel-cache v1 (\S+) [0-9a-f]{64}\n")
 
 
@@ -489,7 +489,7 @@ def test_a_corrupt_cache_entry_is_computed_again(tmp_path: Path, corrupt: object
     cold = [page.read_text() for page in pages]
     entries = _entries(site)
     assert {p.name.split(".", 1)[1] for p in entries} == {
-        "svg", "fingerprint", "table.txt", "values.json"}
+        "svg", "fingerprint", "table.txt", "values.json", "assets.html"}
     contents = [p.read_bytes() for p in entries]
     for number, entry in enumerate(entries):
         entry.write_bytes(corrupt(contents[number], contents[number - 1]))

@@ -60,14 +60,14 @@ log = get_plugin_logger(__name__)
 _ASSETS = Path(__file__).with_name("assets")
 
 
-def _page_assets() -> tuple[str, str]:
-    """The figures' style (for <head>) and script (for the end of <body>), read
-    for each page: an edit to them shows on the next build of `mkdocs serve`."""
+def _page_assets() -> str:
+    """The figures' style and the step player's script, as one cache entry's text:
+    the style, a NUL, the script (the palette rules come from the views)."""
+    from netmodel.views.render import palette_css
+
     css = (_ASSETS / "figures.css").read_text(encoding="utf-8")
     js = (_ASSETS / "walk_player.js").read_text(encoding="utf-8")
-    from netmodel.views.render import palette_css  # light: no graphviz, no WebAssembly
-
-    return (f"<style>{_squeeze(css)}{palette_css('.netmodel-diagram')}</style>",
+    return (f"<style>{_squeeze(css)}{palette_css('.netmodel-diagram')}</style>\0"
             f"<script>{_squeeze(js)}</script>")
 
 
@@ -169,6 +169,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._figures: dict[str, dict[str, str]] = {}
         # spec name -> (kernel, fingerprints the lab matched), read once per build
         self._replays: dict[str, tuple[str, set[str]]] | None = None
+        self._page_assets: tuple[str, str] | None = None  # (style, script), per build
         # Set once the cache could not be written: said once, then built without it.
         self._unwritable = False
 
@@ -190,6 +191,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         # `mkdocs serve` session (its plugin cache): what a rebuild must see afresh
         # is read here, once per build, not in __init__.
         self.source = source_digest()
+        self._page_assets = None  # read anew per build: the assets are in the digest
         if refresh_model_code(self.source):
             log.info("the model's code changed: drawing with the edited code")
             self.models.clear()  # drawn by the old code's classes
@@ -441,10 +443,25 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         output = _PLACEHOLDER.sub(figure, output)
         for _ in figures:  # left over: a Markdown extension ate its placeholder
             log.warning(f"{page.file.src_path}: a diagram's placeholder was lost")
-        style, script = _page_assets()
+        style, script = self._assets()
         output = output.replace("</head>", f"{style}</head>", 1)
         at = output.rfind("</body>")
         return output[:at] + script + output[at:] if at >= 0 else output + script
+
+    def _assets(self) -> tuple[str, str]:
+        """The style and the script every page with figures gets, from the cache
+        (keyed by netmodel's source, the assets included): a warm build imports
+        no view to write the palette rules."""
+        if self._page_assets is None:
+            key = hashlib.sha256(json.dumps(["assets", self.source]).encode()).hexdigest()
+            name = f"{key}.assets.html"
+            text = self._read_cached(name)
+            if text is None:
+                text = _page_assets()
+                self._store(name, text)
+            style, _, script = text.partition("\0")
+            self._page_assets = (style, script)
+        return self._page_assets
 
     def _table(self, fence: Any, options: FenceOptions) -> str:
         """A state table as a code block: computed text, not a picture."""
