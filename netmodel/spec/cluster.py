@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network
 
+from netmodel.spec.dns import ClusterDNS, DNSPolicy, PodDNSConfig, ResolvConf
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import Ingress, Service
 from netmodel.spec.warning import SpecWarning
@@ -48,6 +49,9 @@ class Backend(StrEnum):
 
 
 _OVERHEAD = {Backend.VXLAN: 50, Backend.UDP: 28, Backend.HOST_GW: 0}
+# Defaults for values built by hand (tests); the loader always sets both.
+_NO_RESOLV_CONF = ResolvConf()
+_KUBEADM_DNS = ClusterDNS(IPv4Address("10.96.0.10"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,9 @@ class Node:
     segment: str
     mac: str
     vtep_mac: str
+    # The node's own /etc/resolv.conf as kubelet's parseResolvConf reads it
+    # (--resolv-conf): the base of a Default pod's, and ClusterFirst's searches.
+    resolv_conf: ResolvConf = _NO_RESOLV_CONF
 
     def __str__(self) -> str:
         return f"node {self.name} {self.ip} podCIDR {self.pod_cidr}"
@@ -122,6 +129,8 @@ class Pod:
     mac: str
     labels: tuple[tuple[str, str], ...] = ()
     containers: tuple[Container, ...] = ()
+    dns_policy: DNSPolicy = DNSPolicy.CLUSTER_FIRST
+    dns_config: PodDNSConfig | None = None
 
     @property
     def key(self) -> str:
@@ -162,6 +171,7 @@ class Cluster:
     services: tuple[Service, ...] = ()
     ingresses: tuple[Ingress, ...] = ()
     warnings: tuple[SpecWarning, ...] = ()
+    dns: ClusterDNS = _KUBEADM_DNS
 
     def service(self, key: str) -> Service:
         """A service by ``namespace/name``."""
