@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from netmodel.cli import main
-from netmodel.errors import InputError, SpecError
+from netmodel.errors import InputError, NetmodelError, SpecError
+from netmodel.site.values import answer
 from netmodel.spec.cluster import Cluster
 from netmodel.spec.dns import (
     DEFAULT_DNS_INDEX,
@@ -23,6 +24,7 @@ from netmodel.spec.dns import (
 from netmodel.spec.load import parse_spec
 from netmodel.spec.protocol import Protocol
 from netmodel.state.model import Model
+from netmodel.state.netfilter import save_text
 from netmodel.state.resolv_conf import DEFAULT_OPTIONS, cluster_searches, pod_resolv_conf
 from netmodel.state.resolver import search_names
 from netmodel.trace.dns_lookup import AnswerKind, lookup, lookup_from
@@ -372,3 +374,29 @@ def test_resolv_conf_text_is_containerds_layout() -> None:
                            "options ndots:5 edns0\n")
     assert ResolvConf().text() == ""
     assert IPv4Address(conf.nameservers[0])  # servers stay addresses
+
+
+def test_kube_dns_chains_carry_the_names_every_real_cluster_shows(cluster: Cluster) -> None:
+    # KUBE-SVC-TCOU7JCQXEZGVUNU (kube-dns:dns, udp) is in the reference facts;
+    # the other two appear in every kubeadm cluster's iptables-save dump. They
+    # are hashes of the Service's namespace, name and port name, so this checks
+    # the kube-dns Service is named and ported as kubeadm makes it.
+    rules = save_text(Model(cluster).ruleset("node-1"))
+    for chain, port in (("TCOU7JCQXEZGVUNU", "dns"), ("ERIFXISQEP7F7OF4", "dns-tcp"),
+                        ("JD5MR3NA4I4DYORP", "metrics")):
+        assert (f'--comment "kube-system/kube-dns:{port} cluster IP"') in rules
+        assert f"-j KUBE-SVC-{chain}" in rules
+        line = next(r for r in rules.splitlines() if r.endswith(f"-j KUBE-SVC-{chain}"))
+        assert f"kube-system/kube-dns:{port} cluster IP" in line
+
+
+def test_prose_values_are_the_computed_ones(cluster: Cluster) -> None:
+    model = Model(cluster)
+    conf = _conf(cluster, "default/db-1")
+    assert answer(model, "dns clusterIP") == str(cluster.dns.cluster_ip)
+    assert answer(model, "dns domain") == cluster.dns.domain
+    assert answer(model, "dns db-1 search") == " ".join(conf.searches)
+    assert answer(model, "dns db-1 ndots") == str(conf.ndots())
+    assert answer(model, "dns custom nameserver") == _conf(cluster, "default/custom").nameservers[0]
+    with pytest.raises(NetmodelError, match="no pod"):
+        answer(model, "dns nope search")

@@ -22,6 +22,9 @@ Queries (against the page's spec):
   it (0x4000), as kube-proxy writes it (0x00004000), and its bit (14)
 - ``pod [NS/]NAME port [CONTAINER]`` / ``svc [NS/]NAME port|targetPort`` — the first
   declared port (of that container)
+- ``dns clusterIP|domain`` — kubelet's clusterDNS and clusterDomain;
+  ``dns [NS/]POD nameserver|search|ndots`` — from the pod's computed resolv.conf
+  (``search``: the list, space-separated)
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from netmodel.state.backends import backend_for, pod_mtu, vxlan
 from netmodel.state.kube_proxy import chain_name, probability
 from netmodel.state.model import Model
 from netmodel.state.node_rules import kube_proxy_config
+from netmodel.state.resolv_conf import pod_resolv_conf
 
 __all__ = ["REFERENCE", "answer", "find_references", "front_matter_spec"]
 
@@ -116,10 +120,31 @@ def answer(model: Model, query: str) -> str:
                  "mark.bit": str(config.masquerade_bit)}
         if head in marks:
             return marks[head]
+    if head == "dns":
+        return _dns(model, query, rest)
     if head == "probability" and len(rest) == 1 and rest[0].isdigit() and int(rest[0]) > 0:
         return probability(int(rest[0]))
     raise NetmodelError(f"{{{{nm {query}}}}}: not a query the model answers (see "
                         "netmodel/site/values.py for the list)")
+
+
+def _dns(model: Model, query: str, rest: list[str]) -> str:
+    cluster = model.cluster
+    if len(rest) == 1:
+        fields: dict[str, object] = {"clusterIP": cluster.dns.cluster_ip,
+                                     "domain": cluster.dns.domain}
+        return str(_field(fields, rest[0], query))
+    if len(rest) == 2:
+        key = object_key(rest[0])
+        pod = cluster.pods_by_key.get(key)
+        if pod is None:
+            raise NetmodelError(f"{{{{nm {query}}}}}: no pod {key!r} in the spec")
+        conf = pod_resolv_conf(cluster, pod)
+        fields = {"nameserver": conf.nameservers[0] if conf.nameservers else None,
+                  "search": " ".join(conf.searches) or None, "ndots": conf.ndots()}
+        return str(_field(fields, rest[1], query))
+    raise NetmodelError(f"{{{{nm {query}}}}}: expected dns clusterIP|domain or "
+                        "dns POD nameserver|search|ndots")
 
 
 def _backend(text: str) -> Backend:
