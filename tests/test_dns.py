@@ -400,3 +400,17 @@ def test_prose_values_are_the_computed_ones(cluster: Cluster) -> None:
     assert answer(model, "dns custom nameserver") == _conf(cluster, "default/custom").nameservers[0]
     with pytest.raises(NetmodelError, match="no pod"):
         answer(model, "dns nope search")
+
+
+def test_prose_values_walk_the_lookup(cluster: Cluster) -> None:
+    model = Model(cluster)
+    found = lookup(cluster, cluster.pod("default/web-1"), "example.com")
+    assert answer(model, "dns web-1 sent example.com") == str(len(found.queries))
+    for i, query in enumerate(found.queries, 1):
+        assert answer(model, f"dns web-1 query example.com {i}") == query.name
+    assert answer(model, "dns web-1 answer example.com 1") == "NXDOMAIN"
+    assert answer(model, f"dns web-1 answer example.com {len(found.queries)}") == "forward"
+    db = cluster.service("default/db").cluster_ip
+    assert answer(model, "dns web-1 answer db 1") == f"A {db}"
+    with pytest.raises(NetmodelError, match="sends 1 query for db"):
+        answer(model, "dns web-1 query db 2")
