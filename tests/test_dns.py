@@ -21,7 +21,7 @@ from netmodel.spec.dns import (
     DNSPolicy,
     ResolvConf,
 )
-from netmodel.spec.load import parse_spec
+from netmodel.spec.load import load_spec, parse_spec
 from netmodel.spec.protocol import Protocol
 from netmodel.state.model import Model
 from netmodel.state.netfilter import save_text
@@ -414,3 +414,17 @@ def test_prose_values_walk_the_lookup(cluster: Cluster) -> None:
     assert answer(model, "dns web-1 answer db 1") == f"A {db}"
     with pytest.raises(NetmodelError, match="sends 1 query for db"):
         answer(model, "dns web-1 query db 2")
+
+
+def test_the_dns_chapters_cluster_is_the_demo_cluster_plus_dns() -> None:
+    # One story across the chapters: every pod and Service of the demo keeps its
+    # address in the DNS chapter's spec.
+    root = Path(__file__).resolve().parents[1] / "diagrams" / "clusters"
+    demo = load_spec(root / "two-nodes-vxlan.yaml")
+    dns = load_spec(root / "two-nodes-vxlan-dns.yaml")
+    assert dns.dns.service and not demo.dns.service
+    for pod in demo.pods:
+        assert dns.pod(pod.key).ip == pod.ip
+    for svc in demo.services:
+        assert dns.service(svc.key).cluster_ip == svc.cluster_ip
+    assert dns.warnings == ()
