@@ -86,9 +86,10 @@ class ResolvConf:
     options: tuple[str, ...] = ()
 
     def text(self) -> str:
-        """The file as containerd writes it into the sandbox (pkg/cri's
-        parseDNSOptions): ``search``, then one ``nameserver`` line per server,
-        then ``options``; a line only when it has entries."""
+        """The file as containerd writes it into the sandbox (``parseDNSOptions``
+        in internal/cri/server/podsandbox/sandbox_run_linux.go): ``search``, then
+        one ``nameserver`` line per server, then ``options``; a line only when it
+        has entries."""
         lines = []
         if self.searches:
             lines.append("search " + " ".join(self.searches))
