@@ -410,7 +410,7 @@ class _Loader(DnsFields):
             key = f"{namespace}/{name}"
             mac = (self.mac(conf["mac"], (*path, "mac")) if "mac" in conf
                    else derive_mac("pod", key, "eth0"))
-            policy, dns_config = self.pod_dns(conf, path, host)
+            policy, dns_config = self.pod_dns(conf, path)
             pods.append(Pod(name=name, namespace=namespace, node=node.name, ip=ip,
                             host_network=host, mac=mac,
                             labels=self.labels(conf.get("labels"), (*path, "labels")),

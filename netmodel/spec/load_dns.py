@@ -96,8 +96,7 @@ class DnsFields(Fields):
         raw = self.sequence(conf.get("coredns"), (*DNS_PATH, "coredns"))
         return ClusterDNS(cluster_ip, domain, given), raw
 
-    def pod_dns(self, conf: dict[str, Any], path: Path,
-                host_network: bool) -> tuple[DNSPolicy, PodDNSConfig | None]:
+    def pod_dns(self, conf: dict[str, Any], path: Path) -> tuple[DNSPolicy, PodDNSConfig | None]:
         """``dnsPolicy`` and ``dnsConfig`` of a pod, as validatePodDNSConfig checks them."""
         policy = self.choice(conf.get("dnsPolicy", "ClusterFirst"), (*path, "dnsPolicy"),
                              DNSPolicy, "dnsPolicy")
@@ -170,7 +169,7 @@ class DnsFields(Fields):
         every pod it had where it was (a real cluster started CoreDNS first; its
         pods would hold .2 and .3, and a reader's web-1 would move)."""
         taken = {int(p.ip) for p in pods if not p.host_network}
-        keys = {p.key: i for i, p in enumerate(pods)}
+        keys = {p.key for p in pods}
         out = []
         for i, item in enumerate(raw):
             path: Path = (*DNS_PATH, "coredns", i)
@@ -178,14 +177,14 @@ class DnsFields(Fields):
         return tuple(out)
 
     def coredns_pod(self, item: Any, path: Path, i: int, nodes: dict[str, Node],
-                    taken: set[int], keys: dict[str, int]) -> Pod:
+                    taken: set[int], keys: set[str]) -> Pod:
         conf = self.mapping(item, path, ("name", "node", "ip"))
         name = self.k8s_name(conf.get("name", f"coredns-{i + 1}"), (*path, "name"),
                              NameKind.POD)
         key = f"{_NAMESPACE}/{name}"
         if key in keys:
             raise self.fail((*path, "name"), f"duplicate pod {shown(key)}")
-        keys[key] = -1
+        keys.add(key)
         if "node" not in conf:
             raise self.fail(path, "missing node (the scheduler's choice must be given)")
         node_name = self.string(conf["node"], (*path, "node"))

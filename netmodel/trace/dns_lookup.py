@@ -69,6 +69,8 @@ def lookup(cluster: Cluster, pod: Pod, name: str) -> Lookup:
     """What ``getent hosts NAME`` in ``pod`` sends, and the answers."""
     conf = pod_resolv_conf(cluster, pod)
     names = search_names(name, conf)
+    # glibc asks the first nameserver (the others only when it fails, or in
+    # turn with options rotate); with none it asks the local host (res_init.c).
     server = conf.nameservers[0] if conf.nameservers else "127.0.0.1"
     sent: list[Query] = []
     as_is = name if name.endswith(".") else f"{name}."
