@@ -428,3 +428,12 @@ def test_the_dns_chapters_cluster_is_the_demo_cluster_plus_dns() -> None:
     for svc in demo.services:
         assert dns.service(svc.key).cluster_ip == svc.cluster_ip
     assert dns.warnings == ()
+
+
+def test_resolv_conf_of_the_router_is_refused_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "dns.yaml"
+    spec.write_text(SPEC)
+    assert main(["state", str(spec), "router", "--table", "resolv.conf"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "runs no kubelet" in err

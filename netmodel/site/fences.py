@@ -79,7 +79,10 @@ def state_text(model: Model, node: str, table: str, pod: str | None = None) -> s
     (a node's)."""
     cluster = model.cluster
     rules = table in ("iptables", "kube-proxy")
-    if node == "router" and not rules and pod is None and table != RESOLV_CONF:
+    if node == "router" and table == RESOLV_CONF:
+        raise InputError("node", node, "table resolv.conf: the underlay router runs no "
+                         "kubelet (expected a node's name)")
+    if node == "router" and not rules and pod is None:
         return render_table(model.netns(NetnsId.router()), table)
     if node not in cluster.nodes_by_name:
         names = ", ".join(sorted(cluster.nodes_by_name)[:5])

@@ -98,6 +98,8 @@ class DnsFields(Fields):
 
     def pod_dns(self, conf: dict[str, Any], path: Path) -> tuple[DNSPolicy, PodDNSConfig | None]:
         """``dnsPolicy`` and ``dnsConfig`` of a pod, as validatePodDNSConfig checks them."""
+        if "dnsPolicy" not in conf and "dnsConfig" not in conf:
+            return DNSPolicy.CLUSTER_FIRST, None  # most pods: no field read at all
         policy = self.choice(conf.get("dnsPolicy", "ClusterFirst"), (*path, "dnsPolicy"),
                              DNSPolicy, "dnsPolicy")
         cpath: Path = (*path, "dnsConfig")
