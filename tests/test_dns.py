@@ -4,6 +4,7 @@ and the DNS walk to a CoreDNS pod."""
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from netmodel.cli import main
 from netmodel.errors import InputError, NetmodelError, SpecError
+from netmodel.i18n.dns import DNS_WORDS
 from netmodel.site.values import answer
 from netmodel.spec.cluster import Cluster
 from netmodel.spec.dns import (
@@ -437,3 +439,11 @@ def test_resolv_conf_of_the_router_is_refused_in_one_line(
     assert main(["state", str(spec), "router", "--table", "resolv.conf"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "runs no kubelet" in err
+
+
+@pytest.mark.parametrize("key", sorted(DNS_WORDS))
+def test_every_dns_word_has_both_languages_with_the_same_placeholders(key: str) -> None:
+    words = DNS_WORDS[key]
+    assert set(words) == {"en", "zh"}
+    assert (sorted(re.findall(r"\{(\w+)\}", words["en"]))
+            == sorted(re.findall(r"\{(\w+)\}", words["zh"])))
