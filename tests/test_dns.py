@@ -447,3 +447,14 @@ def test_every_dns_word_has_both_languages_with_the_same_placeholders(key: str) 
     assert set(words) == {"en", "zh"}
     assert (sorted(re.findall(r"\{(\w+)\}", words["en"]))
             == sorted(re.findall(r"\{(\w+)\}", words["zh"])))
+
+
+def test_values_read_in_one_line(cluster: Cluster) -> None:
+    conf = _conf(cluster, "default/custom")
+    assert str(conf) == "search corp.example; nameserver 1.1.1.1; options ndots:2 edns0"
+    assert str(ResolvConf()) == "(empty resolv.conf)"
+    (query,) = lookup(cluster, cluster.pod("default/web-1"), "db").queries
+    db = cluster.service("default/db").cluster_ip
+    assert str(query) == f"db.default.svc.cluster.local. → address A {db} from 10.96.0.10 (final)"
+    assert str(cluster.pod("default/custom").dns_config) == (
+        "dnsConfig nameservers [1.1.1.1] searches [corp.example] options [ndots:2 edns0]")

@@ -75,6 +75,10 @@ class PodDNSConfig:
     searches: tuple[str, ...] = ()
     options: tuple[DNSOption, ...] = ()
 
+    def __str__(self) -> str:
+        return (f"dnsConfig nameservers [{' '.join(map(str, self.nameservers))}] searches "
+                f"[{' '.join(self.searches)}] options [{' '.join(map(str, self.options))}]")
+
 
 @dataclass(frozen=True, slots=True)
 class ResolvConf:
@@ -97,6 +101,9 @@ class ResolvConf:
         if self.options:
             lines.append("options " + " ".join(self.options))
         return "".join(line + "\n" for line in lines)
+
+    def __str__(self) -> str:
+        return "; ".join(self.text().splitlines()) or "(empty resolv.conf)"
 
     def ndots(self) -> int:
         """glibc's ``ndots``: 1 unless an ``ndots:N`` option says otherwise (the

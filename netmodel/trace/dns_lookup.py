@@ -45,6 +45,10 @@ class Answer:
     owner: str | None = None  # "svc/NS/NAME" or "pod/NS/NAME" for an address
     zone: str | None = None  # the cluster domain CoreDNS answered NXDOMAIN for
 
+    def __str__(self) -> str:
+        found = f" A {self.address}" if self.address is not None else ""
+        return f"{self.kind}{found} from {self.server}"
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -54,6 +58,9 @@ class Query:
     # found for the name as written, not found for a search-list expansion
     # (example.com.lab.example is rarely a real name).
     final: bool
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.answer}{' (final)' if self.final else ''}"
 
 
 @dataclass(frozen=True, slots=True)
