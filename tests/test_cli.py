@@ -96,8 +96,8 @@ def test_bad_spec_is_one_line_with_file_and_line(tmp_path: Path) -> None:
     result = run("trace", str(path), "pod/p", "pod/p")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == (f"netmodel: {path}:4: pods[0].protocol: unknown field (expected "
-                             "one of containers, hostNetwork, ip, labels, mac, name, namespace, "
-                             "node)\n")
+                             "one of containers, dnsConfig, dnsPolicy, hostNetwork, ip, labels, "
+                             "mac, name, namespace, node)\n")
 
 
 def test_bad_usage_exits_2() -> None:

@@ -36,10 +36,12 @@ from netmodel.spec.cluster import (
     Segment,
     Underlay,
 )
-from netmodel.spec.fields import Fields
+from netmodel.spec.dns import KUBE_DNS, ResolvConf
 from netmodel.spec.keys import DEFAULT_NAMESPACE
+from netmodel.spec.load_dns import DNS_PATH, DnsFields, kube_dns_service
 from netmodel.spec.load_services import load_ingresses, load_services
 from netmodel.spec.names import NameKind
+from netmodel.spec.services import Service
 from netmodel.spec.shown import shown
 from netmodel.spec.yamlsource import Path, format_path, parse_yaml
 
@@ -126,7 +128,7 @@ def parse_spec(text: str, file: str = "<spec>") -> Cluster:
             gc.enable()
 
 
-class _Loader(Fields):
+class _Loader(DnsFields):
     # -- the spec ------------------------------------------------------------
 
     def cluster(self) -> Cluster:
@@ -136,7 +138,8 @@ class _Loader(Fields):
         top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses"))
         conf = self.optional_mapping(top.get("cluster"), ("cluster",),
                             ("name", "backend", "clusterCIDR", "serviceCIDR",
-                             "serviceNodePortRange", "underlay", "kubernetesService"))
+                             "serviceNodePortRange", "underlay", "kubernetesService",
+                             "dns"))
         name = self.name(conf.get("name", FsPath(self.doc.file).stem), ("cluster", "name"))
         backend = self.choice(conf.get("backend", "vxlan"), ("cluster", "backend"),
                               Backend, "backend")
@@ -148,18 +151,24 @@ class _Loader(Fields):
             raise self.fail(("cluster", "serviceCIDR"), f"{service_cidr} overlaps "
                             f"clusterCIDR {cluster_cidr} (expected disjoint ranges)")
         port_range = self.port_range(conf.get("serviceNodePortRange", DEFAULT_NODE_PORT_RANGE))
+        dns, coredns = self.cluster_dns(conf.get("dns"), "dns" in conf, service_cidr)
         underlay = self.underlay(conf.get("underlay"), backend, cluster_cidr, service_cidr)
         if "nodes" not in top:
             raise self.fail(("nodes",), "missing (expected at least one node)")
         nodes = self.nodes(self.sequence(top["nodes"], ("nodes",)), underlay, cluster_cidr)
         by_name = {n.name: n for n in nodes}
         pods = self.pods(self.sequence(top.get("pods"), ("pods",)), by_name)
+        pods += self.coredns_pods(coredns, by_name, pods)
+        reserved = {dns.cluster_ip: DNS_PATH} if dns.service else {}
         builtin = None
         if self.boolean(conf.get("kubernetesService", True), ("cluster", "kubernetesService")):
             builtin = kubernetes_service(service_cidr, (n.ip for n in nodes if n.control_plane))
         services, warnings = load_services(
             self.doc, self.sequence(top.get("services"), ("services",)), pods, by_name,
-            service_cidr, port_range, builtin)
+            service_cidr, port_range, builtin, reserved)
+        if dns.service:
+            self.check_kube_dns(services)
+            services += (kube_dns_service(dns, pods),)
         ingresses = load_ingresses(self.doc, self.sequence(top.get("ingresses"),
                                                            ("ingresses",)), services)
         by_node: dict[str, list[Pod]] = {n.name: [] for n in nodes}
@@ -172,8 +181,14 @@ class _Loader(Fields):
             nodes_by_name=MappingProxyType(by_name),
             pods_by_key=MappingProxyType({p.key: p for p in pods}),
             pods_by_node=MappingProxyType({k: tuple(v) for k, v in by_node.items()}),
-            services=services, ingresses=ingresses, warnings=tuple(warnings),
+            services=services, ingresses=ingresses, warnings=tuple(warnings), dns=dns,
         )
+
+    def check_kube_dns(self, services: tuple[Service, ...]) -> None:
+        for i, svc in enumerate(services):
+            if svc.key == KUBE_DNS:
+                raise self.fail(("services", i, "name"), f"{KUBE_DNS} is the Service "
+                                "cluster.dns creates (leave it out, or cluster.dns)")
 
     def port_range(self, value: Any) -> tuple[int, int]:
         path: Path = ("cluster", "serviceNodePortRange")
@@ -237,10 +252,11 @@ class _Loader(Fields):
         partial: list[tuple[int, str, str, IPv4Address | None, IPv4Network | None,
                             str | None, str | None]] = []
         roles: dict[int, NodeRole] = {}
+        resolv: dict[int, ResolvConf] = {}
         for i, item in enumerate(raw):
             path: Path = ("nodes", i)
             conf = self.mapping(item, path, ("name", "ip", "podCIDR", "segment", "mac",
-                                             "vtepMAC", "role"))
+                                             "vtepMAC", "role", "resolvConf"))
             if "role" in conf:
                 roles[i] = self.choice(conf["role"], (*path, "role"), NodeRole, "node role")
             if "name" not in conf:
@@ -292,6 +308,8 @@ class _Loader(Fields):
             mac = self.mac(conf["mac"], (*path, "mac")) if "mac" in conf else None
             vtep = self.mac(conf["vtepMAC"], (*path, "vtepMAC")) if "vtepMAC" in conf else None
             partial.append((i, name, seg_name, ip, cidr, mac, vtep))
+            resolv[i] = self.resolv_conf(conf.get("resolvConf"), (*path, "resolvConf"),
+                                         segment.router_ip)
         # With no role written anywhere, the first node is the control plane, as
         # in a kubeadm cluster whose first node ran `kubeadm init`.
         planes = ({i for i, r in roles.items() if r is NodeRole.CONTROL_PLANE} if roles
@@ -318,7 +336,7 @@ class _Loader(Fields):
             node = Node(name=name, ip=ip, pod_cidr=cidr, segment=seg_name,
                         mac=mac or derive_mac("node", name, "eth0"),
                         vtep_mac=vtep or derive_mac("node", name, "flannel.1"),
-                        control_plane=i in planes)
+                        control_plane=i in planes, resolv_conf=resolv[i])
             # Two eth0s with one MAC on a segment, or two flannel.1s with one
             # VTEP MAC in the overlay, make every peer's FDB and neighbour
             # entries ambiguous: the second node's traffic reaches the first.
@@ -350,7 +368,8 @@ class _Loader(Fields):
         for i, item in enumerate(raw):
             path: Path = ("pods", i)
             conf = self.mapping(item, path, ("name", "namespace", "node", "labels", "ip",
-                                             "hostNetwork", "containers", "mac"))
+                                             "hostNetwork", "containers", "mac", "dnsPolicy",
+                                             "dnsConfig"))
             if "name" not in conf:
                 raise self.fail(path, "missing name (every pod needs one)")
             name = self.k8s_name(conf["name"], (*path, "name"), NameKind.POD)
@@ -404,11 +423,13 @@ class _Loader(Fields):
             key = f"{namespace}/{name}"
             mac = (self.mac(conf["mac"], (*path, "mac")) if "mac" in conf
                    else derive_mac("pod", key, "eth0"))
+            policy, dns_config = self.pod_dns(conf, path)
             pods.append(Pod(name=name, namespace=namespace, node=node.name, ip=ip,
                             host_network=host, mac=mac,
                             labels=self.labels(conf.get("labels"), (*path, "labels")),
                             containers=self.containers(conf.get("containers"),
-                                                       (*path, "containers"), host)))
+                                                       (*path, "containers"), host),
+                            dns_policy=policy, dns_config=dns_config))
         self.check_host_ports(pods)
         return tuple(pods)
 

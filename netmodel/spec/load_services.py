@@ -10,7 +10,7 @@ namespace whose labels match the selector (pods are taken as ready).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
@@ -44,14 +44,17 @@ DEFAULT_AFFINITY_TIMEOUT = 10800  # 3 hours, the API default for ClientIP timeou
 
 class _ServiceLoader(Fields):
     def __init__(self, doc: SourceDoc, pods: tuple[Pod, ...], nodes: dict[str, Node],
-                 service_cidr: IPv4Network, node_ports: tuple[int, int]) -> None:
+                 service_cidr: IPv4Network, node_ports: tuple[int, int],
+                 reserved: Mapping[IPv4Address, Path] | None = None) -> None:
         super().__init__(doc)
         self.pods = pods
         self.nodes = nodes
         self.service_cidr = service_cidr
         self.node_ports = node_ports
         self.warnings: list[SpecWarning] = []
-        self.cluster_ips: dict[IPv4Address, Path] = {}
+        # Addresses the spec gives elsewhere (cluster.dns.clusterIP): taken
+        # before any Service's, as the API server would find them allocated.
+        self.cluster_ips: dict[IPv4Address, Path] = dict(reserved or {})
         self.used_node_ports: dict[int, Path] = {}
         self._by_label: dict[tuple[str, str, str], list[int]] | None = None
 
@@ -337,9 +340,11 @@ class _ServiceLoader(Fields):
 def load_services(doc: SourceDoc, raw: list[Any], pods: tuple[Pod, ...],
                   nodes: dict[str, Node], service_cidr: IPv4Network,
                   node_ports: tuple[int, int], builtin: Service | None = None,
+                  reserved: Mapping[IPv4Address, Path] | None = None,
                   ) -> tuple[tuple[Service, ...], list[SpecWarning]]:
-    """The spec's Services, after ``builtin`` (default/kubernetes) when there is one."""
-    loader = _ServiceLoader(doc, pods, nodes, service_cidr, node_ports)
+    """The spec's Services, after ``builtin`` (default/kubernetes) when there is
+    one; ``reserved`` ClusterIPs (kube-dns's) are taken before any of them."""
+    loader = _ServiceLoader(doc, pods, nodes, service_cidr, node_ports, reserved)
     return loader.services(raw, builtin), loader.warnings
 
 
