@@ -167,7 +167,7 @@ class _Loader(DnsFields):
             self.doc, self.sequence(top.get("services"), ("services",)), pods, by_name,
             service_cidr, port_range, builtin, reserved)
         if dns.service:
-            self.check_kube_dns(services)
+            self.check_kube_dns(services, builtin)
             services += (kube_dns_service(dns, pods),)
         ingresses = load_ingresses(self.doc, self.sequence(top.get("ingresses"),
                                                            ("ingresses",)), services)
@@ -184,8 +184,9 @@ class _Loader(DnsFields):
             services=services, ingresses=ingresses, warnings=tuple(warnings), dns=dns,
         )
 
-    def check_kube_dns(self, services: tuple[Service, ...]) -> None:
-        for i, svc in enumerate(services):
+    def check_kube_dns(self, services: tuple[Service, ...], builtin: Service | None) -> None:
+        # The spec's own Services follow default/kubernetes, which it does not list.
+        for i, svc in enumerate(services[1:] if builtin is not None else services):
             if svc.key == KUBE_DNS:
                 raise self.fail(("services", i, "name"), f"{KUBE_DNS} is the Service "
                                 "cluster.dns creates (leave it out, or cluster.dns)")
