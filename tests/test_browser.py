@@ -125,3 +125,22 @@ def test_chinese_search_finds_chinese_words(browser: Any, base_url: str) -> None
     results.first.wait_for(timeout=15000)
     assert results.count() > 0
     tab.close()
+
+
+_SLANTS = """() => [...document.querySelectorAll('.md-typeset em, .md-typeset figcaption')]
+  .map(e => getComputedStyle(e).fontStyle)"""
+
+
+@pytest.mark.parametrize("page", ["pods/", "flannel/"])
+def test_chinese_is_never_italic(browser: Any, base_url: str, page: str) -> None:
+    # Material slants <em> and captions; on the Chinese pages docs/stylesheets/extra.css
+    # sets them upright. The English twin shows the slant is there to undo.
+    tab = browser.new_page()
+    tab.goto(f"{base_url}/zh/{page}")
+    chinese = tab.evaluate(_SLANTS)
+    tab.goto(f"{base_url}/{page}")
+    english = tab.evaluate(_SLANTS)
+    tab.close()
+    assert chinese and set(chinese) == {"normal"}, chinese
+    assert "italic" in english, english
+
