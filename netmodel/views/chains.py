@@ -18,10 +18,10 @@ from netmodel.views.style import GRAPH, MONO, SIZE, colour, field, safe_id, text
 __all__ = ["RULE_COLUMNS", "SHOWN", "chains", "rule_lines", "summary_lines"]
 
 SHOWN = (  # the netfilter steps drawn: those that rewrite or stop the packet
-    "nf.dnat", "nf.masq", "nf.reject", "nf.drop")
+    "nf.dnat", "nf.dnat.hostport", "nf.masq", "nf.reject", "nf.drop")
 
 
-_COMMENT = re.compile(r' -m comment --comment "[^"]*"')
+_COMMENT = re.compile(r' -m comment --comment "(?:[^"\\]|\\.)*"')  # \" inside: portmap's
 RULE_COLUMNS = 56  # a rule's lines: a box about 360 points wide, narrow enough for a phone
 SUMMARY_LINES = 3  # the step's own words: wrapped like a rule, cut after this many lines
 

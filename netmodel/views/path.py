@@ -94,12 +94,19 @@ def device_key(netns_id: NetnsId, device: str) -> str:
 
 def step_devices(trace: Trace) -> list[str | None]:
     """For each step of ``trace.steps``, numbered as ``netmodel trace`` numbers
-    them, the :func:`device_key` of the box the packet is at; None for a step at
-    no device (a socket sending, before any route). A device drawn twice (its
+    them, the :func:`device_key` of the box the packet is at: a step's own
+    device, or for a step at none the last one it reached; None before it has
+    reached one (a socket sending, before any route). A device drawn twice (its
     second box after a detour, see :func:`path`) has the class on both boxes;
     the edge of the step says which one the packet is at."""
-    return [device_key(hop.netns_id, step.device) if step.device is not None else None
-            for hop in trace.hops for step in hop.steps]
+    out: list[str | None] = []
+    current: str | None = None
+    for hop in trace.hops:
+        for step in hop.steps:
+            if step.device is not None:
+                current = device_key(hop.netns_id, step.device)
+            out.append(current)
+    return out
 
 
 def _address(ip: object, port: int, proto: IpProto, *, show_port: bool = True) -> str:
@@ -325,14 +332,14 @@ def _walked(legs: list[_Drawn], lang: str) -> _Walked:
     return walked
 
 
-def path(trace: Trace, *, lang: str = "en", leg: Leg = "request", reply: bool = False) -> str:
+def path(trace: Trace, *, lang: str = "en", leg: str = "request", reply: bool = False) -> str:
     """DOT for one leg of a walk (``leg`` says whether ``trace`` is a reply, whose
     NAT is conntrack's undoing); with ``reply=True``, every leg in one figure."""
     import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
 
     if leg not in LEGS:
         raise NetmodelError(f"leg {leg!r}: expected one of {', '.join(LEGS)}")
-    legs = _legs(trace, leg, reply)
+    legs = _legs(trace, "reply" if leg == "reply" else "request", reply)
     dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "TB", "newrank": "true"},
                            node_attr={"fontname": GRAPH["fontname"],
                                       "fontsize": str(SIZE["node"]), "shape": "box",
