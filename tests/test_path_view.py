@@ -226,7 +226,23 @@ def test_a_reply_says_conntrack_undoes_the_requests_masquerade(lang: str) -> Non
 
 def test_an_unknown_leg_is_refused() -> None:
     with pytest.raises(ValueError, match="leg 'back'"):
-        path(_trace(*WALKS[0]), leg="back")  # type: ignore[arg-type]
+        path(_trace(*WALKS[0]), leg="back")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_ingress_proxys_reply_is_a_reply_too(lang: str) -> None:
+    """The site names the proxy's connection "next" and its reply "next-reply":
+    the one's NAT is DNAT/SNAT, the other's conntrack undoing it."""
+    trace = _trace("two-nodes-vxlan.yaml", "external/203.0.113.7",
+                   "ingress/shop.example.com/cart", None)
+    assert trace.next is not None and trace.next.reply is not None
+    request = " ".join(_edge_texts(render_svg(path(trace.next, leg="next", lang=lang))))
+    reply = " ".join(_edge_texts(render_svg(path(trace.next.reply, leg="next-reply",
+                                                 lang=lang))))
+    undo = [diagram_label(k, lang, src="", dst="").split("→")[0].strip()
+            for k in ("path.undnat", "path.unsnat")]
+    assert not any(word in request for word in undo)
+    assert any(word in reply for word in undo), reply
 
 
 def test_the_combined_figure_still_draws_every_leg() -> None:

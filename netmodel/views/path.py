@@ -50,8 +50,10 @@ if TYPE_CHECKING:
 __all__ = ["LEGS", "Leg", "change", "device_key", "netns_label", "path", "step_devices",
            "waypoints"]
 
-Leg = Literal["request", "reply"]
-LEGS: tuple[Leg, ...] = ("request", "reply")
+Leg = Literal["request", "reply"]  # what a leg's NAT labels say: NAT, or its undoing
+# The legs a figure draws, as the site names them: a walk's request and reply,
+# and an Ingress proxy's own connection and its reply. Each "…reply" is a reply.
+LEGS = ("request", "reply", "next", "next-reply")
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,13 +335,15 @@ def _walked(legs: list[_Drawn], lang: str) -> _Walked:
 
 
 def path(trace: Trace, *, lang: str = "en", leg: str = "request", reply: bool = False) -> str:
-    """DOT for one leg of a walk (``leg`` says whether ``trace`` is a reply, whose
-    NAT is conntrack's undoing); with ``reply=True``, every leg in one figure."""
+    """DOT for one leg of a walk: ``leg`` (one of :data:`LEGS`) names it, and a
+    reply's NAT is drawn as conntrack's undoing; with ``reply=True``, every leg
+    of the walk in one figure."""
     import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
 
     if leg not in LEGS:
         raise NetmodelError(f"leg {leg!r}: expected one of {', '.join(LEGS)}")
-    legs = _legs(trace, "reply" if leg == "reply" else "request", reply)
+    kind: Leg = "reply" if leg.endswith("reply") else "request"
+    legs = _legs(trace, kind, reply)
     dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "TB", "newrank": "true"},
                            node_attr={"fontname": GRAPH["fontname"],
                                       "fontsize": str(SIZE["node"]), "shape": "box",
@@ -398,7 +402,7 @@ def path(trace: Trace, *, lang: str = "en", leg: str = "request", reply: bool = 
     for above, below in itertools.pairwise(order):
         if (above, below) not in joined:
             dot.edge(_box_id(above), _box_id(below), style="invis")
-    title = "path.title.reply" if leg == "reply" and not reply else "path.title"
+    title = "path.title.reply" if kind == "reply" and not reply else "path.title"
     dot.attr(label=text(label(title, lang, flow=trace.flow.render(lang),
                               disposition=disposition_text(trace.disposition, lang))),
              labelloc="t")
