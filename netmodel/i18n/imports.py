@@ -13,7 +13,7 @@ from typing import Any
 __all__ = ["IMPORT_WORDS", "import_word"]
 
 IMPORT_WORDS: dict[str, dict[str, str]] = {
-    "warning": {"en": "warning", "zh": "警告"},
+    "warning": {"en": "warning: ", "zh": "警告："},
     "wrote": {"en": "wrote {file}: {nodes} nodes, {pods} pods, {services} Services, "
                     "{ingresses} Ingresses",
               "zh": "已写入 {file}：{nodes} 个节点，{pods} 个 Pod，{services} 个 Service，"

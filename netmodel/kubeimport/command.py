@@ -73,7 +73,7 @@ def run_import(args: argparse.Namespace,
     result = import_kubectl(args.files, options, args.output or "<stdout>")
     label = import_word("warning", args.lang)
     for line in result.notes.lines(args.lang):
-        err(f"netmodel import: {label}: {line}")
+        err(f"netmodel import: {label}{line}")
     for warning in result.cluster.warnings:
         err(f"netmodel import: {one_line(str(warning))}")
     if args.output is None:

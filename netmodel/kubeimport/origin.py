@@ -16,6 +16,7 @@ from netmodel.errors import NetmodelError, echo
 __all__ = ["KubectlError", "Origin", "pointer"]
 
 _PROBLEM_LIMIT = 400
+_POINTER_LIMIT = 200  # an annotation key alone may be 253 + 63 characters; most are short
 
 
 def pointer(parts: tuple[str | int, ...]) -> str:
@@ -33,7 +34,8 @@ class KubectlError(NetmodelError):
         self.problem = problem
         place = f"{file}:{line}" if line is not None else file
         text = echo(problem, _PROBLEM_LIMIT)
-        super().__init__(f"{place}: {echo(where)}: {text}" if where else f"{place}: {text}")
+        shown = echo(where, _POINTER_LIMIT)
+        super().__init__(f"{place}: {shown}: {text}" if where else f"{place}: {text}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,29 +152,34 @@ def _labels(labels: tuple[tuple[str, str], ...]) -> str:
 
 
 def _pod(out: _Out, pod: ImportedPod) -> None:
+    # One line per pod, as the large specs under benchmarks/ are written: a
+    # cluster's pods are most of its spec, and the loader reads at most 64 MiB.
     out.origin("  ", f"Pod {pod.namespace}/{pod.name}", pod.origin)
-    out.put(f"  - name: {scalar(pod.name)}")
-    out.put(f"    namespace: {scalar(pod.namespace)}")
-    out.put(f"    node: {scalar(pod.node)}")
+    pairs: list[tuple[str, object]] = [("name", pod.name), ("namespace", pod.namespace),
+                                       ("node", pod.node)]
     if pod.host_network:
-        out.put("    hostNetwork: true")
+        pairs.append(("hostNetwork", True))
     else:
-        out.put(f"    ip: {pod.ip}")
+        pairs.append(("ip", _Raw(str(pod.ip))))
     if pod.labels:
-        out.put(f"    labels: {_labels(pod.labels)}")
+        pairs.append(("labels", _Raw(_labels(pod.labels))))
     if pod.containers:
-        out.put("    containers:")
+        containers = []
         for container in pod.containers:
-            out.put(f"      - name: {scalar(container.name)}")
+            cpairs: list[tuple[str, object]] = [("name", container.name)]
             if container.ports:
                 ports = []
                 for port in container.ports:
-                    pairs: list[tuple[str, object]] = [("containerPort", port.container_port),
-                                                       ("protocol", port.protocol)]
+                    ppairs: list[tuple[str, object]] = [("containerPort", port.container_port)]
+                    if port.protocol != "TCP":  # the spec's default, as the API's
+                        ppairs.append(("protocol", port.protocol))
                     if port.name is not None:
-                        pairs.append(("name", port.name))
-                    ports.append(flow(pairs))
-                out.put(f"        ports: [{', '.join(ports)}]")
+                        ppairs.append(("name", port.name))
+                    ports.append(flow(ppairs))
+                cpairs.append(("ports", _Raw(f"[{', '.join(ports)}]")))
+            containers.append(flow(cpairs))
+        pairs.append(("containers", _Raw(f"[{', '.join(containers)}]")))
+    out.put(f"  - {flow(pairs)}")
 
 
 def _service(out: _Out, svc: ImportedService) -> None:
@@ -213,16 +218,17 @@ def _service(out: _Out, svc: ImportedService) -> None:
             out.put(f"      {'- ' if first else '  '}{key}: {scalar(value)}")
             first = False
         if port.endpoints is not None:
-            if not port.endpoints:
-                out.put("        endpoints: []")
-                continue
-            out.put("        endpoints:")
+            # One line per port; the loader takes a numeric targetPort for an
+            # endpoint's port, so only a named one's resolved number is written.
+            shown = []
             for ep in port.endpoints:
                 pairs: list[tuple[str, object]] = [("ip", _Raw(str(ep.ip)))]
                 if ep.node is not None:
                     pairs.append(("nodeName", ep.node))
-                pairs.append(("port", ep.port))
-                out.put(f"          - {flow(pairs)}")
+                if ep.port != port.target:
+                    pairs.append(("port", ep.port))
+                shown.append(flow(pairs))
+            out.put(f"        endpoints: [{', '.join(shown)}]")
 
 
 def _ingress(out: _Out, ingress: ImportedIngress) -> None:

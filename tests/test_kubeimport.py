@@ -1,0 +1,345 @@
+"""netmodel import: kubectl output in, a spec that loads and walks as the cluster does.
+
+The documents under tests/data/kubectl/ are written by its generate.py, shaped
+as kubectl prints them. Expected endpoints are read from the input's own
+EndpointSlice conditions, so a test says "the walk reaches exactly the pods the
+slices mark ready", not a list typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netmodel.cli import main
+from netmodel.i18n.imports import IMPORT_WORDS
+from netmodel.kubeimport import ImportOptions, KubectlError, documents, import_kubectl
+from netmodel.spec.load import load_spec
+from netmodel.state.model import Model
+from netmodel.trace.request import WalkRequest
+from netmodel.trace.walks import walk, walk_all
+
+DATA = Path(__file__).parent / "data" / "kubectl"
+CLUSTER = str(DATA / "cluster.json")
+CFG = str(DATA / "kube-flannel-cfg.json")
+SPLIT = [str(p) for p in sorted((DATA / "split").glob("*.json"))]
+
+
+def _items() -> list[dict[str, Any]]:
+    return list(json.loads(Path(CLUSTER).read_text())["items"])
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[str]]:
+    status = main(["import", *args])
+    out, err = capsys.readouterr()
+    return status, out, err.splitlines()
+
+
+def _uncommented(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not line.lstrip().startswith("#"))
+
+
+def _slice_endpoints(service: str) -> list[dict[str, Any]]:
+    return [e for item in _items() if item["kind"] == "EndpointSlice"
+            and item["addressType"] == "IPv4"
+            and item["metadata"]["labels"]["kubernetes.io/service-name"] == service
+            for e in item["endpoints"]]
+
+
+@pytest.fixture(scope="module")
+def imported():  # type: ignore[no-untyped-def]
+    return import_kubectl([CLUSTER, CFG])
+
+
+# -- what the spec holds, and how it walks ----------------------------------------------
+
+def test_walk_to_a_service_reaches_exactly_the_ready_endpoints(imported) -> None:  # type: ignore[no-untyped-def]
+    ready = {e["targetRef"]["name"] for e in _slice_endpoints("web") if e["conditions"]["ready"]}
+    assert ready and len(ready) < len(_slice_endpoints("web"))  # the input has an unready one
+    model = Model(imported.cluster)
+    traces = list(walk_all(model, WalkRequest.of("pod/default/client", "svc/default/web")))
+    reached = {t.hops[-1].netns_id.name for t in traces}
+    assert all(t.disposition.value == "DELIVERED" for t in traces)
+    assert {name.split("/")[-1] for name in reached} == ready
+
+
+def test_a_service_with_no_ready_endpoint_uses_its_serving_terminating_one(imported) -> None:  # type: ignore[no-untyped-def]
+    slice_eps = _slice_endpoints("api")
+    assert not any(e["conditions"]["ready"] for e in slice_eps)
+    fallback = {e["targetRef"]["name"] for e in slice_eps
+                if e["conditions"]["serving"] and e["conditions"]["terminating"]}
+    trace = walk(Model(imported.cluster), WalkRequest.of("pod/default/client", "svc/default/api"))
+    assert trace.disposition.value == "DELIVERED"
+    assert trace.hops[-1].netns_id.name.split("/")[-1] in fallback
+
+
+def test_pods_are_the_running_ones_on_their_nodes(imported) -> None:  # type: ignore[no-untyped-def]
+    running = {(p["metadata"]["namespace"], p["metadata"]["name"], p["spec"]["nodeName"])
+               for p in _items() if p["kind"] == "Pod"
+               and p["status"]["phase"] not in ("Succeeded", "Failed")}
+    assert {(p.namespace, p.name, p.node) for p in imported.cluster.pods} == running
+    host = imported.cluster.pod("kube-system/kube-proxy-7xk2p")
+    assert host.host_network and host.ip == imported.cluster.node("node-1").ip
+
+
+def test_nodes_carry_flannel_annotations(imported) -> None:  # type: ignore[no-untyped-def]
+    for item in _items():
+        if item["kind"] != "Node":
+            continue
+        node = imported.cluster.node(item["metadata"]["name"])
+        annotations = item["metadata"]["annotations"]
+        vtep = json.loads(annotations["flannel.alpha.coreos.com/backend-data"])["VtepMAC"]
+        assert node.vtep_mac == vtep
+        assert str(node.ip) == annotations["flannel.alpha.coreos.com/public-ip"]
+        assert str(node.pod_cidr) == item["spec"]["podCIDR"]
+    assert imported.cluster.backend.value == "vxlan"
+    assert str(imported.cluster.cluster_cidr) == "10.244.0.0/16"
+
+
+def test_ingress_controller_is_the_service_whose_address_the_status_shows(imported) -> None:  # type: ignore[no-untyped-def]
+    (ingress,) = imported.cluster.ingresses
+    assert ingress.controller == "ingress-nginx/ingress-nginx-controller"
+    lb = imported.cluster.service(ingress.controller).load_balancer_ip
+    status = next(i for i in _items() if i["kind"] == "Ingress")["status"]
+    assert str(lb) == status["loadBalancer"]["ingress"][0]["ip"]
+    trace = walk(Model(imported.cluster), WalkRequest.of("external/203.0.113.7",
+                                                         "ingress/shop.example.com/"))
+    assert trace.disposition.value == "DELIVERED"
+
+
+def test_every_object_has_a_comment_saying_where_it_came_from(imported) -> None:  # type: ignore[no-untyped-def]
+    comments = re.findall(r"# from (\w+) (\S+) \((.*?)\)", imported.text)
+    placed = {(kind, name): where for kind, name, where in comments}
+    for index, item in enumerate(_items()):
+        meta = item["metadata"]
+        name = "/".join(filter(None, (meta.get("namespace"), meta["name"])))
+        if (item["kind"], name) in placed:
+            assert placed[(item["kind"], name)] == f"{CLUSTER}, item {index}"
+    pods = imported.cluster.pods
+    assert all(("Pod", p.key) in placed for p in pods)
+    assert all(("Service", s.key) in placed for s in imported.cluster.services)
+
+
+def test_the_written_spec_loads_as_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    target = tmp_path / "spec.yaml"
+    status, out, err = _cli(capsys, CLUSTER, CFG, "-o", str(target))
+    assert status == 0 and out == ""
+    assert err[-1].startswith(f"netmodel import: wrote {target}: 3 nodes, 9 pods, 5 Services")
+    cluster = load_spec(target)
+    assert [n.name for n in cluster.nodes] == ["node-1", "node-2", "node-3"]
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left beside it
+
+
+# -- determinism -------------------------------------------------------------------------
+
+def test_same_input_same_bytes(imported) -> None:  # type: ignore[no-untyped-def]
+    assert import_kubectl([CLUSTER, CFG]).text == imported.text
+
+
+def test_yaml_and_split_files_give_the_same_spec(imported) -> None:  # type: ignore[no-untyped-def]
+    as_yaml = import_kubectl([str(DATA / "cluster.yaml"), CFG]).text
+    split = import_kubectl([*SPLIT, CFG], ImportOptions(name="cluster")).text
+    assert _uncommented(as_yaml) == _uncommented(imported.text)
+    assert _uncommented(split) == _uncommented(imported.text)
+    # Only the comments differ: they name each file.
+    assert "# from Pod default/web-1 (" + str(DATA / "split" / "pods.json") in split
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_item_order_does_not_change_the_spec(seed: int, tmp_path_factory: pytest.TempPathFactory,
+                                             imported) -> None:  # type: ignore[no-untyped-def]
+    items = _items()
+    random.Random(seed).shuffle(items)
+    path = tmp_path_factory.mktemp("order") / "cluster.json"
+    path.write_text(json.dumps({"apiVersion": "v1", "items": items, "kind": "List",
+                                "metadata": {"resourceVersion": ""}}, indent=4))
+    text = import_kubectl([str(path), CFG], ImportOptions(name="cluster")).text
+    assert _uncommented(text) == _uncommented(imported.text)
+
+
+def test_json_read_in_tiny_chunks_gives_the_same_objects(monkeypatch: pytest.MonkeyPatch,
+                                                         imported) -> None:  # type: ignore[no-untyped-def]
+    # Every item, key and number cut across reads: the stream must put them together.
+    monkeypatch.setattr(documents, "CHUNK", 7)
+    assert import_kubectl([CLUSTER, CFG]).text == imported.text
+
+
+def test_json_items_know_their_lines() -> None:
+    text = Path(CLUSTER).read_text()
+    starts = [m.start() for m in re.finditer(r"^        \{$", text, re.M)]
+    lines = [text.count("\n", 0, at) + 1 for at in starts]
+    assert [o.origin.line for o in documents.read_documents(CLUSTER)] == lines
+
+
+# -- warnings ----------------------------------------------------------------------------
+
+def test_what_is_not_modelled_is_one_warning_line_per_kind(capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    status, out, err = _cli(capsys, CLUSTER, CFG)
+    assert status == 0 and out
+    warnings = [line for line in err if line.startswith("netmodel import: warning: ")]
+    assert warnings == err  # nothing else on stderr without -o
+    expected = {
+        "1 NetworkPolicy object(s)", "1 Service(s) of type ExternalName",
+        "1 headless Service(s)", "1 pod(s) in phase Succeeded", "1 IPv6 pod address",
+        "1 IPv6 EndpointSlice", "1 container port(s) with a hostPort",
+        "1 Service port(s) with no ready endpoint", "1 endpoint(s) neither ready",
+        "kubectl does not show the nodes' own subnet"}
+    assert len(warnings) == len(expected)
+    for start in expected:
+        assert sum(line.startswith(f"netmodel import: warning: {start}")
+                   for line in warnings) == 1, start
+
+
+def test_without_the_flannel_configmap_it_says_what_it_assumed(imported) -> None:  # type: ignore[no-untyped-def]
+    result = import_kubectl([CLUSTER])
+    assert "flannel.cfg.missing" in result.notes.keys()  # noqa: SIM118 - Notes is no mapping
+    assert result.cluster.backend is imported.cluster.backend  # from the nodes' annotations
+
+
+def test_warnings_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _cli(capsys, CLUSTER, CFG, "--lang", "zh")
+    assert status == 0
+    assert ("netmodel import: 警告：1 个 NetworkPolicy 对象：netmodel 不建模 NetworkPolicy，"
+            "已略过") in err
+
+
+@pytest.mark.parametrize("key", sorted(IMPORT_WORDS))
+def test_every_import_word_has_both_languages_and_the_same_placeholders(key: str) -> None:
+    words = IMPORT_WORDS[key]
+    assert set(words) == {"en", "zh"}
+    names = [sorted(re.findall(r"\{(\w+)\}", words[lang])) for lang in ("en", "zh")]
+    assert names[0] == names[1]
+    assert re.search(r"[\u4e00-\u9fff]", words["zh"])
+
+
+# -- bad input: one line, exit 2, nothing written ----------------------------------------
+
+def _write(tmp_path: Path, name: str, data: Any) -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data, indent=4))
+    return str(path)
+
+
+def _as_list(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {}}
+
+
+def _edited(kind: str, name: str, edit: Any) -> list[dict[str, Any]]:
+    items = _items()
+    for item in items:
+        if item["kind"] == kind and item["metadata"]["name"] == name:
+            edit(item)
+    return items
+
+
+def _cfg(backend: str) -> dict[str, Any]:
+    cfg = json.loads(Path(CFG).read_text())
+    cfg["data"]["net-conf.json"] = json.dumps({"Network": "10.244.0.0/16",
+                                               "Backend": {"Type": backend}})
+    return cfg
+
+
+def _pod_index(name: str) -> int:
+    return next(i for i, item in enumerate(_items()) if item["metadata"]["name"] == name)
+
+
+BAD = [
+    # a JSON array is not kubectl output
+    ("array.json", "[1, 2]", r"array\.json:1: not kubectl output"),
+    # an object that is no Kubernetes object and no List
+    ("object.json", {"nodes": []}, r"object\.json:1: not kubectl output"),
+    # a List whose kind says otherwise
+    ("notlist.json", {"apiVersion": "v1", "items": [], "kind": "Pod"},
+     r"notlist\.json:1: /kind: 'Pod': not kubectl output"),
+    # a netmodel spec is YAML, but not kubectl output
+    ("spec.yaml", "cluster: {name: x}\nnodes: [{name: n1}]\n", r"spec\.yaml:1: not kubectl output"),
+    # an item without kind
+    ("nokind.json", _as_list([{"metadata": {"name": "x"}}]),
+     r"nokind\.json:4: /items/0: an item without apiVersion and kind"),
+    # truncated JSON
+    ("cut.json", Path(CLUSTER).read_text()[:5000], r"cut\.json:\d+: /items/\d+: malformed JSON"),
+    # a stray character in the middle of the document
+    ("stray.json", Path(CLUSTER).read_text().replace('"kind": "Node"', '"kind": Node', 1),
+     r"stray\.json:\d+: /items/0: malformed JSON: Expecting value"),
+    # malformed YAML
+    ("bad.yaml", "apiVersion: v1\nkind: List\nitems:\n  - {a: [\n",
+     r"bad\.yaml:\d+: malformed YAML"),
+    # a pending pod has no nodeName
+    ("pending.json", _as_list(_edited("Pod", "web-2", lambda p: p["spec"].pop("nodeName"))),
+     rf"pending\.json:\d+: /items/{_pod_index('web-2')}/spec/nodeName: pod default/web-2 has no "
+     "nodeName"),
+    # a flannel backend netmodel does not model, in net-conf.json …
+    ("wg-cfg.json", _cfg("wireguard"), r"wg-cfg\.json:1: /data/net-conf\.json: unknown flannel "
+     r"backend 'wireguard' \(netmodel models host-gw, udp, vxlan\)"),
+    # … or in a node's annotation
+    ("ipip.json", _as_list(_edited("Node", "node-2", lambda n: n["metadata"]["annotations"].update(
+        {"flannel.alpha.coreos.com/backend-type": "ipip"}))),
+     r"ipip\.json:\d+: /items/1/metadata/annotations/flannel\.alpha\.coreos\.com~1backend-type: "
+     "unknown flannel backend 'ipip'"),
+    # net-conf.json that is not JSON
+    ("badcfg.json", {**_cfg("vxlan"), "data": {"net-conf.json": "{Network: 1"}},
+     r"badcfg\.json:1: /data/net-conf\.json: net-conf\.json is not JSON"),
+    # a name the API server refuses, found by the spec loader, reported at the object
+    ("upper.json", _as_list(_edited("Pod", "web-1", lambda p: p["metadata"].update(
+        name="Web-1"))), r"upper\.json:\d+: /items/3: Pod default/Web-1: pods\[\d\]\.name: "
+     "'Web-1' is not a valid"),
+    # a pod on a node the input does not hold
+    ("lost.json", _as_list([i for i in _items() if i["metadata"]["name"] != "node-3"]),
+     r"lost\.json:\d+: /items/\d+/spec/nodeName: pod default/\S+ runs on node 'node-3', which "
+     "is not in the input"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          name: str, content: Any, message: str) -> None:
+    path = _write(tmp_path, name, content)
+    inputs = [CLUSTER, path] if "cfg" in name else [path, CFG] if name.endswith(".json") \
+        else [path]
+    target = tmp_path / "out.yaml"
+    status, out, err = _cli(capsys, *inputs, "-o", str(target))
+    assert status == 2 and out == ""
+    assert len(err) == 1, err
+    assert re.match(r"netmodel: " + re.escape(str(tmp_path)) + "/" + message, err[0]), err[0]
+    assert not target.exists()
+
+
+def test_the_same_object_in_two_files_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _cli(capsys, CLUSTER, SPLIT[3], CFG)
+    assert status == 2 and len(err) == 1
+    assert re.match(rf"netmodel: {re.escape(SPLIT[3])}:\d+: /items/0/metadata/name: Node node-1 "
+                    rf"appears twice \(first in {re.escape(CLUSTER)}, item 0\)", err[0]), err[0]
+
+
+def test_a_missing_file_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = _cli(capsys, str(tmp_path / "nope.json"))
+    assert status == 2 and err == [f"netmodel: {tmp_path}/nope.json: cannot read: No such file "
+                                   "or directory"]
+
+
+def test_error_lines_are_right_when_read_in_tiny_chunks(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    path = _write(tmp_path, "pending.json", _as_list(_edited(
+        "Pod", "db-1", lambda p: p["spec"].pop("nodeName"))))
+    with pytest.raises(KubectlError) as whole:
+        import_kubectl([path])
+    monkeypatch.setattr(documents, "CHUNK", 5)
+    with pytest.raises(KubectlError) as chunked:
+        import_kubectl([path])
+    assert str(chunked.value) == str(whole.value)
+    text = Path(path).read_text()
+    index = _pod_index("db-1")
+    starts = [m.start() for m in re.finditer(r"^        \{$", text, re.M)]
+    assert whole.value.line == text.count("\n", 0, starts[index]) + 1
