@@ -343,3 +343,42 @@ def test_error_lines_are_right_when_read_in_tiny_chunks(monkeypatch: pytest.Monk
     index = _pod_index("db-1")
     starts = [m.start() for m in re.finditer(r"^        \{$", text, re.M)]
     assert whole.value.line == text.count("\n", 0, starts[index]) + 1
+
+
+# -- what kubectl does not show: assumed with a warning, or given ------------------------
+
+def test_given_underlay_and_service_cidr_are_used(tmp_path: Path) -> None:
+    from ipaddress import IPv4Network
+    result = import_kubectl([CLUSTER, CFG], ImportOptions(
+        underlay=(IPv4Network("192.168.56.0/25"),), service_cidr=IPv4Network("10.96.0.0/16")))
+    assert [str(s.cidr) for s in result.cluster.underlay.segments] == ["192.168.56.0/25"]
+    assert str(result.cluster.service_cidr) == "10.96.0.0/16"
+    assert "underlay.assumed" not in result.notes.keys()  # noqa: SIM118 - Notes is no mapping
+
+
+def test_an_underlay_that_misses_a_node_is_reported_at_the_node() -> None:
+    from ipaddress import IPv4Network
+    with pytest.raises(KubectlError, match=r"cluster\.json:\d+: /items/0: Node node-1: "
+                       r"nodes\[0\]\.ip: 192\.168\.56\.11 is outside segment"):
+        import_kubectl([CLUSTER, CFG], ImportOptions(underlay=(IPv4Network("10.1.0.0/24"),)))
+
+
+def test_without_endpointslices_the_selectors_decide_and_it_says_so() -> None:
+    inputs = [p for p in SPLIT if not p.endswith("endpointslices.json")]
+    result = import_kubectl([*inputs, CFG])
+    assert "slices.none" in result.notes.keys()  # noqa: SIM118 - Notes is no mapping
+    web = result.cluster.service("default/web").ports[0]
+    # every pod the selector matches, web-3 (not ready) included: the model's own rule
+    assert sorted(e.pod or "" for e in web.endpoints) == [
+        "default/web-1", "default/web-2", "default/web-3"]
+
+
+def test_ingress_without_a_known_controller_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    items = _edited("Ingress", "shop", lambda i: i.update(status={"loadBalancer": {}}))
+    path = _write(tmp_path, "c.json", _as_list(items))
+    result = import_kubectl([path, CFG])
+    assert result.cluster.ingresses == ()
+    assert "ingress.no-controller" in result.notes.keys()  # noqa: SIM118 - Notes is no mapping
+    named = import_kubectl([path, CFG], ImportOptions(
+        ingress_controller="ingress-nginx/ingress-nginx-controller"))
+    assert [i.key for i in named.cluster.ingresses] == ["default/shop"]

@@ -28,14 +28,21 @@ class Fields:
         return self.origin.error(path, problem)
 
     def raw(self, path: Path) -> Any:
+        """The value at ``path``, or None where any step of it is missing.
+
+        The hottest function of an import (a dozen reads per pod, 150,000 pods):
+        plain indexing, with decoded JSON's exact types (dict, list, str) told
+        apart by ``type`` rather than by the slower abstract ``isinstance``.
+        """
         value: Any = self.data
         for part in path:
-            if isinstance(part, int):
-                if not isinstance(value, list) or part >= len(value):
-                    return None
-            elif not isinstance(value, Mapping):
+            kind = type(value)
+            if kind is dict:
+                value = value.get(part)
+            elif kind is list and type(part) is int:
+                value = value[part] if part < len(value) else None
+            else:
                 return None
-            value = value[part] if isinstance(part, int) else value.get(part)
             if value is None:
                 return None
         return value
