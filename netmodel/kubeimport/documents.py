@@ -179,6 +179,8 @@ class _JsonStream:
                 raise KubectlError(self.file, 1, "/kind", f"{top.get('kind')!r}: "
                                    + _NOT_KUBECTL)
         elif "kind" in top and "apiVersion" in top:
+            if "items" in top:  # not a list, or streamed above
+                raise KubectlError(self.file, 1, "/items", "expected a list of objects")
             if _is_list(top["kind"]):  # a List with no items key at all
                 return
             yield _checked(top, Origin(self.file, None, 1))
