@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netmodel.cli import main
-from netmodel.i18n.imports import IMPORT_WORDS
+from netmodel.i18n.imports import IMPORT_TERMS, IMPORT_WORDS
 from netmodel.kubeimport import ImportOptions, KubectlError, documents, import_kubectl
 from netmodel.spec.load import load_spec
 from netmodel.state.model import Model
@@ -192,8 +192,8 @@ def test_what_is_not_modelled_is_one_warning_line_per_kind(capsys: pytest.Captur
     assert warnings == err  # nothing else on stderr without -o
     expected = {
         "1 NetworkPolicy object(s)", "1 Service(s) of type ExternalName",
-        "1 headless Service(s)", "1 pod(s) in phase Succeeded", "1 IPv6 pod address",
-        "1 IPv6 EndpointSlice", "1 container port(s) with a hostPort",
+        "1 headless Service(s)", "1 pod(s) in phase Succeeded", "1 IPv6 pod address(es)",
+        "1 IPv6 EndpointSlice(s)", "1 container port(s) with a hostPort",
         "1 Service port(s) with no ready endpoint", "1 endpoint(s) neither ready",
         "kubectl does not show the nodes' own subnet"}
     assert len(warnings) == len(expected)
@@ -213,6 +213,14 @@ def test_warnings_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert ("netmodel import: 警告：1 个 NetworkPolicy 对象：netmodel 不建模 NetworkPolicy，"
             "已略过") in err
+
+
+def test_every_term_a_warning_names_is_translated() -> None:
+    # Every {what} the import passes (what="…" in its source) has both languages.
+    source = "".join(p.read_text() for p in Path(documents.__file__).parent.glob("*.py"))
+    used = set(re.findall(r'what="([^"]+)"', source))
+    assert used and used <= set(IMPORT_TERMS)
+    assert all(set(IMPORT_TERMS[t]) == {"en", "zh"} for t in used)
 
 
 @pytest.mark.parametrize("key", sorted(IMPORT_WORDS))

@@ -10,7 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["IMPORT_WORDS", "import_word"]
+__all__ = ["IMPORT_TERMS", "IMPORT_WORDS", "import_word"]
+
+# What a warning's {what} names, in each language (an argument found here is
+# translated; others, such as a Kubernetes kind or field, are API names kept as is).
+IMPORT_TERMS: dict[str, dict[str, str]] = {
+    "EndpointSlice": {"en": "EndpointSlice(s)", "zh": "EndpointSlice"},
+    "LoadBalancer address": {"en": "LoadBalancer address(es)", "zh": "LoadBalancer 地址"},
+    "Service clusterIP": {"en": "Service clusterIP(s)", "zh": "Service clusterIP"},
+    "Service externalIP": {"en": "Service externalIP(s)", "zh": "Service externalIP"},
+    "endpoint address": {"en": "endpoint address(es)", "zh": "端点地址"},
+    "flannel public-ip": {"en": "flannel public-ip annotation(s)", "zh": "flannel public-ip 注解"},
+    "flannel public-ipv6": {"en": "flannel public-ipv6 annotation(s)",
+                            "zh": "flannel public-ipv6 注解"},
+    "node InternalIP": {"en": "node InternalIP(s)", "zh": "节点 InternalIP"},
+    "node podCIDR": {"en": "node podCIDR(s)", "zh": "节点 podCIDR"},
+    "pod address": {"en": "pod address(es)", "zh": "Pod 地址"},
+}
 
 IMPORT_WORDS: dict[str, dict[str, str]] = {
     "warning": {"en": "warning: ", "zh": "警告："},
@@ -156,4 +172,6 @@ IMPORT_WORDS: dict[str, dict[str, str]] = {
 
 def import_word(key: str, lang: str, **args: Any) -> str:
     """``key`` in ``lang``, its ``{placeholders}`` filled from ``args``."""
-    return IMPORT_WORDS[key][lang].format(**args)
+    shown = {name: IMPORT_TERMS[value][lang] if isinstance(value, str) and value in IMPORT_TERMS
+             else value for name, value in args.items()}
+    return IMPORT_WORDS[key][lang].format(**shown)
