@@ -393,3 +393,15 @@ def test_ingress_without_a_known_controller_is_left_out_with_a_warning(tmp_path:
     named = import_kubectl([path, CFG], ImportOptions(
         ingress_controller="ingress-nginx/ingress-nginx-controller"))
     assert [i.key for i in named.cluster.ingresses] == ["default/shop"]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunk=st.integers(1, 300))
+def test_any_chunk_size_reads_the_same_objects_and_lines(chunk: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(DATA / "split" / "services.json")
+    monkeypatch.setattr(documents, "CHUNK", 1 << 22)  # the file in one read
+    whole = [(o.kind, o.data, o.origin.line) for o in documents.read_documents(path)]
+    monkeypatch.setattr(documents, "CHUNK", chunk)
+    assert [(o.kind, o.data, o.origin.line) for o in documents.read_documents(path)] == whole
