@@ -90,6 +90,38 @@ def test_pods_are_the_running_ones_on_their_nodes(imported) -> None:  # type: ig
     assert host.host_network and host.ip == imported.cluster.node("node-1").ip
 
 
+def test_a_host_port_is_reached_from_outside_through_portmap(imported) -> None:  # type: ignore[no-untyped-def]
+    (pod,) = [p for p in _items() if p["kind"] == "Pod"
+              and any("hostPort" in port for c in p["spec"]["containers"]
+                      for port in c.get("ports", []))
+              and not p["spec"].get("hostNetwork")]
+    port = pod["spec"]["containers"][0]["ports"][0]["hostPort"]
+    trace = walk(Model(imported.cluster), WalkRequest.of(
+        "external/203.0.113.7", f"node/{pod['spec']['nodeName']}", port=port))
+    assert trace.disposition.value == "DELIVERED"
+    assert trace.hops[-1].netns_id.name == f"default/{pod['metadata']['name']}"
+
+
+def test_dns_policy_and_config_are_kept(imported) -> None:  # type: ignore[no-untyped-def]
+    for item in _items():
+        if item["kind"] != "Pod" or item["status"]["phase"] == "Succeeded":
+            continue
+        pod = imported.cluster.pod(f"{item['metadata']['namespace']}/{item['metadata']['name']}")
+        assert pod.dns_policy.value == item["spec"]["dnsPolicy"]
+        options = item["spec"].get("dnsConfig", {}).get("options", [])
+        kept = pod.dns_config.options if pod.dns_config is not None else ()
+        assert [(o.name, o.value) for o in kept] == [(o["name"], o.get("value"))
+                                                     for o in options]
+
+
+def test_kube_dns_is_an_ordinary_service_with_its_slice_endpoints(imported) -> None:  # type: ignore[no-untyped-def]
+    trace = walk(Model(imported.cluster), WalkRequest.of(
+        "pod/default/client", "svc/kube-system/kube-dns", port=53, proto="udp"))
+    assert trace.disposition.value == "DELIVERED"
+    ready = {e["targetRef"]["name"] for e in _slice_endpoints("kube-dns")}
+    assert trace.hops[-1].netns_id.name.split("/")[-1] in ready
+
+
 def test_nodes_carry_flannel_annotations(imported) -> None:  # type: ignore[no-untyped-def]
     for item in _items():
         if item["kind"] != "Node":
@@ -100,6 +132,8 @@ def test_nodes_carry_flannel_annotations(imported) -> None:  # type: ignore[no-u
         assert node.vtep_mac == vtep
         assert str(node.ip) == annotations["flannel.alpha.coreos.com/public-ip"]
         assert str(node.pod_cidr) == item["spec"]["podCIDR"]
+        labels = item["metadata"]["labels"]
+        assert node.control_plane == ("node-role.kubernetes.io/control-plane" in labels)
     assert imported.cluster.backend.value == "vxlan"
     assert str(imported.cluster.cluster_cidr) == "10.244.0.0/16"
 
@@ -133,7 +167,7 @@ def test_the_written_spec_loads_as_a_file(tmp_path: Path, capsys: pytest.Capture
     target = tmp_path / "spec.yaml"
     status, out, err = _cli(capsys, CLUSTER, CFG, "-o", str(target))
     assert status == 0 and out == ""
-    assert err[-1].startswith(f"netmodel import: wrote {target}: 3 nodes, 9 pods, 5 Services")
+    assert err[-1].startswith(f"netmodel import: wrote {target}: 3 nodes, 10 pods, 6 Services")
     cluster = load_spec(target)
     assert [n.name for n in cluster.nodes] == ["node-1", "node-2", "node-3"]
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left beside it
@@ -193,7 +227,7 @@ def test_what_is_not_modelled_is_one_warning_line_per_kind(capsys: pytest.Captur
     expected = {
         "1 NetworkPolicy object(s)", "1 Service(s) of type ExternalName",
         "1 headless Service(s)", "1 pod(s) in phase Succeeded", "1 IPv6 pod address(es)",
-        "1 IPv6 EndpointSlice(s)", "1 container port(s) with a hostPort",
+        "1 IPv6 EndpointSlice(s)",
         "1 Service port(s) with no ready endpoint", "1 endpoint(s) neither ready",
         "kubectl does not show the nodes' own subnet"}
     assert len(warnings) == len(expected)
@@ -405,3 +439,28 @@ def test_any_chunk_size_reads_the_same_objects_and_lines(chunk: int,
     whole = [(o.kind, o.data, o.origin.line) for o in documents.read_documents(path)]
     monkeypatch.setattr(documents, "CHUNK", chunk)
     assert [(o.kind, o.data, o.origin.line) for o in documents.read_documents(path)] == whole
+
+
+def _renumbered(old: str, new: str) -> list[dict[str, Any]]:
+    """The fixture with every Service address moved from ``old`` to ``new`` (a prefix)."""
+    return json.loads(json.dumps(_items()).replace(f'"{old}', f'"{new}'))
+
+
+def test_service_cidr_starts_just_before_default_kubernetes(tmp_path: Path) -> None:
+    # kube-apiserver gives default/kubernetes the range's first address; the
+    # others fit under it, so the range is the smallest one starting there.
+    path = _write(tmp_path, "c.json", _as_list(_renumbered("10.96.", "10.100.")))
+    result = import_kubectl([path, CFG])
+    kubernetes = result.cluster.service("default/kubernetes").cluster_ip
+    assert result.cluster.service_cidr.network_address == kubernetes - 1
+    assert all(s.cluster_ip in result.cluster.service_cidr for s in result.cluster.services)
+    assert "service-cidr.assumed" in result.notes.keys()  # noqa: SIM118 - Notes is no mapping
+    assert "dns.cluster-ip" not in result.notes.keys()  # noqa: SIM118 - kube-dns at .10
+
+
+def test_kube_dns_elsewhere_than_kubelets_default_is_a_warning(tmp_path: Path) -> None:
+    items = _edited("Service", "kube-dns", lambda s: s["spec"].update(
+        clusterIP="10.96.0.53", clusterIPs=["10.96.0.53"]))
+    result = import_kubectl([_write(tmp_path, "c.json", _as_list(items)), CFG])
+    (line,) = [x for x in result.notes.lines() if "kube-dns" in x]
+    assert line.startswith("kube-system/kube-dns is 10.96.0.53") and "10.96.0.10" in line

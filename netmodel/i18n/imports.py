@@ -78,6 +78,12 @@ IMPORT_WORDS: dict[str, dict[str, str]] = {
               "assumed (give --service-cidr CIDR)",
         "zh": "kubectl 不显示 Service 网段：假定为容纳所有 clusterIP 的 {cidr}"
               "（可用 --service-cidr CIDR 指定）"},
+    "dns.cluster-ip": {
+        "en": "kube-system/kube-dns is {actual}, but kubelet's --cluster-dns is not in "
+              "kubectl output: the spec's pods name {assumed} in resolv.conf (kubeadm's "
+              "choice)",
+        "zh": "kube-system/kube-dns 的地址是 {actual}，但 kubectl 输出中没有 kubelet 的 "
+              "--cluster-dns：集群描述文件中 Pod 的 resolv.conf 使用 {assumed}（kubeadm 的取值）"},
     "node-ports.widened": {
         "en": "nodePorts outside 30000-32767: the spec's serviceNodePortRange is {range}",
         "zh": "有 nodePort 不在 30000-32767 内：集群描述文件的 serviceNodePortRange 设为 {range}"},
@@ -91,11 +97,6 @@ IMPORT_WORDS: dict[str, dict[str, str]] = {
     "pod.no-ip": {
         "en": "{count} pod(s) without a podIP yet (sandbox not started): left out",
         "zh": "{count} 个 Pod 尚无 podIP（沙箱未启动）：已略过"},
-    "pod.host-port": {
-        "en": "{count} container port(s) with a hostPort: the portmap plugin's DNAT is not "
-              "modelled; the port is kept without it",
-        "zh": "{count} 个容器端口设置了 hostPort：portmap 插件的 DNAT 未建模，"
-              "端口保留但不含 hostPort"},
     "pod.init-ports": {
         "en": "{count} init container(s) declaring ports: left out",
         "zh": "{count} 个声明了端口的 Init 容器：已略过"},

@@ -33,6 +33,7 @@ from netmodel.kubeimport.values import (
     ImportedService,
 )
 from netmodel.spec.cluster import Backend
+from netmodel.spec.dns import DEFAULT_DNS_INDEX
 from netmodel.spec.load import (
     DEFAULT_CLUSTER_CIDR,
     DEFAULT_NODE_PORT_RANGE,
@@ -151,6 +152,7 @@ def assemble(paths: Sequence[str], options: ImportOptions, notes: Notes) -> Impo
                                    f"on node {pod.node!r}, which is not in the input")
     services = _with_endpoints(collector, names, notes)
     service_cidr = options.service_cidr or _service_cidr(services, network, notes)
+    _check_dns(services, service_cidr, notes)
     ingresses = _ingresses(collector.ingresses, services, options.ingress_controller, notes)
     segments = options.underlay or _underlay(nodes, notes)
     cfg = collector.net_conf[1] if collector.net_conf else None
@@ -237,14 +239,30 @@ def _service_cidr(services: list[ImportedService], network: IPv4Network,
                   notes: Notes) -> IPv4Network:
     default = IPv4Network(DEFAULT_SERVICE_CIDR)
     ips = [s.cluster_ip for s in services]
-    if all(ip in default for ip in ips) and not default.overlaps(network):
+    # default/kubernetes holds the range's first address (pkg/controlplane/services.go,
+    # ServiceIPRange): the range starts just before it.
+    anchor = next((s.cluster_ip for s in services if s.key == ("default", "kubernetes")), None)
+    if all(ip in default for ip in ips) and not default.overlaps(network) and (
+            anchor is None or anchor == default.network_address + 1):
         return default
+    if anchor is not None:
+        ips.append(anchor - 1)
     cidr = _covering([IPv4Network(ip) for ip in ips], 24)
     if cidr.overlaps(network):
         raise KubectlError(services[0].origin.file, None, "", f"the cluster IPs span {cidr}, "
                            f"which overlaps the cluster CIDR {network} (give --service-cidr)")
     notes.add("service-cidr.assumed", cidr=cidr)
     return cidr
+
+
+def _check_dns(services: list[ImportedService], service_cidr: IPv4Network,
+               notes: Notes) -> None:
+    """kubelet's --cluster-dns is not in kubectl output; the spec gives pods the
+    range's 10th address (kubeadm's), so say so when kube-dns is elsewhere."""
+    assumed = service_cidr.network_address + DEFAULT_DNS_INDEX
+    for service in services:
+        if service.key == ("kube-system", "kube-dns") and service.cluster_ip != assumed:
+            notes.add("dns.cluster-ip", assumed=assumed, actual=service.cluster_ip)
 
 
 def _node_ports(services: list[ImportedService], notes: Notes) -> tuple[int, int]:

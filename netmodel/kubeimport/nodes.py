@@ -1,6 +1,8 @@
 """A Node as the spec's ``nodes:`` entry: name, address, podCIDR, VTEP MAC.
 
-The address is the one flannel tunnels to: the ``public-ip`` annotation
+A node labelled ``node-role.kubernetes.io/control-plane`` is the spec's
+``role: control-plane`` (kubeadm's label, where kube-apiserver runs). The
+address is the one flannel tunnels to: the ``public-ip`` annotation
 flanneld publishes for the node's lease (vxlan's FDB entries and host-gw's
 routes point at it), else the node's first IPv4 ``InternalIP``.
 """
@@ -14,7 +16,9 @@ from netmodel.kubeimport.flannel import Lease, read_lease
 from netmodel.kubeimport.notes import Notes
 from netmodel.kubeimport.values import ImportedNode
 
-__all__ = ["read_node"]
+__all__ = ["CONTROL_PLANE_LABELS", "read_node"]
+
+CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
 
 
 def read_node(obj: KubeObject, notes: Notes) -> tuple[ImportedNode, Lease]:
@@ -56,4 +60,7 @@ def read_node(obj: KubeObject, notes: Notes) -> tuple[ImportedNode, Lease]:
         notes.add("node.no-podcidr")
     if lease.vtep_mac is None:
         notes.add("node.no-vtep")
-    return ImportedNode(name, ip, cidr, lease.vtep_mac, obj.origin), lease
+    labels = dict(fields.labels(("metadata", "labels")))
+    # kubeadm labels its control-plane nodes (the legacy label is "master").
+    plane = any(key in labels for key in CONTROL_PLANE_LABELS)
+    return ImportedNode(name, ip, cidr, lease.vtep_mac, obj.origin, plane), lease

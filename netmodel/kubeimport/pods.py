@@ -13,7 +13,12 @@ from netmodel.kubeimport.addresses import address
 from netmodel.kubeimport.documents import KubeObject
 from netmodel.kubeimport.fields import Fields, Path
 from netmodel.kubeimport.notes import Notes
-from netmodel.kubeimport.values import ImportedContainer, ImportedPod, ImportedPort
+from netmodel.kubeimport.values import (
+    ImportedContainer,
+    ImportedDNSConfig,
+    ImportedPod,
+    ImportedPort,
+)
 
 __all__ = ["read_pod"]
 
@@ -60,13 +65,31 @@ def read_pod(obj: KubeObject, notes: Notes) -> ImportedPod | None:
             number = fields.integer((*ppath, "containerPort"))
             if number is None:
                 raise fields.fail((*ppath, "containerPort"), "missing")
-            if fields.integer((*ppath, "hostPort")):
-                notes.add("pod.host-port")
             ports.append(ImportedPort(number, fields.string((*ppath, "protocol")) or "TCP",
-                                      fields.string((*ppath, "name")) or None))
+                                      fields.string((*ppath, "name")) or None,
+                                      fields.integer((*ppath, "hostPort")) or None,
+                                      fields.string((*ppath, "hostIP")) or None))
         containers.append(ImportedContainer(cname, tuple(ports)))
     for i, _ in enumerate(fields.sequence(("spec", "initContainers"))):
         if fields.sequence(("spec", "initContainers", i, "ports")):
             notes.add("pod.init-ports")
     return ImportedPod(namespace, name, node, None if host else ip, host,
-                       fields.labels(("metadata", "labels")), tuple(containers), obj.origin)
+                       fields.labels(("metadata", "labels")), tuple(containers), obj.origin,
+                       fields.string(("spec", "dnsPolicy")) or "ClusterFirst",
+                       _dns_config(fields))
+
+
+def _dns_config(fields: Fields) -> ImportedDNSConfig | None:
+    base = ("spec", "dnsConfig")
+    if not fields.mapping(base):
+        return None
+    options = []
+    for i, _ in enumerate(fields.sequence((*base, "options"))):
+        options.append((fields.string((*base, "options", i, "name")) or "",
+                        fields.string((*base, "options", i, "value"))))
+    return ImportedDNSConfig(
+        tuple(fields.string((*base, "nameservers", i)) or ""
+              for i in range(len(fields.sequence((*base, "nameservers"))))),
+        tuple(fields.string((*base, "searches", i)) or ""
+              for i in range(len(fields.sequence((*base, "searches"))))),
+        tuple(options))

@@ -13,8 +13,8 @@ from ipaddress import IPv4Address, IPv4Network
 
 from netmodel.kubeimport.origin import Origin
 
-__all__ = ["ImportedContainer", "ImportedEndpoint", "ImportedIngress", "ImportedNode",
-           "ImportedPath", "ImportedPod", "ImportedPort", "ImportedService",
+__all__ = ["ImportedContainer", "ImportedDNSConfig", "ImportedEndpoint", "ImportedIngress",
+           "ImportedNode", "ImportedPath", "ImportedPod", "ImportedPort", "ImportedService",
            "ImportedServicePort", "SliceEndpoint"]
 
 
@@ -25,6 +25,7 @@ class ImportedNode:
     pod_cidr: IPv4Network | None
     vtep_mac: str | None
     origin: Origin
+    control_plane: bool = False  # labelled node-role.kubernetes.io/control-plane
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class ImportedPort:
     container_port: int
     protocol: str
     name: str | None
+    host_port: int | None = None
+    host_ip: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +53,21 @@ class ImportedPod:
     labels: tuple[tuple[str, str], ...]
     containers: tuple[ImportedContainer, ...]
     origin: Origin
+    dns_policy: str = "ClusterFirst"
+    dns_config: ImportedDNSConfig | None = None
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.namespace, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDNSConfig:
+    """``spec.dnsConfig``: nameservers, searches, options (name, value or None)."""
+
+    nameservers: tuple[str, ...]
+    searches: tuple[str, ...]
+    options: tuple[tuple[str, str | None], ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,9 @@ def write_spec(cluster: ImportedCluster, sources: Iterable[str]) -> Written:
     out.put(f"  clusterCIDR: {cluster.cluster_cidr}")
     out.put(f"  serviceCIDR: {cluster.service_cidr}")
     out.put(f"  serviceNodePortRange: {cluster.node_ports[0]}-{cluster.node_ports[1]}")
+    # default/kubernetes is written as kubectl showed it (or not at all), not
+    # made up by the loader from the nodes' roles.
+    out.put("  kubernetesService: false")
     out.put("  underlay:")
     if len(cluster.segments) == 1:
         out.put(f"    cidr: {cluster.segments[0]}")
@@ -145,6 +148,7 @@ def _node(out: _Out, node: ImportedNode) -> None:
         out.put(f"    podCIDR: {node.pod_cidr}")
     if node.vtep_mac is not None:
         out.put(f"    vtepMAC: {scalar(node.vtep_mac)}")
+    out.put(f"    role: {'control-plane' if node.control_plane else 'worker'}")
 
 
 def _labels(labels: tuple[tuple[str, str], ...]) -> str:
@@ -175,11 +179,33 @@ def _pod(out: _Out, pod: ImportedPod) -> None:
                         ppairs.append(("protocol", port.protocol))
                     if port.name is not None:
                         ppairs.append(("name", port.name))
+                    if port.host_port is not None:
+                        ppairs.append(("hostPort", port.host_port))
+                    if port.host_ip is not None:
+                        ppairs.append(("hostIP", port.host_ip))
                     ports.append(flow(ppairs))
                 cpairs.append(("ports", _Raw(f"[{', '.join(ports)}]")))
             containers.append(flow(cpairs))
         pairs.append(("containers", _Raw(f"[{', '.join(containers)}]")))
+    if pod.dns_policy != "ClusterFirst":  # the API's default, and the spec's
+        pairs.append(("dnsPolicy", pod.dns_policy))
+    if pod.dns_config is not None:
+        config = pod.dns_config
+        dns: list[tuple[str, object]] = []
+        if config.nameservers:
+            dns.append(("nameservers", _Raw(_seq(config.nameservers))))
+        if config.searches:
+            dns.append(("searches", _Raw(_seq(config.searches))))
+        if config.options:
+            dns.append(("options", _Raw("[" + ", ".join(
+                flow([("name", n)] + ([("value", v)] if v is not None else []))
+                for n, v in config.options) + "]")))
+        pairs.append(("dnsConfig", _Raw(flow(dns))))
     out.put(f"  - {flow(pairs)}")
+
+
+def _seq(values: Iterable[str]) -> str:
+    return "[" + ", ".join(scalar(v) for v in values) + "]"
 
 
 def _service(out: _Out, svc: ImportedService) -> None:

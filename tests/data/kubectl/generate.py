@@ -39,6 +39,9 @@ def meta(name: str, namespace: str | None = None, **extra: Any) -> dict[str, Any
 
 def node(n: int, vtep: str) -> dict[str, Any]:
     ip = f"192.168.56.{10 + n}"
+    labels = {"kubernetes.io/hostname": f"node-{n}", "kubernetes.io/os": "linux"}
+    if n == 1:  # kubeadm init ran here
+        labels["node-role.kubernetes.io/control-plane"] = ""
     return {"apiVersion": "v1", "kind": "Node",
             "metadata": meta(f"node-{n}", annotations={
                 F + "backend-data": json.dumps({"VNI": 1, "VtepMAC": vtep},
@@ -46,7 +49,7 @@ def node(n: int, vtep: str) -> dict[str, Any]:
                 F + "backend-type": "vxlan", F + "kube-subnet-manager": "true",
                 F + "public-ip": ip,
                 "node.alpha.kubernetes.io/ttl": "0"},
-                labels={"kubernetes.io/hostname": f"node-{n}", "kubernetes.io/os": "linux"}),
+                labels=labels),
             "spec": {"podCIDR": f"10.244.{n - 1}.0/24", "podCIDRs": [f"10.244.{n - 1}.0/24"]},
             "status": {"addresses": [{"address": ip, "type": "InternalIP"},
                                      {"address": f"node-{n}", "type": "Hostname"}],
@@ -57,9 +60,11 @@ def node(n: int, vtep: str) -> dict[str, Any]:
 def pod(namespace: str, name: str, node_name: str | None, ip: str | None,
         labels: dict[str, str], containers: list[dict[str, Any]], *, phase: str = "Running",
         ready: bool = True, host: bool = False, extra_ips: tuple[str, ...] = (),
-        deleting: bool = False) -> dict[str, Any]:
+        deleting: bool = False, dns: dict[str, Any] | None = None) -> dict[str, Any]:
     spec: dict[str, Any] = {"containers": containers, "dnsPolicy": "ClusterFirst",
                             "restartPolicy": "Always", "schedulerName": "default-scheduler"}
+    if dns is not None:
+        spec.update(dns)
     if node_name is not None:
         spec["nodeName"] = node_name
     if host:
@@ -147,13 +152,21 @@ def objects() -> dict[str, list[dict[str, Any]]]:
         pod("default", "api-old-1", "node-3", "10.244.2.3", {"app": "api"}, [container(
             "api", {"containerPort": 8080, "name": "api", "protocol": "TCP"})],
             ready=False, deleting=True),
-        pod("default", "client", "node-3", "10.244.2.4", {"app": "client"}, [container("curl")]),
+        pod("default", "client", "node-3", "10.244.2.4", {"app": "client"}, [container("curl")],
+            dns={"dnsConfig": {"options": [{"name": "ndots", "value": "2"}]}}),
+        pod("kube-system", "coredns-668d6bf9bc-x2vqp", "node-2", "10.244.1.4",
+            {"k8s-app": "kube-dns", "pod-template-hash": "668d6bf9bc"}, [container(
+                "coredns", {"containerPort": 53, "name": "dns", "protocol": "UDP"},
+                {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
+                {"containerPort": 9153, "name": "metrics", "protocol": "TCP"})],
+            dns={"dnsPolicy": "Default"}),
         pod("default", "report-29100", "node-1", None, {"job-name": "report"},
             [container("report")], phase="Succeeded", ready=False),
         pod("default", "cache-1", "node-1", "10.244.0.4", {"app": "cache"}, [container(
             "redis", {"containerPort": 6379, "hostPort": 6379, "protocol": "TCP"})]),
         pod("kube-system", "kube-proxy-7xk2p", "node-1", "192.168.56.11",
-            {"k8s-app": "kube-proxy"}, [container("kube-proxy")], host=True),
+            {"k8s-app": "kube-proxy"}, [container("kube-proxy")], host=True,
+            dns={"dnsPolicy": "ClusterFirstWithHostNet"}),
         pod("ingress-nginx", "ingress-nginx-controller-5d9f7", "node-1", "10.244.0.3",
             {"app.kubernetes.io/component": "controller",
              "app.kubernetes.io/name": "ingress-nginx"},
@@ -171,6 +184,11 @@ def objects() -> dict[str, list[dict[str, Any]]]:
                 {"app": "db"}),
         service("default", "api", "ClusterIP", "10.96.0.30",
                 [{"port": 80, "protocol": "TCP", "targetPort": "api"}], {"app": "api"}),
+        service("kube-system", "kube-dns", "ClusterIP", "10.96.0.10",
+                [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                 {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                 {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}],
+                {"k8s-app": "kube-dns"}),
         service("default", "docs", "ExternalName", None, [{"port": 443, "protocol": "TCP",
                                                            "targetPort": 443}],
                 externalName="docs.example.com"),
@@ -199,6 +217,11 @@ def objects() -> dict[str, list[dict[str, Any]]]:
             [{"name": "http", "port": 80, "protocol": "TCP"}], address_type="IPv6"),
         endpoint_slice("default", "db", "m2x8c", [endpoint("10.244.1.3", "node-2", "default/db-1")],
                        [{"name": "", "port": 5432, "protocol": "TCP"}]),
+        endpoint_slice("kube-system", "kube-dns", "t8r5n", [endpoint(
+            "10.244.1.4", "node-2", "kube-system/coredns-668d6bf9bc-x2vqp")],
+            [{"name": "dns", "port": 53, "protocol": "UDP"},
+             {"name": "dns-tcp", "port": 53, "protocol": "TCP"},
+             {"name": "metrics", "port": 9153, "protocol": "TCP"}]),
         endpoint_slice("default", "api", "p9f3z", [endpoint(
             "10.244.2.3", "node-3", "default/api-old-1", ready=False, serving=True,
             terminating=True)], [{"name": "", "port": 8080, "protocol": "TCP"}]),
