@@ -17,7 +17,7 @@ from netmodel.errors import SpecError
 from netmodel.files import write_whole
 from netmodel.kubeimport.assemble import ImportedCluster, ImportOptions, assemble
 from netmodel.kubeimport.notes import Notes
-from netmodel.kubeimport.origin import KubectlError
+from netmodel.kubeimport.origin import KubectlError, pointer
 from netmodel.kubeimport.write import Written, write_spec
 from netmodel.spec.cluster import Cluster
 from netmodel.spec.load import parse_spec
@@ -65,5 +65,4 @@ def _at_origin(written: Written, exc: SpecError) -> KubectlError:
                             f"{field}{exc.problem}")
     what, origin = found
     line = origin.locate(origin.base) if origin.locate is not None else origin.line
-    return KubectlError(origin.file, line, "/".join(["", *map(str, origin.base)])
-                        if origin.base else "", f"{what}: {field}{exc.problem}")
+    return KubectlError(origin.file, line, pointer(origin.base), f"{what}: {field}{exc.problem}")

@@ -51,8 +51,8 @@ def scalar(value: object) -> str:
 
 
 def flow(pairs: Iterable[tuple[str, object]]) -> str:
-    """``{key: value, …}`` in the order given (values already written if str-typed
-    mappings; nested flows are passed pre-rendered via :class:`_Raw`)."""
+    """``{key: value, …}`` in the order given: each value a scalar, or text
+    already written (an address, a nested flow) wrapped in :class:`_Raw`."""
     return "{" + ", ".join(f"{scalar(k)}: {_text(v)}" for k, v in pairs) + "}"
 
 
