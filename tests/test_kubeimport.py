@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netmodel.cli import main
+from netmodel.errors import echo
 from netmodel.i18n.imports import IMPORT_TERMS, IMPORT_WORDS
 from netmodel.kubeimport import ImportOptions, KubectlError, documents, import_kubectl
 from netmodel.spec.load import load_spec
@@ -464,3 +465,20 @@ def test_kube_dns_elsewhere_than_kubelets_default_is_a_warning(tmp_path: Path) -
     result = import_kubectl([_write(tmp_path, "c.json", _as_list(items)), CFG])
     (line,) = [x for x in result.notes.lines() if "kube-dns" in x]
     assert line.startswith("kube-system/kube-dns is 10.96.0.53") and "10.96.0.10" in line
+
+
+def test_a_single_object_in_yaml_is_read_like_its_json(tmp_path: Path, imported) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+    cfg = _write(tmp_path, "kube-flannel-cfg.yaml",
+                 yaml.safe_dump(json.loads(Path(CFG).read_text())))
+    text = import_kubectl([CLUSTER, cfg]).text
+    assert _uncommented(text) == _uncommented(imported.text)
+
+
+def test_an_output_that_cannot_be_written_is_one_line(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "spec.yaml"
+    status, out, err = _cli(capsys, CLUSTER, CFG, "-o", str(target))
+    assert status == 2 and out == ""
+    assert err[-1] == f"netmodel: -o {echo(str(target))}: No such file or directory"
+    assert not target.parent.exists()
