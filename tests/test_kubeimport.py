@@ -482,3 +482,25 @@ def test_an_output_that_cannot_be_written_is_one_line(capsys: pytest.CaptureFixt
     assert status == 2 and out == ""
     assert err[-1] == f"netmodel: -o {echo(str(target))}: No such file or directory"
     assert not target.parent.exists()
+
+
+@pytest.mark.parametrize(("kind", "name", "edit", "warned"), [
+    # KEP-1860: the load balancer proxies; kube-proxy would not bind the address
+    ("Service", "ingress-nginx-controller", lambda s: s["status"]["loadBalancer"]["ingress"][0]
+     .update(ipMode="Proxy"), "status.loadBalancer.ingress[].ipMode Proxy"),
+    # node-local internal traffic: not modelled
+    ("Service", "web", lambda s: s["spec"].update(internalTrafficPolicy="Local"),
+     "internalTrafficPolicy Local"),
+    # no node ports for a LoadBalancer (KEP-1864)
+    ("Service", "ingress-nginx-controller", lambda s: s["spec"].update(
+        allocateLoadBalancerNodePorts=False), "allocateLoadBalancerNodePorts False"),
+    # TLS is the controller's, above what netmodel models
+    ("Ingress", "shop", lambda i: i["spec"].update(tls=[{"hosts": ["shop.example.com"]}]),
+     "spec.tls"),
+])
+def test_fields_not_modelled_are_one_warning_each(tmp_path: Path, kind: str, name: str,
+                                                 edit: Any, warned: str) -> None:
+    base = set(import_kubectl([CLUSTER, CFG]).notes.lines())
+    path = _write(tmp_path, "c.json", _as_list(_edited(kind, name, edit)))
+    (extra,) = set(import_kubectl([path, CFG]).notes.lines()) - base
+    assert f" with {warned}: not modelled" in extra

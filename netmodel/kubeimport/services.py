@@ -105,6 +105,10 @@ def _load_balancer_ip(fields: Fields, kind: str, notes: Notes) -> IPv4Address | 
     hostname = False
     for i, _ in enumerate(fields.sequence(("status", "loadBalancer", "ingress"))):
         path = ("status", "loadBalancer", "ingress", i)
+        if fields.string((*path, "ipMode")) == "Proxy":
+            # KEP-1860: kube-proxy then leaves the address to the load balancer's
+            # proxy; the model binds it on every node as for ipMode VIP.
+            notes.add("service.field", field="status.loadBalancer.ingress[].ipMode Proxy")
         text = fields.string((*path, "ip"))
         if text:
             found = address(fields, (*path, "ip"), text)
