@@ -305,12 +305,12 @@ BAD = [
     ("object.json", {"nodes": []}, r"object\.json:1: not kubectl output"),
     # a List whose kind says otherwise
     ("notlist.json", {"apiVersion": "v1", "items": [], "kind": "Pod"},
-     r"notlist\.json:1: /kind: 'Pod': not kubectl output"),
+     r"notlist\.json:4: /kind: 'Pod': not kubectl output"),
     # a netmodel spec is YAML, but not kubectl output
     ("spec.yaml", "cluster: {name: x}\nnodes: [{name: n1}]\n", r"spec\.yaml:1: not kubectl output"),
     # a List whose items are no list
     ("items.json", {"apiVersion": "v1", "items": {}, "kind": "List"},
-     r"items\.json:1: /items: expected a list of objects"),
+     r"items\.json:3: /items: expected a list of objects"),
     # an item without kind
     ("nokind.json", _as_list([{"metadata": {"name": "x"}}]),
      r"nokind\.json:4: /items/0: an item without apiVersion and kind"),

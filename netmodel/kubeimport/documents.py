@@ -154,6 +154,7 @@ class _JsonStream:
     def objects(self) -> Iterator[KubeObject]:
         self.expect("{", (), "'{'")
         top: dict[str, Any] = {}
+        lines: dict[str, int] = {}  # where each top-level key's value starts
         streamed = False
         while True:
             char = self.skip_ws()
@@ -171,16 +172,18 @@ class _JsonStream:
                 streamed = True
                 yield from self.items()
             else:
+                lines[key] = self.line_at(self.pos)
                 top[key] = self.value((key,))
         if self.skip_ws() != "":
             raise self.fail(self.pos, (), "malformed JSON: extra data after the document")
         if streamed:
             if not _is_list(top.get("kind")):
-                raise KubectlError(self.file, 1, "/kind", f"{top.get('kind')!r}: "
-                                   + _NOT_KUBECTL)
+                raise KubectlError(self.file, lines.get("kind", 1), "/kind",
+                                   f"{top.get('kind')!r}: " + _NOT_KUBECTL)
         elif "kind" in top and "apiVersion" in top:
             if "items" in top:  # not a list, or streamed above
-                raise KubectlError(self.file, 1, "/items", "expected a list of objects")
+                raise KubectlError(self.file, lines["items"], "/items",
+                                   "expected a list of objects")
             if _is_list(top["kind"]):  # a List with no items key at all
                 return
             yield _checked(top, Origin(self.file, None, 1))
