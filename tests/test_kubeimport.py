@@ -504,3 +504,19 @@ def test_fields_not_modelled_are_one_warning_each(tmp_path: Path, kind: str, nam
     path = _write(tmp_path, "c.json", _as_list(_edited(kind, name, edit)))
     (extra,) = set(import_kubectl([path, CFG]).notes.lines()) - base
     assert f" with {warned}: not modelled" in extra
+
+
+def test_values_read_in_one_line(imported) -> None:  # type: ignore[no-untyped-def]
+    objects = list(documents.read_documents(CLUSTER))
+    web = next(o for o in objects if o.data["metadata"]["name"] == "web-1")
+    assert str(web) == f"Pod default/web-1 ({CLUSTER}, item {web.origin.index} (line " \
+        f"{web.origin.line}))"
+    values = imported.imported
+    assert str(values.nodes[0]) == "Node node-1 192.168.56.11 podCIDR 10.244.0.0/24"
+    host = next(p for p in values.pods if p.host_network)
+    assert str(host) == "Pod kube-system/kube-proxy-7xk2p on node-1 hostNetwork"
+    web_svc = next(s for s in values.services if s.name == "web")
+    assert str(web_svc) == "Service default/web ClusterIP 10.96.0.20"
+    assert [str(e) for e in web_svc.ports[0].endpoints or ()] == [
+        "10.244.0.2:80 on node-1", "10.244.1.2:80 on node-2"]
+    assert str(values.ingresses[0]) == "Ingress default/shop (1 paths)"

@@ -105,3 +105,9 @@ def test_slices_kube_proxy_ignores_are_counted(extra: dict[str, Any], key: str) 
     notes = Notes()
     assert read_slice(_slice([{"addresses": ["10.244.0.2"]}], **extra), notes) is None
     assert notes.keys() == {key}
+
+
+def test_a_slice_endpoint_reads_in_one_line() -> None:
+    assert str(ep(2, ready=False, terminating=True)) == \
+        "10.244.0.2:8080 on n1 (serving, terminating)"
+    assert str(ep(3, ready=False, serving=False)) == "10.244.0.3:8080 on n1 (not serving)"

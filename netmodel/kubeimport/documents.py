@@ -46,6 +46,13 @@ class KubeObject:
     data: dict[str, Any]
     origin: Origin
 
+    def __str__(self) -> str:
+        meta = self.data.get("metadata")
+        name = ""
+        if isinstance(meta, dict):
+            name = "/".join(str(meta[k]) for k in ("namespace", "name") if meta.get(k))
+        return f"{self.kind} {name} ({self.origin})"
+
 
 def read_documents(path: str) -> Iterator[KubeObject]:
     """Every object in the kubectl output at ``path``, in file order."""

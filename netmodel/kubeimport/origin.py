@@ -61,3 +61,6 @@ class Origin:
     def label(self) -> str:
         """``pods.json, item 12`` as the spec's comment says it."""
         return self.file if self.index is None else f"{self.file}, item {self.index}"
+
+    def __str__(self) -> str:
+        return self.label + (f" (line {self.line})" if self.line is not None else "")

@@ -27,6 +27,9 @@ class ImportedNode:
     origin: Origin
     control_plane: bool = False  # labelled node-role.kubernetes.io/control-plane
 
+    def __str__(self) -> str:
+        return f"Node {self.name} {self.ip} podCIDR {self.pod_cidr or '(none)'}"
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedPort:
@@ -60,6 +63,10 @@ class ImportedPod:
     def key(self) -> tuple[str, str]:
         return (self.namespace, self.name)
 
+    def __str__(self) -> str:
+        where = "hostNetwork" if self.host_network else str(self.ip)
+        return f"Pod {self.namespace}/{self.name} on {self.node} {where}"
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedDNSConfig:
@@ -77,6 +84,9 @@ class ImportedEndpoint:
     ip: IPv4Address
     node: str | None
     port: int
+
+    def __str__(self) -> str:
+        return f"{self.ip}:{self.port}" + (f" on {self.node}" if self.node else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +121,9 @@ class ImportedService:
     def key(self) -> tuple[str, str]:
         return (self.namespace, self.name)
 
+    def __str__(self) -> str:
+        return f"Service {self.namespace}/{self.name} {self.type} {self.cluster_ip}"
+
 
 @dataclass(frozen=True, slots=True)
 class SliceEndpoint:
@@ -125,6 +138,12 @@ class SliceEndpoint:
     serving: bool
     terminating: bool
     hinted: bool
+
+    def __str__(self) -> str:
+        state = [name for name, on in (("ready", self.ready), ("serving", self.serving),
+                                       ("terminating", self.terminating)) if on]
+        where = f" on {self.node}" if self.node else ""
+        return f"{self.ip}:{self.port}{where} ({', '.join(state) or 'not serving'})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +167,6 @@ class ImportedIngress:
     @property
     def key(self) -> tuple[str, str]:
         return (self.namespace, self.name)
+
+    def __str__(self) -> str:
+        return f"Ingress {self.namespace}/{self.name} ({len(self.paths)} paths)"
