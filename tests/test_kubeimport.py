@@ -339,8 +339,13 @@ BAD = [
      r"badcfg\.json:1: /data/net-conf\.json: net-conf\.json is not JSON"),
     # a name the API server refuses, found by the spec loader, reported at the object
     ("upper.json", _as_list(_edited("Pod", "web-1", lambda p: p["metadata"].update(
-        name="Web-1"))), r"upper\.json:\d+: /items/3: Pod default/Web-1: pods\[\d\]\.name: "
+        name="Web-1"))), r"upper\.json:\d+: /items/3: Pod default/Web-1: name: "
      "'Web-1' is not a valid"),
+    # two running pods with one address: both named as the kubectl objects they are
+    ("twice.json", _as_list(_edited("Pod", "web-2", lambda p: p["status"].update(
+        podIP="10.244.1.3", podIPs=[{"ip": "10.244.1.3"}]))),
+     r"twice\.json:\d+: /items/4: Pod default/web-2: ip: 10\.244\.1\.3 is taken twice \(also "
+     r"ip of Pod default/db-1 \(\S+twice\.json, item 6\)\)"),
     # a pod on a node the input does not hold
     ("lost.json", _as_list([i for i in _items() if i["metadata"]["name"] != "node-3"]),
      r"lost\.json:\d+: /items/\d+/spec/nodeName: pod default/\S+ runs on node 'node-3', which "
@@ -405,7 +410,7 @@ def test_given_underlay_and_service_cidr_are_used(tmp_path: Path) -> None:
 def test_an_underlay_that_misses_a_node_is_reported_at_the_node() -> None:
     from ipaddress import IPv4Network
     with pytest.raises(KubectlError, match=r"cluster\.json:\d+: /items/0: Node node-1: "
-                       r"nodes\[0\]\.ip: 192\.168\.56\.11 is outside segment"):
+                       r"ip: 192\.168\.56\.11 is outside segment"):
         import_kubectl([CLUSTER, CFG], ImportOptions(underlay=(IPv4Network("10.1.0.0/24"),)))
 
 

@@ -9,6 +9,7 @@ it came from, with the loader's words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,33 @@ def write_import(result: ImportResult, target: Path) -> None:
     write_whole(target, result.text)
 
 
+_ENTRY = re.compile(r"\b(nodes|pods|services|ingresses)\[(\d+)\](?:\.([\w\[\].-]*[\w\]]))?")
+
+
 def _at_origin(written: Written, exc: SpecError) -> KubectlError:
-    found = written.origin_at(exc.line)
-    field = f"{exc.field}: " if exc.field else ""
+    """The loader's error, said of the kubectl object it came from.
+
+    The object is the one the failing field is in (``pods[12].ip``), else the one
+    whose block holds the error's line. Another object the problem names by its
+    spec index (``also pods[3].ip``) is named as the kubectl object too.
+    """
+    entry = _ENTRY.match(exc.field)
+    found = written.entry(entry[1], int(entry[2])) if entry else None
+    field = (entry[3] or "") if entry and found is not None else exc.field
     if found is None:
-        return KubectlError(exc.file, exc.line, "", f"the imported spec does not load: "
-                            f"{field}{exc.problem}")
+        found = written.origin_at(exc.line)
+
+    def named(match: re.Match[str]) -> str:
+        other = written.entry(match[1], int(match[2]))
+        if other is None:
+            return match[0]
+        what = f"{other[0]} ({other[1].label})"
+        return f"{match[3]} of {what}" if match[3] else what
+
+    problem = _ENTRY.sub(named, exc.problem)
+    shown = f"{field}: {problem}" if field else problem
+    if found is None:
+        return KubectlError(exc.file, exc.line, "", f"the imported spec does not load: {shown}")
     what, origin = found
     line = origin.locate(origin.base) if origin.locate is not None else origin.line
-    return KubectlError(origin.file, line, pointer(origin.base), f"{what}: {field}{exc.problem}")
+    return KubectlError(origin.file, line, pointer(origin.base), f"{what}: {shown}")

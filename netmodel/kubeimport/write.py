@@ -72,6 +72,9 @@ class Written:
     text: str
     lines: tuple[int, ...]  # 1-based line of each object's comment, ascending
     origins: tuple[tuple[str, Origin], ...]  # its description and place
+    # Per section (nodes, pods, services, ingresses): the origins' indices, in
+    # spec order, so the loader's ``pods[12]`` can be named as the kubectl object.
+    sections: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     def origin_at(self, line: int | None) -> tuple[str, Origin] | None:
         """The object whose block holds ``line``, if any."""
@@ -80,6 +83,13 @@ class Written:
         at = bisect.bisect_right(self.lines, line) - 1
         return self.origins[at] if at >= 0 else None
 
+    def entry(self, section: str, index: int) -> tuple[str, Origin] | None:
+        """The object written as ``section[index]``, if there is one."""
+        for name, indices in self.sections:
+            if name == section:
+                return self.origins[indices[index]] if index < len(indices) else None
+        return None
+
 
 class _Out:
     def __init__(self) -> None:
@@ -87,12 +97,16 @@ class _Out:
         self.line = 1
         self.lines: list[int] = []
         self.origins: list[tuple[str, Origin]] = []
+        self.sections: dict[str, list[int]] = {}
 
     def put(self, text: str) -> None:
         self.parts.append(text + "\n")
         self.line += 1
 
-    def origin(self, indent: str, what: str, origin: Origin, extra: str = "") -> None:
+    def origin(self, indent: str, what: str, origin: Origin, extra: str = "",
+               section: str | None = None) -> None:
+        if section is not None:
+            self.sections.setdefault(section, []).append(len(self.origins))
         self.lines.append(self.line)
         self.origins.append((what, origin))
         self.put(f"{indent}# from {one_line(what)} ({one_line(origin.label)}){extra}")
@@ -137,11 +151,12 @@ def write_spec(cluster: ImportedCluster, sources: Iterable[str]) -> Written:
         out.put("ingresses:")
         for ingress in cluster.ingresses:
             _ingress(out, ingress)
-    return Written("".join(out.parts), tuple(out.lines), tuple(out.origins))
+    return Written("".join(out.parts), tuple(out.lines), tuple(out.origins),
+                   tuple((k, tuple(v)) for k, v in out.sections.items()))
 
 
 def _node(out: _Out, node: ImportedNode) -> None:
-    out.origin("  ", f"Node {node.name}", node.origin)
+    out.origin("  ", f"Node {node.name}", node.origin, section="nodes")
     out.put(f"  - name: {scalar(node.name)}")
     out.put(f"    ip: {node.ip}")
     if node.pod_cidr is not None:
@@ -158,7 +173,7 @@ def _labels(labels: tuple[tuple[str, str], ...]) -> str:
 def _pod(out: _Out, pod: ImportedPod) -> None:
     # One line per pod, as the large specs under benchmarks/ are written: a
     # cluster's pods are most of its spec, and the loader reads at most 64 MiB.
-    out.origin("  ", f"Pod {pod.namespace}/{pod.name}", pod.origin)
+    out.origin("  ", f"Pod {pod.namespace}/{pod.name}", pod.origin, section="pods")
     pairs: list[tuple[str, object]] = [("name", pod.name), ("namespace", pod.namespace),
                                        ("node", pod.node)]
     if pod.host_network:
@@ -211,7 +226,7 @@ def _seq(values: Iterable[str]) -> str:
 def _service(out: _Out, svc: ImportedService) -> None:
     sliced = any(p.endpoints is not None for p in svc.ports)
     out.origin("  ", f"Service {svc.namespace}/{svc.name}", svc.origin,
-               "; endpoints from its EndpointSlices" if sliced else "")
+               "; endpoints from its EndpointSlices" if sliced else "", section="services")
     out.put(f"  - name: {scalar(svc.name)}")
     out.put(f"    namespace: {scalar(svc.namespace)}")
     out.put(f"    type: {svc.type}")
@@ -258,7 +273,8 @@ def _service(out: _Out, svc: ImportedService) -> None:
 
 
 def _ingress(out: _Out, ingress: ImportedIngress) -> None:
-    out.origin("  ", f"Ingress {ingress.namespace}/{ingress.name}", ingress.origin)
+    out.origin("  ", f"Ingress {ingress.namespace}/{ingress.name}", ingress.origin,
+               section="ingresses")
     out.put(f"  - name: {scalar(ingress.name)}")
     out.put(f"    namespace: {scalar(ingress.namespace)}")
     out.put(f"    controller: {{service: {scalar(ingress.controller)}}}")
