@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from netmodel.cli import main
 from netmodel.errors import echo
-from netmodel.i18n.imports import IMPORT_TERMS, IMPORT_WORDS
+from netmodel.i18n.imports import IMPORT_TERMS, IMPORT_WORDS, import_word
 from netmodel.kubeimport import ImportOptions, KubectlError, documents, import_kubectl
 from netmodel.spec.load import load_spec
 from netmodel.state.model import Model
@@ -508,7 +508,7 @@ def test_fields_not_modelled_are_one_warning_each(tmp_path: Path, kind: str, nam
     base = set(import_kubectl([CLUSTER, CFG]).notes.lines())
     path = _write(tmp_path, "c.json", _as_list(_edited(kind, name, edit)))
     (extra,) = set(import_kubectl([path, CFG]).notes.lines()) - base
-    assert f" with {warned}: not modelled" in extra
+    assert f" with `{warned}`: not modelled" in extra
 
 
 def test_values_read_in_one_line(imported) -> None:  # type: ignore[no-untyped-def]
@@ -525,3 +525,17 @@ def test_values_read_in_one_line(imported) -> None:  # type: ignore[no-untyped-d
     assert [str(e) for e in web_svc.ports[0].endpoints or ()] == [
         "10.244.0.2:80 on node-1", "10.244.1.2:80 on node-2"]
     assert str(values.ingresses[0]) == "Ingress default/shop (1 paths)"
+
+
+def test_chinese_warnings_follow_the_sites_terms_and_spacing() -> None:
+    # The same checks as the Chinese pages (tests/test_chinese.py), on every
+    # warning rendered with sample arguments (backticks are code, as on a page).
+    from tests.test_chinese import spacing_problems, term_problems
+    sample = {"count": 3, "kind": "NetworkPolicy", "network": "10.244.0.0/16",
+              "option": "Backend.VNI", "value": "4096", "default": "1", "cidr": "10.96.0.0/12",
+              "range": "30000-32767", "what": "pod address", "type": "ExternalName",
+              "field": "spec.tls", "assumed": "10.96.0.10", "actual": "10.96.0.53",
+              "file": "cluster.yaml", "nodes": 3, "pods": 10, "services": 6, "ingresses": 1}
+    text = "\n\n".join(import_word(key, "zh", **sample) for key in sorted(IMPORT_WORDS))
+    assert spacing_problems(text) == []
+    assert term_problems(text) == []

@@ -62,8 +62,8 @@ IMPORT_WORDS: dict[str, dict[str, str]] = {
         "zh": "{count} 个节点的 flannel public-ip 与 InternalIP 不同：集群描述文件采用 "
               "public-ip，即 flannel 隧道的目的地址"},
     "node.no-podcidr": {
-        "en": "{count} node(s) without spec.podCIDR: the spec lets netmodel allocate one",
-        "zh": "{count} 个节点没有 spec.podCIDR：由 netmodel 分配"},
+        "en": "{count} node(s) without `spec.podCIDR`: the spec lets netmodel allocate one",
+        "zh": "{count} 个节点没有 `spec.podCIDR`：由 netmodel 分配"},
     "node.no-vtep": {
         "en": "{count} node(s) without a VtepMAC in flannel's backend-data: the spec derives "
               "one from the name",
@@ -109,8 +109,8 @@ IMPORT_WORDS: dict[str, dict[str, str]] = {
               "them; left out",
         "zh": "{count} 个无头 Service（clusterIP 为 None）：kube-proxy 不为其编写规则，已略过"},
     "service.field": {
-        "en": "{count} Service(s) with {field}: not modelled; the spec leaves it out",
-        "zh": "{count} 个 Service 设置了 {field}：未建模，集群描述文件中略去"},
+        "en": "{count} Service(s) with `{field}`: not modelled; the spec leaves it out",
+        "zh": "{count} 个 Service 设置了 `{field}`：未建模，集群描述文件中略去"},
     "service.lb-hostname": {
         "en": "{count} LoadBalancer Service(s) whose status names a hostname, not an IP: "
               "the spec has no loadBalancerIP for them",
@@ -142,7 +142,7 @@ IMPORT_WORDS: dict[str, dict[str, str]] = {
     "endpoint.terminating": {
         "en": "{count} Service port(s) with no ready endpoint: their serving, terminating "
               "endpoints are used, as kube-proxy does (KEP-1669)",
-        "zh": "{count} 个 Service 端口没有就绪端点：改用仍在服务的终止中端点，与 kube-proxy "
+        "zh": "{count} 个 Service 端口没有就绪端点：改用仍提供服务的终止中端点，与 kube-proxy "
               "一致（KEP-1669）"},
     "endpoint.local-fallback": {
         "en": "{count} terminating endpoint(s) kube-proxy would use for Local traffic on "
@@ -162,8 +162,8 @@ IMPORT_WORDS: dict[str, dict[str, str]] = {
         "zh": "{count} 个 Ingress 的控制器 Service 无法确定：已略过（可用 "
               "--ingress-controller NS/NAME 指定）"},
     "ingress.field": {
-        "en": "{count} Ingress(es) with {field}: not modelled; the spec leaves it out",
-        "zh": "{count} 个 Ingress 设置了 {field}：未建模，集群描述文件中略去"},
+        "en": "{count} Ingress(es) with `{field}`: not modelled; the spec leaves it out",
+        "zh": "{count} 个 Ingress 设置了 `{field}`：未建模，集群描述文件中略去"},
     "ingress.backend-missing": {
         "en": "{count} Ingress path(s) whose backend Service or port is not in the input: "
               "left out",
