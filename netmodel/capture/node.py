@@ -1,0 +1,142 @@
+"""A whole capture as the model's :class:`~netmodel.state.observed.NodeState`.
+
+The tables are parsed file by file; then the capture is tied to the spec:
+
+- each pod's veth is found (by the name the model gives it, else as the bridge
+  port where cni0 learnt the pod's MAC) and paired with the pod's modelled netns,
+  so a walk from or to that pod crosses the node as captured;
+- a NIC the lab makes out of a veth (``eth0@if7``) is read as the NIC the model
+  has, as :mod:`netmodel.lab.readback` does;
+- a pod MAC cni0 has not learnt (yet, or any more: entries age out after 300 s)
+  is added as learnt on its port, because the kernel floods a frame for an
+  unknown MAC and learns from the answer, where the model only forwards by FDB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from netmodel.capture.addrs import parse_addrs
+from netmodel.capture.entries import CaptureError
+from netmodel.capture.fdb import parse_fdb
+from netmodel.capture.iptables import parse_iptables
+from netmodel.capture.layout import read_capture
+from netmodel.capture.links import parse_links
+from netmodel.capture.neigh import parse_neigh
+from netmodel.capture.routes import parse_routes
+from netmodel.errors import InputError
+from netmodel.spec.addressing import veth_name
+from netmodel.spec.cluster import Cluster
+from netmodel.state.kernel import FdbEntry, Link, LinkKind, Netns, Origin
+from netmodel.state.netns_id import NetnsId
+from netmodel.state.node_state import BRIDGE
+from netmodel.state.observed import NodeState
+
+__all__ = ["Capture", "Ignored", "load_capture", "parse_overrides"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """What a capture holds that the model does not, counted for the diff's summary."""
+
+    other_route_tables: int = 0  # the local table (and any other) entries
+    learnt_neighbors: int = 0  # REACHABLE, STALE… entries
+    other_iptables_tables: int = 0  # mangle, raw… rules
+    conntrack: int = 0  # conntrack -L lines
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """A node's capture, tied to the spec: the state, and what was left out."""
+
+    node: str
+    state: NodeState
+    veths: dict[str, str]  # pod key -> its veth's name on the node as captured
+    policies: dict[tuple[str, str], str]
+    ignored: Ignored
+    filled: tuple[FdbEntry, ...]  # learnt pod MACs added for tracing (not compared)
+
+
+def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
+    """``path`` (a directory or .tar.gz from ``netmodel collect``) as ``node``'s state."""
+    if node not in cluster.nodes_by_name:
+        raise InputError("node", node, "is not a node of the spec")
+    files = read_capture(path)
+    links = parse_links(files.texts["links"], files.path("links"))
+    addresses = parse_addrs(files.texts["addrs"], files.path("addrs"))
+    routes = parse_routes(files.texts["routes"], files.path("routes"))
+    neighbors = parse_neigh(files.texts["neigh"], files.path("neigh"))
+    fdb = parse_fdb(files.texts["fdb"], files.path("fdb"))
+    rules = parse_iptables(files.texts["iptables"], files.path("iptables"))
+    forward = _ip_forward(files.texts.get("ip_forward"), files.path("ip_forward"))
+    conntrack = sum(1 for line in files.texts.get("conntrack", "").splitlines()
+                    if line.strip() and not line.startswith("conntrack "))
+
+    links, veths = _bind(cluster, node, links, fdb)
+    learnt = _learnt(cluster, node, veths, fdb)
+    netns = Netns(id=NetnsId.node(node), node=node, label="host", links=links,
+                  addresses=addresses, routes=routes.main, neighbors=neighbors.installed,
+                  fdb=fdb + learnt, ip_forward=forward)
+    return Capture(node, NodeState(netns, rules.ruleset, files.source), veths, rules.policies,
+                   Ignored(routes.other_tables, neighbors.learnt, rules.other_tables,
+                           conntrack), learnt)
+
+
+def _ip_forward(text: str | None, file: str) -> bool:
+    if text is None:
+        return True  # an older capture: a node forwards (kubelet's requirement)
+    value = text.strip()
+    if value not in ("0", "1"):
+        raise CaptureError(file, 1, "net.ipv4.ip_forward", f"expected 0 or 1, not {value!r}")
+    return value == "1"
+
+
+def _bind(cluster: Cluster, node: str, links: tuple[Link, ...],
+          fdb: tuple[FdbEntry, ...]) -> tuple[tuple[Link, ...], dict[str, str]]:
+    by_name = {link.name: link for link in links}
+    ports_by_mac = {e.mac: e.dev for e in fdb if e.master == BRIDGE and not e.permanent}
+    veths: dict[str, str] = {}
+    for pod in cluster.pods_by_node[node]:
+        if pod.host_network:
+            continue
+        name = veth_name(node, pod.key)
+        if name not in by_name:
+            name = ports_by_mac.get(pod.mac, "")
+        link = by_name.get(name)
+        if link is not None and link.kind is LinkKind.VETH and pod.key not in veths.values():
+            veths[pod.key] = name
+    owner = {name: key for key, name in veths.items()}
+    out = []
+    for link in links:
+        key = owner.get(link.name)
+        if key is not None:
+            link = replace(link, peer_netns=NetnsId.pod(key), peer_name="eth0",
+                           origin=Origin.CNI)
+        elif link.kind is LinkKind.VETH and link.master is None and link.name.startswith("eth"):
+            # The lab's NIC: a veth to the underlay's bridge, a NIC to the model.
+            link = replace(link, kind=LinkKind.ETHERNET, peer_index=None, link_netns=None)
+        out.append(link)
+    return tuple(out), veths
+
+
+def _learnt(cluster: Cluster, node: str, veths: dict[str, str],
+            fdb: tuple[FdbEntry, ...]) -> tuple[FdbEntry, ...]:
+    known = {(e.master, e.mac) for e in fdb}
+    return tuple(FdbEntry(pod.mac, veths[pod.key], Origin.KERNEL, master=BRIDGE,
+                          permanent=False)
+                 for pod in cluster.pods_by_node[node]
+                 if pod.key in veths and (BRIDGE, pod.mac) not in known)
+
+
+def parse_overrides(cluster: Cluster, given: list[str]) -> dict[str, Capture]:
+    """``--state NODE=PATH`` options, each once."""
+    out: dict[str, Capture] = {}
+    for option in given:
+        node, sep, path = option.partition("=")
+        if not sep or not node or not path:
+            raise CaptureError("--state", None, "", f"expected NODE=CAPTURE, not {option!r}")
+        if node in out:
+            raise CaptureError("--state", None, "", f"node {node!r} given twice")
+        out[node] = load_capture(path, cluster, node)
+    return out

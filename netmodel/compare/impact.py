@@ -1,0 +1,162 @@
+"""Which walks a node's differences break: re-traced on the captured state.
+
+The walks re-traced are those that can cross the node: every pod → pod walk
+with one end on it, and pod → Service walks from each pod on it (or from the
+node itself when it runs none) and from one pod elsewhere to every Service with
+an endpoint on it. When the only differences are iptables rules, only the
+Services those rules name (by their ``ns/name:port`` comment, or a chain that
+rule of the model belongs to) are re-traced: a kube-proxy rule serves its own
+Service, so a 10,000-Service node is not walked 10,000 times for one rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from netmodel.compare.differences import Difference, Identity
+from netmodel.errors import NetmodelError
+from netmodel.spec.cluster import Cluster
+from netmodel.state.model import Model
+from netmodel.trace.hops import Disposition, Trace
+from netmodel.trace.request import WalkRequest
+from netmodel.trace.walks import walk_all
+
+__all__ = ["Broken", "Impact", "relevant_walks", "retrace"]
+
+_SERVICE_IN_COMMENT = re.compile(r'--comment "?([a-z0-9.-]+/[a-z0-9.-]+)')
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """A walk whose outcome differs on the captured node."""
+
+    source: str
+    destination: str
+    endpoint: str | None  # the Service endpoint this outcome is for, when chosen
+    modelled: str  # the outcome in the model: DELIVERED, NO_ROUTE…
+    captured: str
+    reason: Trace  # the captured trace, whose reason says where it ended
+    causes: tuple[Difference, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    walks: int  # walks re-traced
+    broken: tuple[Broken, ...]
+
+
+def _outcome(trace: Trace) -> str:
+    """What the sender sees, with an Ingress walk's second leg."""
+    out = str(trace.disposition)
+    if trace.disposition is Disposition.DELIVERED:
+        reply = trace.reply
+        if reply is not None and reply.disposition is not Disposition.DELIVERED:
+            out = f"{out}, reply {reply.disposition}"
+    if trace.next is not None:
+        out = f"{out}; then {_outcome(trace.next)}"
+    return out
+
+
+def _services_named(differences: Iterable[Difference]) -> set[str] | None:
+    """The Services the differences' rules name, or None when a difference is
+    not an iptables rule (then every Service may be affected)."""
+    if not differences:
+        return None  # nothing to narrow by: every Service is re-traced
+    named: set[str] = set()
+    for difference in differences:
+        if difference.what not in ("rule", "chain", "order"):
+            return None
+        named.update(_SERVICE_IN_COMMENT.findall(difference.text))
+    return named
+
+
+def relevant_walks(cluster: Cluster, node: str,
+                   differences: list[Difference]) -> Iterator[WalkRequest]:
+    pods = [p for p in cluster.pods if not p.host_network]
+    here = [p for p in pods if p.node == node]
+    for a in pods:
+        for b in pods:
+            if a is not b and (a.node == node or b.node == node):
+                yield WalkRequest.of(f"pod/{a.key}", f"pod/{b.key}")
+    named = _services_named(differences)
+    sources = [f"pod/{p.key}" for p in here] or [f"node/{node}"]
+    elsewhere = next((f"pod/{p.key}" for p in pods if p.node != node), None)
+    for service in cluster.services:
+        if named is not None and not any(n.startswith(f"{service.key}:") or n == service.key
+                                         for n in named):
+            continue
+        for source in sources:
+            yield WalkRequest.of(source, f"svc/{service.key}")
+        local = any(e.node == node for port in service.ports for e in port.endpoints)
+        if local and elsewhere is not None:
+            yield WalkRequest.of(elsewhere, f"svc/{service.key}")
+
+
+def _uses(trace: Trace, node: str) -> set[Identity]:
+    """What the steps of ``trace`` (its reply, an Ingress leg) in ``node``'s host
+    netns use."""
+    out: set[Identity] = set()
+    for hop in trace.hops:
+        if hop.node == node and hop.netns == "host":
+            for step in hop.steps:
+                out.update(_step_uses(step.device, dict(step.detail.args), step.rules))
+    for leg in (trace.reply, trace.next):
+        if leg is not None:
+            out |= _uses(leg, node)
+    return out
+
+
+def _step_uses(device: str | None, args: dict[str, object], rules: tuple[object, ...]
+               ) -> set[Identity]:
+    out: set[Identity] = set()
+    if device is not None:
+        out.add(("dev", device))
+    route = args.get("route")
+    if route is not None:
+        out.add(("route", str(route)))
+    dst = args.get("dst")
+    if dst is not None:
+        out.add(("address", str(dst)))
+    ip, mac = args.get("ip"), args.get("mac")
+    if ip is not None and device is not None:
+        out.add(("neigh", str(ip), device))
+    if mac is not None:
+        out.add(("fdb", str(mac), str(args.get("dev", device))))
+    for hit in rules:
+        rule = getattr(hit, "rule", None)
+        if rule is not None:
+            out.add(("rule", rule.table, rule.chain, rule.save()))
+            out.add(("chain", rule.table, rule.chain))
+    return out
+
+
+def retrace(cluster: Cluster, captured: Model, modelled: Model, node: str,
+            differences: list[Difference]) -> Impact:
+    broken: list[Broken] = []
+    count = 0
+    for request in relevant_walks(cluster, node, differences):
+        try:
+            before = list(walk_all(modelled, request))
+        except NetmodelError:
+            continue  # a walk the model itself cannot trace (a pod without ports…)
+        count += 1
+        after = list(walk_all(captured, request))
+        before_by = {_endpoint(t): t for t in before}
+        for trace in after:
+            model_trace = before_by.get(_endpoint(trace), before[0])
+            if _outcome(trace) == _outcome(model_trace):
+                continue
+            used = _uses(model_trace, node) | _uses(trace, node)
+            causes = tuple(d for d in differences if d.uses & used)
+            broken.append(Broken(request.source, request.destination, _endpoint(trace),
+                                 _outcome(model_trace), _outcome(trace), trace, causes))
+    return Impact(count, tuple(broken))
+
+
+def _endpoint(trace: Trace) -> str | None:
+    if not trace.alternatives:
+        return None
+    final = trace.final_packet
+    return f"{final.ip.dst}:{final.l4.dport}"

@@ -1,0 +1,67 @@
+"""The words of ``netmodel diff``, in English and Chinese.
+
+Outcomes (DELIVERED, NO_ROUTE…) and the objects (routes as ip(8) prints them,
+rules as iptables-save does) are printed as the tools print them, in both
+languages; kube-proxy, kubelet and flanneld keep their names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["COMPARE", "compare_word"]
+
+COMPARE: dict[str, dict[str, str]] = {
+    "header": {"en": "{node} as captured ({source}) against the model: {count} difference(s)",
+               "zh": "{node} 的采集状态（{source}）与模型相比：{count} 处差异"},
+    "what.route": {"en": "route", "zh": "路由"},
+    "what.neighbour": {"en": "neighbour entry", "zh": "邻居表项"},
+    "what.fdb": {"en": "FDB entry", "zh": "FDB 表项"},
+    "what.link": {"en": "link", "zh": "网络设备"},
+    "what.address": {"en": "address", "zh": "地址"},
+    "what.rule": {"en": "iptables rule", "zh": "iptables 规则"},
+    "what.chain": {"en": "iptables chain", "zh": "iptables 链"},
+    "what.policy": {"en": "chain policy", "zh": "链的默认策略"},
+    "what.order": {"en": "rule order in chain", "zh": "链内规则顺序"},
+    "missing": {"en": "{what} {text}: missing (programmed by {who})",
+                "zh": "{what} {text}：缺失（应由 {who} 配置）"},
+    "changed": {"en": "{what} {text}: the node has {found} (programmed by {who})",
+                "zh": "{what} {text}：节点上为 {found}（应由 {who} 配置）"},
+    "extra": {"en": "{what} {text}: on the node, not in the model (likely {who})",
+              "zh": "{what} {text}：节点上有，模型中没有（可能来自 {who}）"},
+    "cause.missing": {"en": "{what} {text} missing ({who})", "zh": "{what} {text} 缺失（{who}）"},
+    "cause.changed": {"en": "{what} {text} is {found} ({who})",
+                      "zh": "{what} {text} 变为 {found}（{who}）"},
+    "cause.extra": {"en": "{what} {text} not in the model ({who})",
+                    "zh": "{what} {text} 不在模型中（{who}）"},
+    "walks": {"en": "walks re-traced on the captured state: {walks}; {broken} change outcome",
+              "zh": "在采集状态上重新追踪的报文路径：{walks} 条；结果改变的：{broken} 条"},
+    "walk": {"en": "{source} → {destination}{endpoint}: {modelled} in the model, {captured} on "
+                   "{node} as captured: {why}",
+             "zh": "{source} → {destination}{endpoint}：模型中为 {modelled}，{node} 的采集状态下"
+                   "为 {captured}：{why}"},
+    "endpoint": {"en": " (endpoint {endpoint})", "zh": "（端点 {endpoint}）"},
+    "join": {"en": "; ", "zh": "；"},
+    "none": {"en": "no difference", "zh": "没有差异"},
+    "ignored": {"en": "not compared (they differ on any healthy node): {items}",
+                "zh": "未比较（健康节点上也会不同）：{items}"},
+    "ignored.neigh": {"en": "{count} learnt neighbour entries",
+                      "zh": "学习到的邻居表项 {count} 条"},
+    "ignored.fdb": {"en": "learnt and multicast FDB entries", "zh": "学习到的和组播 FDB 表项"},
+    "ignored.local": {"en": "{count} local-table routes", "zh": "local 路由表中的路由 {count} 条"},
+    "ignored.linklocal": {"en": "link-local and multicast routes", "zh": "链路本地和组播路由"},
+    "ignored.names": {"en": "ifindexes, veth names and generated MACs",
+                      "zh": "ifindex、veth 名称和自动生成的 MAC"},
+    "ignored.counters": {"en": "counters", "zh": "计数器"},
+    "ignored.conntrack": {"en": "conntrack ({count} entries)", "zh": "conntrack（{count} 条）"},
+    "ignored.order": {"en": "rule order in the builtin chains",
+                      "zh": "内置链中的规则顺序"},
+    "ignored.tables": {"en": "{count} rules in tables other than filter and nat",
+                       "zh": "filter 和 nat 以外的表中的规则 {count} 条"},
+    "list": {"en": ", ", "zh": "、"},
+    "who.provisioning": {"en": "the host's network setup", "zh": "主机自身的网络配置"},
+}
+
+
+def compare_word(key: str, lang: str, **args: Any) -> str:
+    return COMPARE[key][lang].format(**args)
