@@ -72,6 +72,9 @@ def parse_iptables(text: str, file: str) -> ParsedRules:
         if not line or line.startswith("#"):
             continue
         if line.startswith("*"):
+            if table is not None:
+                raise CaptureError(file, number, "", f"*{table} has no COMMIT before "
+                                   f"{line} (a truncated capture?)")
             table = line[1:]
             continue
         if line == "COMMIT":

@@ -17,15 +17,34 @@ from dataclasses import dataclass
 
 from netmodel.compare.differences import Difference, Identity
 from netmodel.errors import NetmodelError
+from netmodel.i18n.compare import compare_word
 from netmodel.spec.cluster import Cluster
 from netmodel.state.model import Model
 from netmodel.trace.hops import Disposition, Trace
 from netmodel.trace.request import WalkRequest
 from netmodel.trace.walks import walk_all
 
-__all__ = ["Broken", "Impact", "relevant_walks", "retrace"]
+__all__ = ["Broken", "Impact", "Outcome", "relevant_walks", "retrace"]
 
 _SERVICE_IN_COMMENT = re.compile(r'--comment "?([a-z0-9.-]+/[a-z0-9.-]+)')
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the sender sees: the request's disposition, the reply's when it is
+    lost, and an Ingress walk's second connection."""
+
+    disposition: Disposition
+    reply: Disposition | None = None
+    then: Outcome | None = None
+
+    def render(self, lang: str) -> str:
+        out = str(self.disposition)
+        if self.reply is not None:
+            out += compare_word("outcome.reply", lang, reply=self.reply)
+        if self.then is not None:
+            out += compare_word("outcome.then", lang, then=self.then.render(lang))
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +54,8 @@ class Broken:
     source: str
     destination: str
     endpoint: str | None  # the Service endpoint this outcome is for, when chosen
-    modelled: str  # the outcome in the model: DELIVERED, NO_ROUTE…
-    captured: str
+    modelled: Outcome  # in the model: DELIVERED, NO_ROUTE…
+    captured: Outcome
     reason: Trace  # the captured trace, whose reason says where it ended
     causes: tuple[Difference, ...]
 
@@ -47,16 +66,13 @@ class Impact:
     broken: tuple[Broken, ...]
 
 
-def _outcome(trace: Trace) -> str:
-    """What the sender sees, with an Ingress walk's second leg."""
-    out = str(trace.disposition)
-    if trace.disposition is Disposition.DELIVERED:
-        reply = trace.reply
-        if reply is not None and reply.disposition is not Disposition.DELIVERED:
-            out = f"{out}, reply {reply.disposition}"
-    if trace.next is not None:
-        out = f"{out}; then {_outcome(trace.next)}"
-    return out
+def _outcome(trace: Trace) -> Outcome:
+    reply = trace.reply
+    lost = (reply.disposition if trace.disposition is Disposition.DELIVERED
+            and reply is not None and reply.disposition is not Disposition.DELIVERED
+            else None)
+    return Outcome(trace.disposition, lost,
+                   _outcome(trace.next) if trace.next is not None else None)
 
 
 def _services_named(differences: Iterable[Difference]) -> set[str] | None:

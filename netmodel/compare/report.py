@@ -42,7 +42,8 @@ def walk_line(broken: Broken, node: str, lang: str) -> str:
     endpoint = compare_word("endpoint", lang, endpoint=broken.endpoint) \
         if broken.endpoint else ""
     return compare_word("walk", lang, source=broken.source, destination=broken.destination,
-                        endpoint=endpoint, modelled=broken.modelled, captured=broken.captured,
+                        endpoint=endpoint, modelled=broken.modelled.render(lang),
+                        captured=broken.captured.render(lang),
                         node=node, why=why)
 
 

@@ -41,6 +41,8 @@ COMPARE: dict[str, dict[str, str]] = {
              "zh": "{source} → {destination}{endpoint}：模型中为 {modelled}，{node} 的采集状态下"
                    "为 {captured}：{why}"},
     "endpoint": {"en": " (endpoint {endpoint})", "zh": "（端点 {endpoint}）"},
+    "outcome.reply": {"en": ", reply {reply}", "zh": "，回包 {reply}"},
+    "outcome.then": {"en": "; then {then}", "zh": "；随后 {then}"},
     "join": {"en": "; ", "zh": "；"},
     "none": {"en": "no difference", "zh": "没有差异"},
     "ignored": {"en": "not compared (they differ on any healthy node): {items}",

@@ -1,0 +1,159 @@
+"""Captures in, without root: the lab captures committed under
+tests/data/captures/ (written by ``netmodel collect`` in a lab, see
+tests/test_capture_lab.py) parsed, diffed and traced through."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from netmodel.capture.collect import Collected, write_capture
+from netmodel.capture.iptables import parse_iptables
+from netmodel.capture.layout import FILES, read_capture
+from netmodel.capture.node import load_capture
+from netmodel.cli import main
+from netmodel.compare.differences import Change
+from netmodel.compare.run import diff_node
+from netmodel.errors import InputError, NetmodelError
+from netmodel.spec.load import load_spec
+from netmodel.state.kernel import Origin
+from netmodel.state.model import Model
+from netmodel.state.netfilter import save_text
+from netmodel.trace.hops import Disposition
+from netmodel.trace.walks import walk_between
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = sorted((ROOT / "diagrams" / "clusters").glob("*.yaml"))
+SPEC = ROOT / "diagrams" / "clusters" / "two-nodes-vxlan.yaml"
+CAPTURES = ROOT / "tests" / "data" / "captures" / "two-nodes-vxlan"
+BROKEN = CAPTURES / "node-2-fdb-missing"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
+def test_iptables_save_parses_back_to_the_same_rules(spec: Path) -> None:
+    model = Model(load_spec(spec))
+    for node in model.cluster.nodes:
+        text = save_text(model.ruleset(node.name))
+        assert save_text(parse_iptables(text, "x").ruleset) == text
+
+
+@pytest.mark.parametrize("node", ["node-1", "node-2"])
+def test_a_healthy_lab_capture_is_the_model(node: str, capsys: pytest.CaptureFixture[str]
+                                            ) -> None:
+    cluster = load_spec(SPEC)
+    result = diff_node(cluster, node, CAPTURES / node)
+    assert result.differences == () and result.impact.broken == ()
+    model = Model(cluster)
+    captured = result.capture.state.netns
+    assert {str(r) for r in captured.routes} == {str(r) for r in model.node_netns(node).routes}
+    assert save_text(result.capture.state.ruleset) == save_text(model.ruleset(node))
+    assert main(["diff", str(SPEC), node, str(CAPTURES / node)]) == 0
+    assert "0 difference(s)" in capsys.readouterr().out
+
+
+def test_a_missing_fdb_entry_is_named_with_its_owner_and_the_walks_it_breaks(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    cluster = load_spec(SPEC)
+    model = Model(cluster)
+    node_1 = cluster.node("node-1")
+    wanted = next(e for e in model.node_netns("node-2").fdb if e.dst == node_1.ip)
+    result = diff_node(cluster, "node-2", BROKEN)
+    assert [(d.what, d.change, d.text, d.who) for d in result.differences] == [
+        ("fdb", Change.MISSING, str(wanted), Origin.FLANNEL)]
+    walks = {(b.source, b.destination): b for b in result.impact.broken}
+    db_to_web = walks["pod/default/db-1", "pod/default/web-1"]
+    assert db_to_web.modelled.disposition is Disposition.DELIVERED
+    assert db_to_web.captured.disposition is Disposition.DROPPED
+    assert all(b.causes == result.differences for b in result.impact.broken)
+    # Only walks that cross node-2's flannel.1 towards node-1 change.
+    assert all("node-1" in str(b.reason.hops) or b.captured.reply is not None
+               or b.captured.disposition is Disposition.DROPPED for b in result.impact.broken)
+    assert main(["diff", str(SPEC), "node-2", str(BROKEN)]) == 1
+    out = capsys.readouterr().out
+    assert f"{wanted}: missing (programmed by flanneld)" in out
+    assert main(["diff", str(SPEC), "node-2", str(BROKEN), "--lang", "zh"]) == 1
+    assert f"{wanted}：缺失（应由 flanneld 配置）" in capsys.readouterr().out
+
+
+def test_trace_state_goes_through_the_captured_node_only() -> None:
+    cluster = load_spec(SPEC)
+    capture = load_capture(BROKEN, cluster, "node-2")
+    captured = Model(cluster, overrides={"node-2": capture.state})
+    assert walk_between(Model(cluster), "pod/db-1", "pod/web-1").disposition \
+        is Disposition.DELIVERED
+    trace = walk_between(captured, "pod/db-1", "pod/web-1")
+    assert trace.disposition is Disposition.DROPPED
+    assert trace.hops[-1].netns_id == captured.node_netns("node-2").id
+    # node-1 is still modelled: its own pods reach each other.
+    assert walk_between(captured, "pod/web-1", "pod/web-2").disposition \
+        is Disposition.DELIVERED
+    assert main(["trace", str(SPEC), "pod/db-1", "pod/web-1", "--state",
+                 f"node-2={BROKEN}"]) == 1
+    assert main(["trace", str(SPEC), "pod/db-1", "pod/web-1", "--state",
+                 f"node-2={CAPTURES / 'node-2'}"]) == 0
+
+
+def test_an_override_for_a_node_not_in_the_spec_is_refused() -> None:
+    cluster = load_spec(SPEC)
+    capture = load_capture(CAPTURES / "node-2", cluster, "node-2")
+    with pytest.raises(InputError):
+        Model(cluster, overrides={"node-9": capture.state})
+
+
+def _broken_copy(tmp_path: Path, file: str, edit: tuple[str, str]) -> Path:
+    target = tmp_path / "capture"
+    shutil.copytree(CAPTURES / "node-2", target)
+    path = target / file
+    text = path.read_text()
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1))
+    return target
+
+
+@pytest.mark.parametrize(("file", "edit", "where"), [
+    ("bridge-fdb.json", ('"mac":"33:33:00:00:00:01"', '"mac":"33:33:00:zz:00:01"'),
+     "bridge-fdb.json:1: [0].mac: not a MAC address"),
+    ("ip-route.json", ('"dst":"default"', '"dst":"nowhere"'),
+     "ip-route.json:1: [0].dst: not an IPv4 destination"),
+    ("ip-link.json", ('"mtu":1450', '"mtu":"1450"'), "ip-link.json:1: [2].mtu: expected int"),
+    ("ip-neigh.json", ("}]", "}"), "ip-neigh.json:2: the JSON array is not closed"),
+    ("iptables-save.txt", ("-j KUBE-FIREWALL", "-m set --match-set x src -j KUBE-FIREWALL"),
+     "iptables-save.txt:18: -m set: -m set is not a match netmodel models"),
+    ("iptables-save.txt", ("COMMIT", "# COMMIT"), "has no COMMIT"),
+])
+def test_a_malformed_capture_is_one_line_naming_file_line_and_field(
+        tmp_path: Path, file: str, edit: tuple[str, str], where: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    target = _broken_copy(tmp_path, file, edit)
+    assert main(["diff", str(SPEC), "node-2", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and where in err, err
+
+
+def test_a_capture_missing_a_file_says_which_command_writes_it(tmp_path: Path) -> None:
+    target = tmp_path / "capture"
+    shutil.copytree(CAPTURES / "node-2", target)
+    (target / FILES["fdb"]).unlink()
+    with pytest.raises(NetmodelError, match="bridge -j fdb"):
+        read_capture(target)
+
+
+def test_an_archive_reads_as_its_directory(tmp_path: Path) -> None:
+    files = {name: (CAPTURES / "node-2" / name).read_text()
+             for name in sorted(p.name for p in (CAPTURES / "node-2").iterdir())}
+    archive = tmp_path / "node-2.tar.gz"
+    write_capture(Collected(files, ()), archive)
+    assert read_capture(archive).texts == read_capture(CAPTURES / "node-2").texts
+    first = archive.read_bytes()
+    write_capture(Collected(files, ()), archive)
+    assert archive.read_bytes() == first  # same files, same bytes
+
+
+def test_collect_without_root_or_tools_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
+    assert main(["collect", "-o", "unused"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs root" in err
