@@ -12,9 +12,10 @@ as something it is not.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
-from ipaddress import AddressValueError, IPv4Address, ip_network
+from ipaddress import AddressValueError, IPv4Address
 
 from netmodel.capture.entries import CaptureError
 from netmodel.spec.protocol import IpProto
@@ -35,11 +36,16 @@ from netmodel.state.netfilter import (
     Src,
     Statistic,
     Target,
+    address_text,
 )
 
 __all__ = ["ParsedRules", "parse_iptables", "rule_writer"]
 
 _MODELLED = ("filter", "nat")
+# A token of iptables-save's output: a double-quoted string (xtables' save_string
+# escapes " and \\ inside it) or a run of non-blanks.
+_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(?=\s|$)|([^\s"\'\\]+)(?=\s|$)|(\S)')
+_ESCAPE = re.compile(r"\\(.)")
 _STARTS = frozenset({"-m", "-j", "-g", "-s", "-d", "-p", "-i", "-o", "-f"})
 
 
@@ -47,6 +53,7 @@ _STARTS = frozenset({"-m", "-j", "-g", "-s", "-d", "-p", "-i", "-o", "-f"})
 class ParsedRules:
     ruleset: Ruleset
     policies: dict[tuple[str, str], str]  # builtin chains' policies, as saved
+    lines: tuple[str, ...]  # each rule's line as saved, in the ruleset's order
     other_tables: int  # rules in tables the model does not hold (mangle, raw…)
 
 
@@ -64,6 +71,7 @@ def rule_writer(chain: str, target: str | None) -> str:
 def parse_iptables(text: str, file: str) -> ParsedRules:
     chains: list[tuple[str, str]] = []
     rules: list[Rule] = []
+    lines: list[str] = []
     policies: dict[tuple[str, str], str] = {}
     other = 0
     table: str | None = None
@@ -98,10 +106,11 @@ def parse_iptables(text: str, file: str) -> ParsedRules:
             raise CaptureError(file, number, "", f"expected -A, :CHAIN, *table or COMMIT, "
                                f"not {line.split()[0]!r}")
         rules.append(_rule(table, line, file, number))
+        lines.append(line)
     if table is not None:
         raise CaptureError(file, len(text.splitlines()), "", f"*{table} has no COMMIT "
                            "(a truncated capture?)")
-    return ParsedRules(Ruleset.of(chains, rules), policies, other)
+    return ParsedRules(Ruleset.of(chains, rules), policies, tuple(lines), other)
 
 
 class _Tokens:
@@ -126,18 +135,21 @@ class _Tokens:
         self.pos += 1
         return self.tokens[self.pos - 1]
 
-    def option_ahead(self) -> bool:
-        """The next token belongs to the current match (``--x`` or ``! --x``)."""
-        token = self.peek()
-        if token == "!":
-            after = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else ""
-            return after not in _STARTS
-        return self.more() and token not in _STARTS
+
+def _split(line: str) -> list[str]:
+    """``shlex.split`` for the lines iptables-save writes, ten times faster on
+    170,000 rules; anything unusual (quotes inside a word) goes to shlex."""
+    out = []
+    for quoted, word, odd in _TOKEN.findall(line):
+        if odd:
+            return shlex.split(line)
+        out.append(word or _ESCAPE.sub(r"\1", quoted))
+    return out
 
 
 def _rule(table: str, line: str, file: str, number: int) -> Rule:
     try:
-        words = shlex.split(line)
+        words = _split(line)
     except ValueError as exc:
         raise CaptureError(file, number, "", f"cannot split the rule: {exc}") from None
     t = _Tokens(words[2:], file, number)
@@ -153,10 +165,12 @@ def _rule(table: str, line: str, file: str, number: int) -> Rule:
         if flag in ("-s", "-d"):
             text = t.take(flag)
             try:
-                net = ip_network(text, strict=False)
+                net = address_text(text)
             except ValueError:
                 raise t.error(flag, f"not an IPv4 address or network: {text!r}") from None
-            items.append((Src if flag == "-s" else Dst)(str(net), negated))
+            if ":" in net:
+                raise t.error(flag, f"not an IPv4 address or network: {text!r}")
+            items.append((Src if flag == "-s" else Dst)(net, negated))
         elif flag == "-p" and not negated:
             proto = t.take("-p")
         elif flag == "-m" and not negated:
@@ -172,19 +186,33 @@ def _rule(table: str, line: str, file: str, number: int) -> Rule:
 
 
 def _options(t: _Tokens, module: str) -> list[tuple[bool, str, list[str]]]:
-    """The match's options: (negated, --name, values)."""
+    """The match's (or target's) options: (negated, --name, values). A plain
+    loop over the tokens: it runs 300,000 times on a 10,000-Service node."""
+    tokens, pos, end = t.tokens, t.pos, len(t.tokens)
     out: list[tuple[bool, str, list[str]]] = []
-    while t.option_ahead():
-        negated = t.peek() == "!"
+    while pos < end:
+        name = tokens[pos]
+        negated = name == "!"
         if negated:
-            t.take("!")
-        name = t.take(f"-m {module}")
+            if pos + 1 >= end or tokens[pos + 1] in _STARTS:
+                break  # the "!" of the next -s/-d
+            pos += 1
+            name = tokens[pos]
+        elif name in _STARTS:
+            break
         if not name.startswith("--"):
+            t.pos = pos
             raise t.error(f"-m {module}", f"expected an option, not {name!r}")
+        pos += 1
         values = []
-        while t.more() and not t.peek().startswith("--") and t.option_ahead():
-            values.append(t.take(name))
+        while pos < end:
+            value = tokens[pos]
+            if value.startswith("--") or value in _STARTS or value == "!":
+                break
+            values.append(value)
+            pos += 1
         out.append((negated, name, values))
+    t.pos = pos
     return out
 
 

@@ -54,6 +54,7 @@ class Capture:
     state: NodeState
     veths: dict[str, str]  # pod key -> its veth's name on the node as captured
     policies: dict[tuple[str, str], str]
+    rule_lines: tuple[str, ...]  # each rule of state.ruleset as the node saved it
     ignored: Ignored
     filled: tuple[FdbEntry, ...]  # learnt pod MACs added for tracing (not compared)
 
@@ -79,7 +80,7 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
                   addresses=addresses, routes=routes.main, neighbors=neighbors.installed,
                   fdb=fdb + learnt, ip_forward=forward)
     return Capture(node, NodeState(netns, rules.ruleset, files.source), veths, rules.policies,
-                   Ignored(routes.other_tables, neighbors.learnt, rules.other_tables,
+                   rules.lines, Ignored(routes.other_tables, neighbors.learnt, rules.other_tables,
                            conntrack), learnt)
 
 

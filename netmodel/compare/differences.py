@@ -18,6 +18,7 @@ chains are compared in order: their writers rewrite those chains whole.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from ipaddress import IPv4Network
@@ -65,7 +66,7 @@ def compare_node(model_ns: Netns, model_rules: Ruleset, capture: Capture) -> lis
     out += _routes(model_ns, captured)
     out += _neighbors(model_ns, captured)
     out += _fdb(model_ns, captured)
-    out += _rules(model_rules, capture.state.ruleset, capture.policies)
+    out += _rules(model_rules, capture.state.ruleset, capture.rule_lines, capture.policies)
     return out
 
 
@@ -206,10 +207,17 @@ def _fdb(model: Netns, captured: Netns) -> list[Difference]:
 # -- iptables --------------------------------------------------------------------------
 
 
-def _by_chain(ruleset: Ruleset) -> dict[tuple[str, str], list[Rule]]:
-    out: dict[tuple[str, str], list[Rule]] = {}
-    for rule in ruleset.rules:
-        out.setdefault((rule.table, rule.chain), []).append(rule)
+def _by_chain(rules: Iterable[Rule], texts: Iterable[str] | None = None
+              ) -> dict[tuple[str, str], list[tuple[Rule, str]]]:
+    """Each chain's rules with their iptables-save text: the model's printed by
+    ``Rule.save()``, a capture's as the node saved them."""
+    out: dict[tuple[str, str], list[tuple[Rule, str]]] = {}
+    if texts is None:
+        for rule in rules:
+            out.setdefault((rule.table, rule.chain), []).append((rule, rule.save()))
+    else:
+        for rule, text in zip(rules, texts, strict=True):
+            out.setdefault((rule.table, rule.chain), []).append((rule, text))
     return out
 
 
@@ -217,7 +225,7 @@ def _rule_uses(rule: Rule) -> frozenset[Identity]:
     return frozenset({("rule", rule.table, rule.chain, rule.save())})
 
 
-def _rules(model: Ruleset, captured: Ruleset,
+def _rules(model: Ruleset, captured: Ruleset, lines: tuple[str, ...],
            policies: dict[tuple[str, str], str]) -> list[Difference]:
     out: list[Difference] = []
     for (table, chain), policy in sorted(policies.items()):
@@ -233,12 +241,19 @@ def _rules(model: Ruleset, captured: Ruleset,
     for table, chain in sorted(declared_theirs - declared_mine):
         out.append(Difference("chain", Change.EXTRA, f"-t {table} -N {chain}",
                               _chain_writer(chain), uses=frozenset({("chain", table, chain)})))
-    mine, theirs = _by_chain(model), _by_chain(captured)
+    mine, theirs = _by_chain(model.rules), _by_chain(captured.rules, lines)
     for key in sorted(set(mine) | set(theirs)):
-        a, b = mine.get(key, []), theirs.get(key, [])
-        text_a, text_b = [r.save() for r in a], [r.save() for r in b]
+        pairs_a, pairs_b = mine.get(key, []), theirs.get(key, [])
+        text_a = [text for _, text in pairs_a]
+        text_b = [text for _, text in pairs_b]
         if text_a == text_b:
             continue
+        # The node's own spelling first; where it differs, the parsed rule as
+        # iptables-save prints it (the same rule written another way is equal).
+        text_b = [r.save() for r, _ in pairs_b]
+        if text_a == text_b:
+            continue
+        a, b = [r for r, _ in pairs_a], [r for r, _ in pairs_b]
         missing = Counter(text_a) - Counter(text_b)
         extra = Counter(text_b) - Counter(text_a)
         for rule in a:

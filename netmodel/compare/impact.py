@@ -1,9 +1,10 @@
 """Which walks a node's differences break: re-traced on the captured state.
 
-The walks re-traced are those that can cross the node: every pod → pod walk
-with one end on it, and pod → Service walks from each pod on it (or from the
-node itself when it runs none) and from one pod elsewhere to every Service with
-an endpoint on it. When the only differences are iptables rules, only the
+The walks re-traced are those that can cross the node: pod → pod walks with
+one end on it (to and from its own pods, and the first pod of every other
+node), and pod → Service walks from its first pod (or the node itself when it
+runs none) and, for every Service with an endpoint on it, from a pod elsewhere.
+When the only differences are iptables rules, only the
 Services those rules name (by their ``ns/name:port`` comment, or a chain that
 rule of the model belongs to) are re-traced: a kube-proxy rule serves its own
 Service, so a 10,000-Service node is not walked 10,000 times for one rule.
@@ -20,6 +21,7 @@ from netmodel.errors import NetmodelError
 from netmodel.i18n.compare import compare_word
 from netmodel.spec.cluster import Cluster
 from netmodel.state.model import Model
+from netmodel.state.netfilter import Comment, Ruleset
 from netmodel.trace.hops import Disposition, Trace
 from netmodel.trace.request import WalkRequest
 from netmodel.trace.walks import walk_all
@@ -75,36 +77,85 @@ def _outcome(trace: Trace) -> Outcome:
                    _outcome(trace.next) if trace.next is not None else None)
 
 
-def _services_named(differences: Iterable[Difference]) -> set[str] | None:
-    """The Services the differences' rules name, or None when a difference is
-    not an iptables rule (then every Service may be affected)."""
+def _chain_services(rulesets: Iterable[Ruleset]) -> dict[str, str]:
+    """Which Service each kube-proxy chain serves: a chain a commented rule jumps
+    to is that Service's, and so is every chain it jumps to in turn (kube-proxy
+    drops the comments of KUBE-SEP rules on large clusters)."""
+    owner: dict[str, str] = {}
+    jumps: dict[str, set[str]] = {}
+    for ruleset in rulesets:
+        for rule in ruleset.rules:
+            target = rule.target.name
+            if target is None or not target.startswith("KUBE-"):
+                continue
+            jumps.setdefault(rule.chain, set()).add(target)
+            comment = rule.item(Comment)
+            if isinstance(comment, Comment) and target.startswith(("KUBE-SVC-", "KUBE-SVL-",
+                                                                   "KUBE-EXT-", "KUBE-FW-")):
+                found = _SERVICE_IN_COMMENT.search(f'--comment "{comment.text}')
+                if found:
+                    owner.setdefault(target, found[1])
+    queue = list(owner)
+    while queue:
+        chain = queue.pop()
+        for target in jumps.get(chain, ()):
+            if target not in owner:
+                owner[target] = owner[chain]
+                queue.append(target)
+    return owner
+
+
+def _services_named(differences: Iterable[Difference],
+                    chains: dict[str, str]) -> tuple[set[str] | None, bool]:
+    """The Services the differences' rules name (by comment, or by the chain
+    they are in), or None when a difference is not an iptables rule (then every
+    Service may be affected); and whether some rule names none (it may change
+    pod → pod walks: a FLANNEL- or KUBE-FORWARD rule)."""
     if not differences:
-        return None  # nothing to narrow by: every Service is re-traced
+        return None, True  # nothing to narrow by: every walk is re-traced
     named: set[str] = set()
+    unnamed = False
     for difference in differences:
         if difference.what not in ("rule", "chain", "order"):
-            return None
-        named.update(_SERVICE_IN_COMMENT.findall(difference.text))
-    return named
+            return None, True
+        found = set(_SERVICE_IN_COMMENT.findall(difference.text))
+        words = difference.text.split()
+        chain = words[3] if len(words) > 3 and words[2] in ("-A", "-N") else ""
+        if chain in chains:
+            found.add(chains[chain])
+        named |= found
+        unnamed = unnamed or not found
+    return named, unnamed
 
 
-def relevant_walks(cluster: Cluster, node: str,
-                   differences: list[Difference]) -> Iterator[WalkRequest]:
+def relevant_walks(cluster: Cluster, node: str, differences: list[Difference],
+                   chains: dict[str, str] | None = None) -> Iterator[WalkRequest]:
+    """Walks that cross ``node``'s host netns. Pods elsewhere are represented by
+    the first pod of each other node: every pod of a remote node reaches this
+    one through the same route, neighbour and FDB entry here (its own veth is
+    on its own node, which is modelled)."""
     pods = [p for p in cluster.pods if not p.host_network]
     here = [p for p in pods if p.node == node]
-    for a in pods:
-        for b in pods:
-            if a is not b and (a.node == node or b.node == node):
-                yield WalkRequest.of(f"pod/{a.key}", f"pod/{b.key}")
-    named = _services_named(differences)
-    sources = [f"pod/{p.key}" for p in here] or [f"node/{node}"]
-    elsewhere = next((f"pod/{p.key}" for p in pods if p.node != node), None)
+    firsts: dict[str, str] = {}
+    for pod in pods:
+        if pod.node != node:
+            firsts.setdefault(pod.node, f"pod/{pod.key}")
+    named, unnamed = _services_named(differences, chains or {})
+    if named is None or unnamed:
+        for a in here:
+            for b in here:
+                if a is not b:
+                    yield WalkRequest.of(f"pod/{a.key}", f"pod/{b.key}")
+            for other in firsts.values():
+                yield WalkRequest.of(f"pod/{a.key}", other)
+                yield WalkRequest.of(other, f"pod/{a.key}")
+    source = f"pod/{here[0].key}" if here else f"node/{node}"
+    elsewhere = next(iter(firsts.values()), None)
     for service in cluster.services:
-        if named is not None and not any(n.startswith(f"{service.key}:") or n == service.key
+        if named is not None and not any(n == service.key or n.startswith(f"{service.key}:")
                                          for n in named):
             continue
-        for source in sources:
-            yield WalkRequest.of(source, f"svc/{service.key}")
+        yield WalkRequest.of(source, f"svc/{service.key}")
         local = any(e.node == node for port in service.ports for e in port.endpoints)
         if local and elsewhere is not None:
             yield WalkRequest.of(elsewhere, f"svc/{service.key}")
@@ -152,7 +203,9 @@ def retrace(cluster: Cluster, captured: Model, modelled: Model, node: str,
             differences: list[Difference]) -> Impact:
     broken: list[Broken] = []
     count = 0
-    for request in relevant_walks(cluster, node, differences):
+    chains = _chain_services((modelled.ruleset(node), captured.ruleset(node))) \
+        if any(d.what in ("rule", "chain", "order") for d in differences) else {}
+    for request in relevant_walks(cluster, node, differences, chains):
         try:
             before = list(walk_all(modelled, request))
         except NetmodelError:

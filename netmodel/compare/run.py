@@ -25,6 +25,6 @@ def diff_node(cluster: Cluster, node: str, path: str | Path) -> NodeDiff:
     capture = load_capture(path, cluster, node)
     modelled = Model(cluster)
     differences = compare_node(modelled.node_netns(node), modelled.ruleset(node), capture)
-    captured = Model(cluster, overrides={node: capture.state})
+    captured = modelled.with_overrides({node: capture.state})
     impact = retrace(cluster, captured, modelled, node, differences)
     return NodeDiff(capture, tuple(differences), impact)
