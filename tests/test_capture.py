@@ -4,7 +4,9 @@ tests/test_capture_lab.py) parsed, diffed and traced through."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from netmodel.cli import main
 from netmodel.compare.differences import Change
 from netmodel.compare.run import diff_node
 from netmodel.errors import InputError, NetmodelError
+from netmodel.i18n.compare import COMPARE
 from netmodel.spec.load import load_spec
 from netmodel.state.kernel import Origin
 from netmodel.state.model import Model
@@ -157,3 +160,23 @@ def test_collect_without_root_or_tools_is_one_line(monkeypatch: pytest.MonkeyPat
     assert main(["collect", "-o", "unused"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "needs root" in err
+
+
+def test_every_diff_word_has_both_languages_with_the_same_placeholders() -> None:
+    for key, texts in COMPARE.items():
+        assert set(texts) == {"en", "zh"}, key
+        assert (set(re.findall(r"{(\w+)}", texts["en"]))
+                == set(re.findall(r"{(\w+)}", texts["zh"]))), key
+
+
+def test_an_archive_written_twice_a_second_apart_is_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"manifest.json": "{}\n", FILES["links"]: "[]\n"}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write_capture(Collected(files, ()), tmp_path / "a" / "node.tar.gz")
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 5)
+    write_capture(Collected(files, ()), tmp_path / "b" / "node.tar.gz")
+    assert (tmp_path / "a" / "node.tar.gz").read_bytes() \
+        == (tmp_path / "b" / "node.tar.gz").read_bytes()

@@ -9,6 +9,7 @@ from one capture of the same state to the next.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -106,7 +107,9 @@ def write_capture(collected: Collected, target: Path) -> None:
     if target.name.endswith((".tar.gz", ".tgz")):
         stem = target.name.removesuffix(".tar.gz").removesuffix(".tgz") or "capture"
         partial = target.with_name(target.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        # gzip's header holds a time and a file name: none, so equal files make equal archives.
+        with open(partial, "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as gz, \
+                tarfile.open(fileobj=gz, mode="w") as archive:
             for name in sorted(collected.files):
                 data = collected.files[name].encode()
                 info = tarfile.TarInfo(f"{stem}/{name}")
