@@ -4,10 +4,12 @@ tests/test_capture_lab.py) parsed, diffed and traced through."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,89 @@ def test_the_check_your_cluster_page_shows_what_netmodel_prints_now(
             lines = lines[:-1]
             printed = printed[:len(lines)]
         assert printed == lines, command
+
+
+def _edited(tmp_path: Path, file: str, edit: Callable[[str], str]) -> Path:
+    target = tmp_path / "capture"
+    shutil.copytree(CAPTURES / "node-2", target)
+    path = target / file
+    before = path.read_text()
+    after = edit(before)
+    assert after != before
+    path.write_text(after)
+    return target
+
+
+def _swap_first_two(text: str, chain: str) -> str:
+    lines = text.splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.startswith(f"-A {chain} ")][:2]
+    assert len(at) == 2
+    lines[at[0]], lines[at[1]] = lines[at[1]], lines[at[0]]
+    return "".join(lines)
+
+
+def _differences(target: Path) -> list[tuple[str, Change, str]]:
+    result = diff_node(load_spec(SPEC), "node-2", target)
+    return [(d.what, d.change, d.text) for d in result.differences]
+
+
+def test_rule_order_counts_in_kube_proxys_chains_not_in_the_builtin_ones(
+        tmp_path: Path) -> None:
+    model = Model(load_spec(SPEC))
+    chain = next(c for t, c in model.ruleset("node-2").chains
+                 if t == "nat" and c.startswith("KUBE-SVC-")
+                 and len(model.ruleset("node-2").groups[t, c]) > 1)
+    swapped = _edited(tmp_path / "a", FILES["iptables"], lambda t: _swap_first_two(t, chain))
+    assert _differences(swapped) == [("order", Change.CHANGED, f"-t nat {chain}")]
+    builtin = _edited(tmp_path / "b", FILES["iptables"],
+                      lambda t: _swap_first_two(t, "FORWARD"))
+    assert _differences(builtin) == []
+
+
+def test_a_drop_policy_and_an_extra_route_are_differences_link_local_is_not(
+        tmp_path: Path) -> None:
+    policy = _edited(tmp_path / "a", FILES["iptables"],
+                     lambda t: t.replace(":FORWARD ACCEPT [0:0]", ":FORWARD DROP [12:720]"))
+    assert _differences(policy) == [("policy", Change.CHANGED, "-t filter -P FORWARD ACCEPT")]
+
+    def add_routes(text: str) -> str:
+        routes = json.loads(text)
+        routes.insert(1, {"dst": "169.254.0.0/16", "dev": "eth0", "scope": "link",
+                          "metric": 1000, "flags": []})
+        routes.insert(1, {"dst": "10.99.0.0/16", "gateway": "192.168.56.1", "dev": "eth0",
+                          "flags": []})
+        return json.dumps(routes)
+    extra = _edited(tmp_path / "b", FILES["routes"], add_routes)
+    assert _differences(extra) == [("route", Change.EXTRA,
+                                    "10.99.0.0/16 via 192.168.56.1 dev eth0")]
+
+
+def test_a_veth_the_cni_named_otherwise_is_found_by_the_pods_mac(tmp_path: Path) -> None:
+    cluster = load_spec(SPEC)
+    model = Model(cluster)
+    veth = next(link.name for link in model.node_netns("node-2").links
+                if link.peer_netns is not None and link.peer_netns.name == "default/db-1")
+    target = tmp_path / "capture"
+    shutil.copytree(CAPTURES / "node-2", target)
+    for name in (FILES["links"], FILES["addrs"], FILES["fdb"]):
+        path = target / name
+        path.write_text(path.read_text().replace(veth, "veth0a1b2c3d"))
+    result = diff_node(cluster, "node-2", target)
+    assert result.differences == () and result.impact.broken == ()
+    assert result.capture.veths["default/db-1"] == "veth0a1b2c3d"
+    captured = Model(cluster, overrides={"node-2": result.capture.state})
+    trace = walk_between(captured, "pod/web-1", "pod/db-1")
+    assert trace.disposition is Disposition.DELIVERED
+    assert any(step.device == "veth0a1b2c3d" for hop in trace.hops for step in hop.steps)
+
+
+def test_a_changed_mtu_is_named_with_its_owner(tmp_path: Path) -> None:
+    def lower_mtu(text: str) -> str:
+        links = json.loads(text)
+        flannel = next(link for link in links if link["ifname"] == "flannel.1")
+        flannel["mtu"] = 1400
+        return json.dumps(links)
+    target = _edited(tmp_path, FILES["links"], lower_mtu)
+    result = diff_node(load_spec(SPEC), "node-2", target)
+    assert [(d.what, d.change, d.text, d.found, d.who) for d in result.differences] == [
+        ("link", Change.CHANGED, "flannel.1 mtu 1450", "mtu 1400", Origin.FLANNEL)]

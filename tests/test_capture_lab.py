@@ -35,12 +35,13 @@ from netmodel.trace.walks import succeeded, walk
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "diagrams" / "clusters" / "two-nodes-vxlan.yaml"
+SPECS = sorted((ROOT / "diagrams" / "clusters").glob("*.yaml"))
 pytestmark = pytest.mark.lab
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _lab_possible() -> None:
-    reason = lab_unavailable(f"nmc-{os.getpid()}-probe")
+    reason = lab_unavailable(f"nmc-{os.getpid()}-probe", tun=True)
     if reason is not None:
         pytest.skip(reason)
 
@@ -54,9 +55,9 @@ def _expected(trace: Trace, lab: Lab) -> str:
     return expected_outcome(trace, lab)
 
 
-@pytest.mark.parametrize("spec", ["two-nodes-vxlan", "flannel-host-gw"])
-def test_a_healthy_lab_collects_to_no_difference(spec: str, tmp_path: Path) -> None:
-    model = Model(load_spec(ROOT / "diagrams" / "clusters" / f"{spec}.yaml"))
+@pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
+def test_a_healthy_lab_collects_to_no_difference(spec: Path, tmp_path: Path) -> None:
+    model = Model(load_spec(spec))
     lab = Lab(model, (), prefix=f"nmc{os.getpid() % 10000}")
     lab.build()
     try:
