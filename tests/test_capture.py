@@ -288,3 +288,7 @@ def test_a_changed_mtu_is_named_with_its_owner(tmp_path: Path) -> None:
     result = diff_node(load_spec(SPEC), "node-2", target)
     assert [(d.what, d.change, d.text, d.found, d.who) for d in result.differences] == [
         ("link", Change.CHANGED, "flannel.1 mtu 1450", "mtu 1400", Origin.FLANNEL)]
+    pods = Model(load_spec(SPEC)).node_netns("node-2").link("cni0")
+    assert pods is not None
+    assert result.differences[0].note == (
+        "note.mtu", (("dev", "flannel.1"), ("mtu", "1400"), ("pods", str(pods.mtu))))

@@ -56,6 +56,9 @@ class Difference:
     who: Origin | str
     found: str | None = None
     uses: frozenset[Identity] = frozenset()  # trace steps that depend on it
+    # What it does that no walk shows (the tracer's packets are small): a
+    # catalogue key of netmodel.i18n.compare and its arguments.
+    note: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
 
 def compare_node(model_ns: Netns, model_rules: Ruleset, capture: Capture) -> list[Difference]:
@@ -106,13 +109,27 @@ def _links(model: Netns, captured: Netns, veths: dict[str, str]) -> list[Differe
         mine, seen = _link_attributes(link), _link_attributes(found)
         for key in mine:
             if mine[key] != seen.get(key):
+                note = _mtu_note(model, link, found) if key == "mtu" else None
                 out.append(Difference("link", Change.CHANGED, f"{label} {key} {mine[key]}",
-                                      link.origin, f"{key} {seen.get(key, 'none')}", uses))
+                                      link.origin, f"{key} {seen.get(key, 'none')}", uses,
+                                      note))
     for link in captured.links:
         if link.name not in matched:
             out.append(Difference("link", Change.EXTRA, str(link), link.origin,
                                   uses=frozenset({("dev", link.name)})))
     return out
+
+
+def _mtu_note(model: Netns, link: Link, found: Link
+              ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """A device on the pods' way out with a smaller MTU than the pods send: the
+    pods' MTU (cni0's, the bridge plugin's ``mtu``) is what their packets fill."""
+    bridge = next((x for x in model.links if x.kind is LinkKind.BRIDGE), None)
+    pods = bridge.mtu if bridge is not None else link.mtu
+    if found.mtu >= pods or link.kind not in (LinkKind.VXLAN, LinkKind.TUN,
+                                                LinkKind.ETHERNET):
+        return None
+    return "note.mtu", (("dev", link.name), ("mtu", str(found.mtu)), ("pods", str(pods)))
 
 
 def _addresses(model: Netns, captured: Netns) -> list[Difference]:

@@ -64,7 +64,11 @@ def format_diff(capture: Capture, differences: list[Difference], impact: Impact,
                 lang: str = "en") -> str:
     lines = [compare_word("header", lang, node=capture.node, source=capture.state.source,
                           count=len(differences))]
-    lines += [f"  - {difference_line(d, lang)}" for d in differences]
+    for difference in differences:
+        lines.append(f"  - {difference_line(difference, lang)}")
+        if difference.note is not None:
+            key, args = difference.note
+            lines.append(f"    {compare_word(key, lang, **dict(args))}")
     lines.append(compare_word("walks", lang, walks=impact.walks, broken=len(impact.broken)))
     lines += [f"  - {walk_line(b, capture.node, lang)}" for b in impact.broken]
     lines.append(_ignored(capture, lang))

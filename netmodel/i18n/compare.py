@@ -29,6 +29,13 @@ COMPARE: dict[str, dict[str, str]] = {
                 "zh": "{what} {text}：节点上为 {found}（应由 {who} 配置）"},
     "extra": {"en": "{what} {text}: on the node, not in the model (likely {who})",
               "zh": "{what} {text}：节点上有，模型中没有（可能来自 {who}）"},
+    "note.mtu": {"en": "pods send packets of up to {pods} bytes: over {dev}'s {mtu} they are "
+                       "fragmented or, with DF set (TCP), answered with ICMP fragmentation "
+                       "needed; where that ICMP is filtered, large transfers stall. No walk "
+                       "below changes: the walks' packets are small",
+                 "zh": "Pod 发出的报文最大为 {pods} 字节：超过 {dev} 的 {mtu} 时会被分片；"
+                       "设置了 DF 时（TCP）会收到 ICMP 需要分片的回复；该 ICMP 被过滤时，"
+                       "大流量传输会卡住。下面的报文路径都没有变化：追踪所用的报文都很小"},
     "cause.missing": {"en": "{what} {text} missing ({who})", "zh": "{what} {text} 缺失（{who}）"},
     "cause.changed": {"en": "{what} {text} is {found} ({who})",
                       "zh": "{what} {text} 变为 {found}（{who}）"},
