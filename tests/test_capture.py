@@ -292,3 +292,13 @@ def test_a_changed_mtu_is_named_with_its_owner(tmp_path: Path) -> None:
     assert pods is not None
     assert result.differences[0].note == (
         "note.mtu", (("dev", "flannel.1"), ("mtu", "1400"), ("pods", str(pods.mtu))))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
+def test_a_parsed_rule_has_the_writer_the_model_records(spec: Path) -> None:
+    model = Model(load_spec(spec))
+    for node in model.cluster.nodes:
+        ruleset = model.ruleset(node.name)
+        parsed = parse_iptables(save_text(ruleset), "x").ruleset
+        by_text = {(r.table, r.save()): r.writer for r in ruleset.rules}
+        assert {(r.table, r.save()): r.writer for r in parsed.rules} == by_text

@@ -58,12 +58,15 @@ class ParsedRules:
 
 
 def rule_writer(chain: str, target: str | None) -> str:
-    """Who writes a rule, by its chain and target: flanneld its FLANNEL- chains
-    and the jumps to them, kubelet KUBE-FIREWALL (pkg/kubelet/kubelet_network_linux.go),
-    kube-proxy the rest of KUBE-."""
+    """Who writes a rule, by its chain and target, as the model records it:
+    flanneld its FLANNEL- chains and the jumps to them; kubelet the jumps to
+    KUBE-FIREWALL and its canary (pkg/kubelet/kubelet_network_linux.go,
+    syncIPTablesRules); kube-proxy the rest of KUBE-, KUBE-FIREWALL's own DROP
+    included, which it restores itself (pkg/proxy/iptables/proxier.go,
+    syncProxyRules, kubeletFirewallChain)."""
     if chain.startswith("FLANNEL-") or (target or "").startswith("FLANNEL-"):
         return "flanneld"
-    if chain in ("KUBE-FIREWALL", "KUBE-KUBELET-CANARY") or target == "KUBE-FIREWALL":
+    if chain == "KUBE-KUBELET-CANARY" or target == "KUBE-FIREWALL":
         return "kubelet"
     return "kube-proxy"
 
