@@ -119,14 +119,20 @@ def _broken_copy(tmp_path: Path, file: str, edit: tuple[str, str]) -> Path:
 
 
 @pytest.mark.parametrize(("file", "edit", "where"), [
+    # a MAC that is not one, in the first entry
     ("bridge-fdb.json", ('"mac":"33:33:00:00:00:01"', '"mac":"33:33:00:zz:00:01"'),
      "bridge-fdb.json:1: [0].mac: not a MAC address"),
+    # a destination that is not an address
     ("ip-route.json", ('"dst":"default"', '"dst":"nowhere"'),
      "ip-route.json:1: [0].dst: not an IPv4 destination"),
+    # a number written as a string (the third link, flannel.1)
     ("ip-link.json", ('"mtu":1450', '"mtu":"1450"'), "ip-link.json:1: [2].mtu: expected int"),
+    # a truncated file: the array never closes
     ("ip-neigh.json", ("}]", "}"), "ip-neigh.json:2: the JSON array is not closed"),
+    # a match the tracer cannot evaluate is refused, not read as something else
     ("iptables-save.txt", ("-j KUBE-FIREWALL", "-m set --match-set x src -j KUBE-FIREWALL"),
      "iptables-save.txt:18: -m set: -m set is not a match netmodel models"),
+    # a table whose COMMIT is missing
     ("iptables-save.txt", ("COMMIT", "# COMMIT"), "has no COMMIT"),
 ])
 def test_a_malformed_capture_is_one_line_naming_file_line_and_field(
@@ -302,3 +308,19 @@ def test_a_parsed_rule_has_the_writer_the_model_records(spec: Path) -> None:
         parsed = parse_iptables(save_text(ruleset), "x").ruleset
         by_text = {(r.table, r.save()): r.writer for r in ruleset.rules}
         assert {(r.table, r.save()): r.writer for r in parsed.rules} == by_text
+
+
+def test_a_missing_kube_proxy_rule_retraces_only_its_services_walks(tmp_path: Path) -> None:
+    cluster = load_spec(SPEC)
+    model = Model(cluster)
+    rule = next(r for r in model.ruleset("node-2").rules
+                if r.chain == "KUBE-SERVICES" and "default/db" in r.save())
+    target = _edited(tmp_path, FILES["iptables"],
+                     lambda t: t.replace(rule.save() + "\n", "", 1))
+    result = diff_node(cluster, "node-2", target)
+    assert [(d.what, d.change, d.rule) for d in result.differences] == [
+        ("rule", Change.MISSING, rule)]
+    assert {(b.source, b.destination) for b in result.impact.broken} == {
+        ("pod/default/db-1", "svc/default/db")}
+    # db-1's own node and a pod elsewhere (db has its endpoint here), nothing more
+    assert result.impact.walks == 2

@@ -59,6 +59,12 @@ class Difference:
     # What it does that no walk shows (the tracer's packets are small): a
     # catalogue key of netmodel.i18n.compare and its arguments.
     note: tuple[str, tuple[tuple[str, str], ...]] | None = None
+    chain: tuple[str, str] | None = None  # (table, chain) of an iptables difference
+    rule: Rule | None = None  # the rule itself, for a rule difference
+
+    def __str__(self) -> str:
+        found = f" (the node has {self.found})" if self.found else ""
+        return f"{self.what} {self.text}: {self.change}{found}"
 
 
 def compare_node(model_ns: Netns, model_rules: Ruleset, capture: Capture) -> list[Difference]:
@@ -250,14 +256,16 @@ def _rules(model: Ruleset, captured: Ruleset, lines: tuple[str, ...],
             out.append(Difference("policy", Change.CHANGED, f"-t {table} -P {chain} ACCEPT",
                                   "kube-proxy" if table == "nat" else "provisioning",
                                   f"policy {policy}",
-                                  frozenset({("chain", table, chain)})))
+                                  frozenset({("chain", table, chain)}), chain=(table, chain)))
     declared_mine, declared_theirs = set(model.chains), set(captured.chains)
     for table, chain in sorted(declared_mine - declared_theirs):
         out.append(Difference("chain", Change.MISSING, f"-t {table} -N {chain}",
-                              _chain_writer(chain), uses=frozenset({("chain", table, chain)})))
+                              _chain_writer(chain), uses=frozenset({("chain", table, chain)}),
+                              chain=(table, chain)))
     for table, chain in sorted(declared_theirs - declared_mine):
         out.append(Difference("chain", Change.EXTRA, f"-t {table} -N {chain}",
-                              _chain_writer(chain), uses=frozenset({("chain", table, chain)})))
+                              _chain_writer(chain), uses=frozenset({("chain", table, chain)}),
+                              chain=(table, chain)))
     mine, theirs = _by_chain(model.rules), _by_chain(captured.rules, lines)
     for key in sorted(set(mine) | set(theirs)):
         pairs_a, pairs_b = mine.get(key, []), theirs.get(key, [])
@@ -277,17 +285,19 @@ def _rules(model: Ruleset, captured: Ruleset, lines: tuple[str, ...],
             if missing[rule.save()] > 0:
                 missing[rule.save()] -= 1
                 out.append(Difference("rule", Change.MISSING, f"-t {rule.table} "
-                                      f"{rule.save()}", rule.writer, uses=_rule_uses(rule)))
+                                      f"{rule.save()}", rule.writer, uses=_rule_uses(rule),
+                                      chain=key, rule=rule))
         for rule in b:
             if extra[rule.save()] > 0:
                 extra[rule.save()] -= 1
                 out.append(Difference("rule", Change.EXTRA, f"-t {rule.table} {rule.save()}",
-                                      rule.writer, uses=_rule_uses(rule)))
+                                      rule.writer, uses=_rule_uses(rule), chain=key,
+                                      rule=rule))
         builtin = key[1] in BUILTIN_CHAINS[key[0]]
         if sorted(text_a) == sorted(text_b) and not builtin:
             out.append(Difference("order", Change.CHANGED, f"-t {key[0]} {key[1]}",
                                   a[0].writer, "rules in another order",
-                                  frozenset(u for r in a for u in _rule_uses(r))))
+                                  frozenset(u for r in a for u in _rule_uses(r)), chain=key))
     return out
 
 

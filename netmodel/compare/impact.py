@@ -28,7 +28,9 @@ from netmodel.trace.walks import walk_all
 
 __all__ = ["Broken", "Impact", "Outcome", "relevant_walks", "retrace"]
 
-_SERVICE_IN_COMMENT = re.compile(r'--comment "?([a-z0-9.-]+/[a-z0-9.-]+)')
+# kube-proxy's comments start with the Service port they serve: "ns/name:port …"
+# (pkg/proxy/iptables/proxier.go, svcPortNameString).
+_SERVICE_IN_COMMENT = re.compile(r"([a-z0-9.-]+/[a-z0-9.-]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ def _chain_services(rulesets: Iterable[Ruleset]) -> dict[str, str]:
             comment = rule.item(Comment)
             if isinstance(comment, Comment) and target.startswith(("KUBE-SVC-", "KUBE-SVL-",
                                                                    "KUBE-EXT-", "KUBE-FW-")):
-                found = _SERVICE_IN_COMMENT.search(f'--comment "{comment.text}')
+                found = _SERVICE_IN_COMMENT.match(comment.text)
                 if found:
                     owner.setdefault(target, found[1])
     queue = list(owner)
@@ -118,11 +120,14 @@ def _services_named(differences: Iterable[Difference],
     for difference in differences:
         if difference.what not in ("rule", "chain", "order"):
             return None, True
-        found = set(_SERVICE_IN_COMMENT.findall(difference.text))
-        words = difference.text.split()
-        chain = words[3] if len(words) > 3 and words[2] in ("-A", "-N") else ""
-        if chain in chains:
-            found.add(chains[chain])
+        found: set[str] = set()
+        comment = difference.rule.item(Comment) if difference.rule is not None else None
+        if isinstance(comment, Comment):
+            match = _SERVICE_IN_COMMENT.match(comment.text)
+            if match:
+                found.add(match[1])
+        if difference.chain is not None and difference.chain[1] in chains:
+            found.add(chains[difference.chain[1]])
         named |= found
         unnamed = unnamed or not found
     return named, unnamed
