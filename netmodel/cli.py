@@ -13,8 +13,10 @@ Exit status, as ping and curl use it:
          packet left the cluster); for ``check``, everything matches
 1        ``trace``: dropped, rejected, unrouted, TTL exceeded, a loop or a lost
          reply (with ``--all``: any alternative); ``check``: the site and the
-         model disagree (an ``expect``, a snapshot)
-2        bad input: usage, a spec, an endpoint, a fence, an option
+         model disagree (an ``expect``, a snapshot); ``diff``: the capture and
+         the model differ
+2        bad input: usage, a spec, an endpoint, a fence, an option, a capture
+         file; ``collect``: not root, a tool missing
 =======  ==================================================================
 """
 
@@ -59,7 +61,7 @@ _RULE_TABLES = ("iptables", "kube-proxy")
 # own arguments spell it.
 _FLAGS = {
     "trace": {"from": "FROM", "to": "TO", "port": "--port", "proto": "--proto",
-              "sport": "--sport", "endpoint": "--endpoint"},
+              "sport": "--sport", "endpoint": "--endpoint", "state": "--state"},
     "render": {"from": "--from", "to": "--to", "port": "--port", "proto": "--proto",
                "endpoint": "--endpoint", "hop": "--hop",
                "focus": "--focus", "reply": "--reply"},

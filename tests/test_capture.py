@@ -324,3 +324,16 @@ def test_a_missing_kube_proxy_rule_retraces_only_its_services_walks(tmp_path: Pa
         ("pod/default/db-1", "svc/default/db")}
     # db-1's own node and a pod elsewhere (db has its endpoint here), nothing more
     assert result.impact.walks == 2
+
+
+@pytest.mark.parametrize(("option", "says"), [
+    # a node the spec does not have, named by the flag it came from
+    ("node-9=x", "--state 'node-9=x': 'node-9' is not a node of the spec"),
+    # no capture path
+    ("node-2", "--state: expected NODE=CAPTURE"),
+])
+def test_a_bad_state_option_is_one_line(option: str, says: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["trace", str(SPEC), "pod/db-1", "pod/web-1", "--state", option]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err

@@ -139,5 +139,7 @@ def parse_overrides(cluster: Cluster, given: list[str]) -> dict[str, Capture]:
             raise CaptureError("--state", None, "", f"expected NODE=CAPTURE, not {option!r}")
         if node in out:
             raise CaptureError("--state", None, "", f"node {node!r} given twice")
+        if node not in cluster.nodes_by_name:
+            raise InputError("state", option, f"{node!r} is not a node of the spec")
         out[node] = load_capture(path, cluster, node)
     return out
