@@ -20,6 +20,7 @@ from netmodel.capture.layout import FILES, read_capture
 from netmodel.capture.node import load_capture
 from netmodel.cli import main
 from netmodel.compare.differences import Change
+from netmodel.compare.impact import relevant_walks
 from netmodel.compare.run import diff_node
 from netmodel.errors import InputError, NetmodelError
 from netmodel.i18n.compare import COMPARE
@@ -28,7 +29,8 @@ from netmodel.state.kernel import Origin
 from netmodel.state.model import Model
 from netmodel.state.netfilter import save_text
 from netmodel.trace.hops import Disposition
-from netmodel.trace.walks import walk_between
+from netmodel.trace.walks import walk_all, walk_between
+from netmodel.views.text import format_trace
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = sorted((ROOT / "diagrams" / "clusters").glob("*.yaml"))
@@ -337,3 +339,20 @@ def test_a_bad_state_option_is_one_line(option: str, says: str,
     assert main(["trace", str(SPEC), "pod/db-1", "pod/web-1", "--state", option]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and says in err, err
+
+
+@pytest.mark.parametrize("node", ["node-1", "node-2"])
+def test_a_healthy_capture_traces_exactly_as_the_model(node: str) -> None:
+    """Every walk across the node, step by step, in both languages: the parsed
+    capture is the state the model derives, down to who installed each entry."""
+    cluster = load_spec(SPEC)
+    model = Model(cluster)
+    captured = model.with_overrides({node: load_capture(CAPTURES / node, cluster,
+                                                        node).state})
+    requests = list(relevant_walks(cluster, node, []))
+    assert len(requests) > 10
+    for request in requests:
+        for modelled, observed in zip(walk_all(model, request), walk_all(captured, request),
+                                      strict=True):
+            for lang in ("en", "zh"):
+                assert format_trace(observed, lang) == format_trace(modelled, lang), request

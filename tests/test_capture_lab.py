@@ -20,7 +20,9 @@ import pytest
 
 from netmodel.capture.collect import collect, write_capture
 from netmodel.cli import main
+from netmodel.compare.impact import relevant_walks
 from netmodel.compare.run import diff_node
+from netmodel.errors import NetmodelError
 from netmodel.lab.breaks import BREAKS, apply_break
 from netmodel.lab.build import Lab
 from netmodel.lab.claims import expected_outcome
@@ -31,7 +33,8 @@ from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsId
 from netmodel.trace.hops import Disposition, Trace
 from netmodel.trace.request import WalkRequest
-from netmodel.trace.walks import succeeded, walk
+from netmodel.trace.walks import succeeded, walk, walk_all
+from netmodel.views.text import format_trace
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "diagrams" / "clusters" / "two-nodes-vxlan.yaml"
@@ -69,6 +72,16 @@ def test_a_healthy_lab_collects_to_no_difference(spec: Path, tmp_path: Path) -> 
             result = diff_node(model.cluster, node.name, target)
             assert result.differences == ()
             assert result.impact.broken == () and result.impact.walks > 0
+            # Through the capture, every walk reads as the model's, step by step.
+            captured = model.with_overrides({node.name: result.capture.state})
+            for request in relevant_walks(model.cluster, node.name, []):
+                try:
+                    modelled = list(walk_all(model, request))
+                except NetmodelError:
+                    continue
+                observed = list(walk_all(captured, request))
+                assert [format_trace(t) for t in observed] == \
+                    [format_trace(t) for t in modelled], str(request)
     finally:
         lab.close()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from netmodel.capture.addrs import parse_addrs
 from netmodel.capture.entries import CaptureError
@@ -28,7 +29,8 @@ from netmodel.capture.routes import parse_routes
 from netmodel.errors import InputError
 from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Cluster
-from netmodel.state.kernel import FdbEntry, Link, LinkKind, Netns, Origin
+from netmodel.state.kernel import Address, FdbEntry, Link, LinkKind, Neighbor, Netns, Origin, Route
+from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsId
 from netmodel.state.node_state import BRIDGE
 from netmodel.state.observed import NodeState
@@ -76,12 +78,39 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
 
     links, veths = _bind(cluster, node, links, fdb)
     learnt = _learnt(cluster, node, veths, fdb)
-    netns = Netns(id=NetnsId.node(node), node=node, label="host", links=links,
-                  addresses=addresses, routes=routes.main, neighbors=neighbors.installed,
-                  fdb=fdb + learnt, ip_forward=forward)
+    netns = _adopt_origins(Model(cluster).node_netns(node), Netns(
+        id=NetnsId.node(node), node=node, label="host", links=links, addresses=addresses,
+        routes=routes.main, neighbors=neighbors.installed, fdb=fdb + learnt,
+        ip_forward=forward))
     return Capture(node, NodeState(netns, rules.ruleset, files.source), veths, rules.policies,
                    rules.lines, Ignored(routes.other_tables, neighbors.learnt, rules.other_tables,
                            conntrack), learnt)
+
+
+_T = TypeVar("_T", Link, Address, Route, Neighbor, FdbEntry)
+
+
+def _adopt(modelled: tuple[_T, ...], captured: tuple[_T, ...]) -> tuple[_T, ...]:
+    """``captured`` with the model's origin on every entry the model has too
+    (the same text as ip(8) prints it): who programs an entry is the model's
+    knowledge, which a capture cannot show; the rest keep their guess."""
+    origins = {str(entry): entry.origin for entry in modelled}
+    return tuple(replace(entry, origin=origins.get(str(entry), entry.origin))
+                 for entry in captured)
+
+
+def _adopt_origins(modelled: Netns, captured: Netns) -> Netns:
+    """Also the routes flanneld asks for and the kernel refuses (host-gw across
+    racks), where the node lacks them too: a capture cannot show what was refused,
+    the model knows why."""
+    held = {r.dst for r in captured.routes}
+    return replace(captured,
+                   rejected=tuple(r for r in modelled.rejected if r.route.dst not in held),
+                   links=_adopt(modelled.links, captured.links),
+                   addresses=_adopt(modelled.addresses, captured.addresses),
+                   routes=_adopt(modelled.routes, captured.routes),
+                   neighbors=_adopt(modelled.neighbors, captured.neighbors),
+                   fdb=_adopt(modelled.fdb, captured.fdb))
 
 
 def _ip_forward(text: str | None, file: str) -> bool:
