@@ -356,3 +356,25 @@ def test_a_healthy_capture_traces_exactly_as_the_model(node: str) -> None:
                                       strict=True):
             for lang in ("en", "zh"):
                 assert format_trace(observed, lang) == format_trace(modelled, lang), request
+
+
+def test_a_node_without_forwarding_or_br_netfilter_or_with_extra_ip_rules_says_so(
+        tmp_path: Path) -> None:
+    forwarding = _edited(tmp_path / "a", FILES["ip_forward"], lambda t: t.replace("1", "0"))
+    assert _differences(forwarding) == [("sysctl", Change.CHANGED, "net.ipv4.ip_forward = 1")]
+    # the tracer reads ip_forward: pod traffic to another node stops on this one
+    cluster = load_spec(SPEC)
+    state = load_capture(forwarding, cluster, "node-2").state
+    assert walk_between(Model(cluster, overrides={"node-2": state}), "pod/db-1",
+                        "pod/web-1").disposition is not Disposition.DELIVERED
+    bridge = _edited(tmp_path / "b", FILES["bridge_nf"], lambda t: t.replace("1", "0"))
+    result = diff_node(cluster, "node-2", bridge)
+    assert [(d.what, d.text, d.note) for d in result.differences] == [
+        ("sysctl", "net.bridge.bridge-nf-call-iptables = 1", ("note.bridge_nf", ()))]
+
+    def add_rule(text: str) -> str:
+        rules = json.loads(text)
+        rules.insert(1, {"priority": 100, "src": "10.244.1.0/24", "table": "200"})
+        return json.dumps(rules)
+    assert _differences(_edited(tmp_path / "c", FILES["ip_rules"], add_rule)) == [
+        ("iprule", Change.EXTRA, "100: from 10.244.1.0/24 lookup 200")]

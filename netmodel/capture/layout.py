@@ -26,6 +26,8 @@ FILES = {
     "fdb": "bridge-fdb.json",
     "iptables": "iptables-save.txt",
     "ip_forward": "ip_forward.txt",
+    "bridge_nf": "bridge-nf-call-iptables.txt",
+    "ip_rules": "ip-rule.json",
     "conntrack": "conntrack.txt",
 }
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -36,11 +38,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "fdb": ("bridge", "-j", "fdb"),
     "iptables": ("iptables-save",),
     "ip_forward": ("sysctl", "-n", "net.ipv4.ip_forward"),
+    # Fails where br_netfilter is not loaded: then the file is left out.
+    "bridge_nf": ("sysctl", "-n", "net.bridge.bridge-nf-call-iptables"),
+    "ip_rules": ("ip", "-j", "rule"),
     "conntrack": ("conntrack", "-L"),
 }
 # Written when the tool is there; a capture without them still parses (conntrack
 # is never compared: it is traffic, not configuration).
-OPTIONAL = frozenset({"conntrack", "ip_forward"})
+OPTIONAL = frozenset({"conntrack", "ip_forward", "bridge_nf", "ip_rules"})
 MANIFEST = "manifest.json"
 _LIMIT = 256 << 20  # a capture file larger than this is not a node's tables
 

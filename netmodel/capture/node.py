@@ -26,6 +26,7 @@ from netmodel.capture.layout import read_capture
 from netmodel.capture.links import parse_links
 from netmodel.capture.neigh import parse_neigh
 from netmodel.capture.routes import parse_routes
+from netmodel.capture.rules import parse_ip_rules
 from netmodel.errors import InputError
 from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Cluster
@@ -57,6 +58,8 @@ class Capture:
     veths: dict[str, str]  # pod key -> its veth's name on the node as captured
     policies: dict[tuple[str, str], str]
     rule_lines: tuple[str, ...]  # each rule of state.ruleset as the node saved it
+    sysctls: dict[str, str]  # the ones captured: net.ipv4.ip_forward…
+    ip_rules: tuple[str, ...]  # policy routing rules beyond the kernel's defaults
     ignored: Ignored
     filled: tuple[FdbEntry, ...]  # learnt pod MACs added for tracing (not compared)
 
@@ -73,6 +76,10 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
     fdb = parse_fdb(files.texts["fdb"], files.path("fdb"))
     rules = parse_iptables(files.texts["iptables"], files.path("iptables"))
     forward = _ip_forward(files.texts.get("ip_forward"), files.path("ip_forward"))
+    sysctls = {name: files.texts[table].strip() for table, name in _SYSCTLS.items()
+               if table in files.texts}
+    ip_rules = parse_ip_rules(files.texts["ip_rules"], files.path("ip_rules")) \
+        if "ip_rules" in files.texts else ()
     conntrack = sum(1 for line in files.texts.get("conntrack", "").splitlines()
                     if line.strip() and not line.startswith("conntrack "))
 
@@ -82,11 +89,13 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
         id=NetnsId.node(node), node=node, label="host", links=links, addresses=addresses,
         routes=routes.main, neighbors=neighbors.installed, fdb=fdb + learnt,
         ip_forward=forward))
+    ignored = Ignored(routes.other_tables, neighbors.learnt, rules.other_tables, conntrack)
     return Capture(node, NodeState(netns, rules.ruleset, files.source), veths, rules.policies,
-                   rules.lines, Ignored(routes.other_tables, neighbors.learnt, rules.other_tables,
-                           conntrack), learnt)
+                   rules.lines, sysctls, ip_rules, ignored, learnt)
 
 
+_SYSCTLS = {"ip_forward": "net.ipv4.ip_forward",
+            "bridge_nf": "net.bridge.bridge-nf-call-iptables"}
 _T = TypeVar("_T", Link, Address, Route, Neighbor, FdbEntry)
 
 

@@ -76,6 +76,27 @@ def compare_node(model_ns: Netns, model_rules: Ruleset, capture: Capture) -> lis
     out += _neighbors(model_ns, captured)
     out += _fdb(model_ns, captured)
     out += _rules(model_rules, capture.state.ruleset, capture.rule_lines, capture.policies)
+    out += _sysctls(capture)
+    out += [Difference("iprule", Change.EXTRA, rule, Origin.PROVISIONING,
+                       note=("note.iprule", ())) for rule in capture.ip_rules]
+    return out
+
+
+# What a Kubernetes node needs (kubeadm's preflight checks them; "Container
+# Runtimes" in the Kubernetes docs): forwarding on, bridged frames through iptables.
+_SYSCTLS = {"net.ipv4.ip_forward": ("1", None),
+            "net.bridge.bridge-nf-call-iptables": ("1", "note.bridge_nf")}
+
+
+def _sysctls(capture: Capture) -> list[Difference]:
+    out = []
+    for name, (wanted, note) in _SYSCTLS.items():
+        found = capture.sysctls.get(name)
+        if found is not None and found != wanted:
+            out.append(Difference("sysctl", Change.CHANGED, f"{name} = {wanted}",
+                                  Origin.PROVISIONING, f"{name} = {found}",
+                                  frozenset({("sysctl", name)}),
+                                  (note, ()) if note else None))
     return out
 
 

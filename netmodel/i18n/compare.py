@@ -23,6 +23,8 @@ COMPARE: dict[str, dict[str, str]] = {
     "what.chain": {"en": "iptables chain", "zh": "iptables 链"},
     "what.policy": {"en": "chain policy", "zh": "链的默认策略"},
     "what.order": {"en": "rule order in chain", "zh": "链内规则顺序"},
+    "what.sysctl": {"en": "sysctl", "zh": "内核参数"},
+    "what.iprule": {"en": "policy routing rule", "zh": "策略路由规则"},
     "missing": {"en": "{what} {text}: missing (programmed by {who})",
                 "zh": "{what} {text}：缺失（应由 {who} 配置）"},
     "changed": {"en": "{what} {text}: the node has {found} (programmed by {who})",
@@ -36,6 +38,14 @@ COMPARE: dict[str, dict[str, str]] = {
                  "zh": "Pod 发出的报文最大为 {pods} 字节：超过 {dev} 的 {mtu} 时会被分片；"
                        "设置了 DF 时（TCP）会收到 ICMP 需要分片的回复；该 ICMP 被过滤时，"
                        "大流量传输会卡住。下面的报文路径都没有变化：追踪所用的报文都很小"},
+    "note.bridge_nf": {"en": "walks are traced as if it were 1, as Kubernetes requires: with 0, "
+                             "frames cni0 bridges between pods skip iptables (no Service DNAT "
+                             "or its reverse for them)",
+                       "zh": "报文路径仍按该值为 1 追踪（Kubernetes 的要求）：为 0 时，"
+                             "cni0 在 Pod 之间桥接的帧不经过 iptables"
+                             "（Service 的 DNAT 及其反向转换都不会发生）"},
+    "note.iprule": {"en": "walks are traced with the main routing table alone",
+                    "zh": "报文路径仍只按 main 路由表追踪"},
     "cause.missing": {"en": "{what} {text} missing ({who})", "zh": "{what} {text} 缺失（{who}）"},
     "cause.changed": {"en": "{what} {text} is {found} ({who})",
                       "zh": "{what} {text} 变为 {found}（{who}）"},
@@ -57,7 +67,8 @@ COMPARE: dict[str, dict[str, str]] = {
     "ignored.neigh": {"en": "{count} learnt neighbour entries",
                       "zh": "学习到的邻居表项 {count} 条"},
     "ignored.fdb": {"en": "learnt and multicast FDB entries", "zh": "学习到的和组播 FDB 表项"},
-    "ignored.local": {"en": "{count} local-table routes", "zh": "local 路由表中的路由 {count} 条"},
+    "ignored.local": {"en": "{count} routes of the local (and any other) table",
+                      "zh": "local 路由表（及 main 以外其他路由表）中的路由 {count} 条"},
     "ignored.linklocal": {"en": "link-local and multicast routes", "zh": "链路本地和组播路由"},
     "ignored.names": {"en": "ifindexes, veth names and generated MACs",
                       "zh": "ifindex、veth 名称和自动生成的 MAC"},
