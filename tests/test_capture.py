@@ -378,3 +378,29 @@ def test_a_node_without_forwarding_or_br_netfilter_or_with_extra_ip_rules_says_s
         return json.dumps(rules)
     assert _differences(_edited(tmp_path / "c", FILES["ip_rules"], add_rule)) == [
         ("iprule", Change.EXTRA, "100: from 10.244.1.0/24 lookup 200")]
+
+
+def test_a_veth_with_a_random_name_and_pod_mac_is_found_by_the_pods_arp_entry(
+        tmp_path: Path) -> None:
+    """A real node: the CNI names veths at random and the pod's MAC is the
+    kernel's, not the model's; the node's ARP entry for the pod's IP on cni0
+    and the bridge port that learnt that MAC tie them together."""
+    cluster = load_spec(SPEC)
+    pod = cluster.pod("default/db-1")
+    veth = next(link.name for link in Model(cluster).node_netns("node-2").links
+                if link.peer_netns is not None and link.peer_netns.name == pod.key)
+    real_mac = "b6:0e:61:9a:27:5c"
+    target = tmp_path / "capture"
+    shutil.copytree(CAPTURES / "node-2", target)
+    for name in (FILES["links"], FILES["addrs"], FILES["fdb"]):
+        path = target / name
+        path.write_text(path.read_text().replace(veth, "veth9f8e7d6c")
+                        .replace(pod.mac, real_mac))
+    neigh = target / FILES["neigh"]
+    entries = json.loads(neigh.read_text())
+    entries.append({"dst": str(pod.ip), "dev": "cni0", "lladdr": real_mac,
+                    "state": ["REACHABLE"]})
+    neigh.write_text(json.dumps(entries))
+    result = diff_node(cluster, "node-2", target)
+    assert result.capture.veths[pod.key] == "veth9f8e7d6c"
+    assert result.differences == () and result.impact.broken == ()

@@ -83,7 +83,7 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
     conntrack = sum(1 for line in files.texts.get("conntrack", "").splitlines()
                     if line.strip() and not line.startswith("conntrack "))
 
-    links, veths = _bind(cluster, node, links, fdb)
+    links, veths = _bind(cluster, node, links, fdb, neighbors.resolved)
     learnt = _learnt(cluster, node, veths, fdb)
     netns = _adopt_origins(Model(cluster).node_netns(node), Netns(
         id=NetnsId.node(node), node=node, label="host", links=links, addresses=addresses,
@@ -131,17 +131,21 @@ def _ip_forward(text: str | None, file: str) -> bool:
     return value == "1"
 
 
-def _bind(cluster: Cluster, node: str, links: tuple[Link, ...],
-          fdb: tuple[FdbEntry, ...]) -> tuple[tuple[Link, ...], dict[str, str]]:
+def _bind(cluster: Cluster, node: str, links: tuple[Link, ...], fdb: tuple[FdbEntry, ...],
+          resolved: tuple[Neighbor, ...]) -> tuple[tuple[Link, ...], dict[str, str]]:
+    """Each pod's veth: by the model's name (the lab's), else the cni0 port that
+    learnt the pod's MAC, else the port that learnt the MAC the node resolved the
+    pod's IP to on cni0 (a real node: random veth names and pod MACs)."""
     by_name = {link.name: link for link in links}
     ports_by_mac = {e.mac: e.dev for e in fdb if e.master == BRIDGE and not e.permanent}
+    mac_by_ip = {n.ip: n.mac for n in resolved if n.dev == BRIDGE}
     veths: dict[str, str] = {}
     for pod in cluster.pods_by_node[node]:
         if pod.host_network:
             continue
         name = veth_name(node, pod.key)
         if name not in by_name:
-            name = ports_by_mac.get(pod.mac, "")
+            name = ports_by_mac.get(pod.mac) or ports_by_mac.get(mac_by_ip.get(pod.ip, ""), "")
         link = by_name.get(name)
         if link is not None and link.kind is LinkKind.VETH and pod.key not in veths.values():
             veths[pod.key] = name
