@@ -367,6 +367,9 @@ def test_a_node_without_forwarding_or_br_netfilter_or_with_extra_ip_rules_says_s
     state = load_capture(forwarding, cluster, "node-2").state
     assert walk_between(Model(cluster, overrides={"node-2": state}), "pod/db-1",
                         "pod/web-1").disposition is not Disposition.DELIVERED
+    result = diff_node(cluster, "node-2", forwarding)
+    assert result.impact.broken
+    assert all(b.causes == result.differences for b in result.impact.broken)
     bridge = _edited(tmp_path / "b", FILES["bridge_nf"], lambda t: t.replace("1", "0"))
     result = diff_node(cluster, "node-2", bridge)
     assert [(d.what, d.text, d.note) for d in result.differences] == [

@@ -22,7 +22,7 @@ from netmodel.i18n.compare import compare_word
 from netmodel.spec.cluster import Cluster
 from netmodel.state.model import Model
 from netmodel.state.netfilter import Comment, Ruleset
-from netmodel.trace.hops import Disposition, Trace
+from netmodel.trace.hops import Action, Disposition, Step, Trace
 from netmodel.trace.request import WalkRequest
 from netmodel.trace.walks import walk_all
 
@@ -173,18 +173,22 @@ def _uses(trace: Trace, node: str) -> set[Identity]:
     for hop in trace.hops:
         if hop.node == node and hop.netns == "host":
             for step in hop.steps:
-                out.update(_step_uses(step.device, dict(step.detail.args), step.rules))
+                out.update(_step_uses(step))
     for leg in (trace.reply, trace.next):
         if leg is not None:
             out |= _uses(leg, node)
     return out
 
 
-def _step_uses(device: str | None, args: dict[str, object], rules: tuple[object, ...]
-               ) -> set[Identity]:
+def _step_uses(step: Step) -> set[Identity]:
+    """The kernel objects one step read, as :class:`Difference.uses` names them."""
+    args = dict(step.detail.args)
+    device = step.device
     out: set[Identity] = set()
     if device is not None:
         out.add(("dev", device))
+    if step.action is Action.FORWARD or step.detail.key == "fwd.disabled":
+        out.add(("sysctl", "net.ipv4.ip_forward"))
     route = args.get("route")
     if route is not None:
         out.add(("route", str(route)))
@@ -196,11 +200,9 @@ def _step_uses(device: str | None, args: dict[str, object], rules: tuple[object,
         out.add(("neigh", str(ip), device))
     if mac is not None:
         out.add(("fdb", str(mac), str(args.get("dev", device))))
-    for hit in rules:
-        rule = getattr(hit, "rule", None)
-        if rule is not None:
-            out.add(("rule", rule.table, rule.chain, rule.save()))
-            out.add(("chain", rule.table, rule.chain))
+    for hit in step.rules:
+        out.add(("rule", hit.rule.table, hit.rule.chain, hit.rule.save()))
+        out.add(("chain", hit.rule.table, hit.rule.chain))
     return out
 
 
