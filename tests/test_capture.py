@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from netmodel.capture.collect import Collected, write_capture
-from netmodel.capture.iptables import parse_iptables
+from netmodel.capture.iptables import split_rule, parse_iptables
 from netmodel.capture.layout import FILES, read_capture
 from netmodel.capture.node import load_capture
 from netmodel.cli import main
@@ -407,3 +407,27 @@ def test_a_veth_with_a_random_name_and_pod_mac_is_found_by_the_pods_arp_entry(
     result = diff_node(cluster, "node-2", target)
     assert result.capture.veths[pod.key] == "veth9f8e7d6c"
     assert result.differences == () and result.impact.broken == ()
+
+
+@pytest.mark.parametrize("line", [
+    # what iptables-save writes: words and one double-quoted comment
+    '-A KUBE-SVC-X -m comment --comment "default/web:http -> 10.244.0.2:80" -j KUBE-SEP-Y',
+    # an escaped quote inside a comment, a single-quoted word: shlex's own rules
+    '-A X -m comment --comment "a \\"q\\" b" -j Y',
+    "-A X -m comment --comment 'a b' -j Y",
+    # a quote inside a word, an empty comment
+    '-A a"b" c',
+    '-A X -m comment --comment "" -j Y',
+])
+def test_the_rule_splitter_splits_as_shlex_does(line: str) -> None:
+    assert split_rule(line) == shlex.split(line)
+
+
+def test_the_rule_splitter_splits_every_rule_of_every_spec_as_shlex_does() -> None:
+    for spec in SPECS:
+        model = Model(load_spec(spec))
+        for node in model.cluster.nodes:
+            for line in save_text(model.ruleset(node.name)).splitlines():
+                assert split_rule(line) == shlex.split(line), line
+    with pytest.raises(ValueError):
+        split_rule('-A X -m comment --comment "unclosed')

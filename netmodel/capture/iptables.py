@@ -12,7 +12,6 @@ as something it is not.
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
@@ -39,13 +38,10 @@ from netmodel.state.netfilter import (
     address_text,
 )
 
-__all__ = ["ParsedRules", "parse_iptables", "rule_writer"]
+__all__ = ["ParsedRules", "parse_iptables", "rule_writer", "split_rule"]
 
 _MODELLED = ("filter", "nat")
-# A token of iptables-save's output: a double-quoted string (xtables' save_string
-# escapes " and \\ inside it) or a run of non-blanks.
-_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(?=\s|$)|([^\s"\'\\]+)(?=\s|$)|(\S)')
-_ESCAPE = re.compile(r"\\(.)")
+
 _STARTS = frozenset({"-m", "-j", "-g", "-s", "-d", "-p", "-i", "-o", "-f"})
 
 
@@ -139,20 +135,30 @@ class _Tokens:
         return self.tokens[self.pos - 1]
 
 
-def _split(line: str) -> list[str]:
-    """``shlex.split`` for the lines iptables-save writes, ten times faster on
-    170,000 rules; anything unusual (quotes inside a word) goes to shlex."""
-    out = []
-    for quoted, word, odd in _TOKEN.findall(line):
-        if odd:
-            return shlex.split(line)
-        out.append(word or _ESCAPE.sub(r"\1", quoted))
-    return out
+def split_rule(line: str) -> list[str]:
+    """``shlex.split`` for the lines iptables-save writes (words, and comments in
+    double quotes), several times faster on 170,000 rules; anything else (an
+    escape, a single quote, a quote inside a word) goes to shlex itself."""
+    if "\\" in line or "'" in line:
+        return shlex.split(line)
+    out: list[str] = []
+    rest = line
+    while True:
+        head, quote, tail = rest.partition('"')
+        out.extend(head.split())
+        if not quote:
+            return out
+        text, close, rest = tail.partition('"')
+        if not close:
+            raise ValueError("No closing quotation")
+        if (head and not head[-1].isspace()) or (rest and not rest[0].isspace()):
+            return shlex.split(line)  # a quote inside a word: shlex's rules
+        out.append(text)
 
 
 def _rule(table: str, line: str, file: str, number: int) -> Rule:
     try:
-        words = _split(line)
+        words = split_rule(line)
     except ValueError as exc:
         raise CaptureError(file, number, "", f"cannot split the rule: {exc}") from None
     t = _Tokens(words[2:], file, number)
