@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from netmodel.capture.collect import Collected, write_capture
-from netmodel.capture.iptables import split_rule, parse_iptables
+from netmodel.capture.iptables import parse_iptables, split_rule
 from netmodel.capture.layout import FILES, read_capture
 from netmodel.capture.node import load_capture
 from netmodel.cli import main
