@@ -21,6 +21,7 @@ from netmodel.capture.node import load_capture
 from netmodel.cli import main
 from netmodel.compare.differences import Change
 from netmodel.compare.impact import relevant_walks
+from netmodel.compare.report import format_diff
 from netmodel.compare.run import diff_node
 from netmodel.errors import InputError, NetmodelError
 from netmodel.i18n.compare import COMPARE
@@ -431,3 +432,19 @@ def test_the_rule_splitter_splits_every_rule_of_every_spec_as_shlex_does() -> No
                 assert split_rule(line) == shlex.split(line), line
     with pytest.raises(ValueError):
         split_rule('-A X -m comment --comment "unclosed')
+
+
+def test_a_nic_named_otherwise_is_compared_and_traced_as_the_models(tmp_path: Path) -> None:
+    target = tmp_path / "capture"
+    shutil.copytree(CAPTURES / "node-2", target)
+    for name in (FILES["links"], FILES["addrs"], FILES["routes"], FILES["fdb"],
+                 FILES["neigh"]):
+        path = target / name
+        path.write_text(path.read_text().replace('"eth0"', '"ens3"'))
+    cluster = load_spec(SPEC)
+    result = diff_node(cluster, "node-2", target)
+    assert result.differences == () and result.impact.broken == ()
+    assert result.capture.renamed_nic == ("ens3", "eth0")
+    out = format_diff(result.capture, [], result.impact)
+    assert "the NIC's name (ens3, compared as the model's eth0)" in out
+    assert "ens3" in (target / FILES["links"]).read_text()

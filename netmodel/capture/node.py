@@ -25,6 +25,7 @@ from netmodel.capture.iptables import parse_iptables
 from netmodel.capture.layout import read_capture
 from netmodel.capture.links import parse_links
 from netmodel.capture.neigh import parse_neigh
+from netmodel.capture.nic import nic_name, rename_device
 from netmodel.capture.routes import parse_routes
 from netmodel.capture.rules import parse_ip_rules
 from netmodel.errors import InputError
@@ -62,6 +63,7 @@ class Capture:
     ip_rules: tuple[str, ...]  # policy routing rules beyond the kernel's defaults
     ignored: Ignored
     filled: tuple[FdbEntry, ...]  # learnt pod MACs added for tracing (not compared)
+    renamed_nic: tuple[str, str] | None = None  # (the node's name, the model's) if renamed
 
 
 def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
@@ -83,15 +85,23 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
     conntrack = sum(1 for line in files.texts.get("conntrack", "").splitlines()
                     if line.strip() and not line.startswith("conntrack "))
 
-    links, veths = _bind(cluster, node, links, fdb, neighbors.resolved)
-    learnt = _learnt(cluster, node, veths, fdb)
-    netns = _adopt_origins(Model(cluster).node_netns(node), Netns(
-        id=NetnsId.node(node), node=node, label="host", links=links, addresses=addresses,
-        routes=routes.main, neighbors=neighbors.installed, fdb=fdb + learnt,
-        ip_forward=forward))
+    modelled = Model(cluster).node_netns(node)
+    raw = Netns(id=NetnsId.node(node), node=node, label="host", links=links,
+                addresses=addresses, routes=routes.main, neighbors=neighbors.installed,
+                fdb=fdb, ip_forward=forward)
+    real_nic = nic_name(raw, cluster.node(node).ip)
+    model_nic = next((link.name for link in modelled.links
+                      if link.kind is LinkKind.ETHERNET), None)
+    renamed = None
+    if real_nic is not None and model_nic is not None and real_nic != model_nic \
+            and raw.link(model_nic) is None:
+        raw, renamed = rename_device(raw, real_nic, model_nic), (real_nic, model_nic)
+    links, veths = _bind(cluster, node, raw.links, raw.fdb, neighbors.resolved)
+    learnt = _learnt(cluster, node, veths, raw.fdb)
+    netns = _adopt_origins(modelled, replace(raw, links=links, fdb=raw.fdb + learnt))
     ignored = Ignored(routes.other_tables, neighbors.learnt, rules.other_tables, conntrack)
     return Capture(node, NodeState(netns, rules.ruleset, files.source), veths, rules.policies,
-                   rules.lines, sysctls, ip_rules, ignored, learnt)
+                   rules.lines, sysctls, ip_rules, ignored, learnt, renamed)
 
 
 _SYSCTLS = {"ip_forward": "net.ipv4.ip_forward",

@@ -57,6 +57,9 @@ def _ignored(capture: Capture, lang: str) -> str:
              compare_word("ignored.conntrack", lang, count=ignored.conntrack),
              compare_word("ignored.order", lang),
              compare_word("ignored.tables", lang, count=ignored.other_iptables_tables)]
+    if capture.renamed_nic is not None:
+        real, model = capture.renamed_nic
+        items.append(compare_word("ignored.nic", lang, real=real, model=model))
     return compare_word("ignored", lang, items=compare_word("list", lang).join(items))
 
 

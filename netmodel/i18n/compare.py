@@ -78,6 +78,8 @@ COMPARE: dict[str, dict[str, str]] = {
                       "zh": "内置链中的规则顺序"},
     "ignored.tables": {"en": "{count} rules in tables other than filter and nat",
                        "zh": "filter 和 nat 以外的表中的规则 {count} 条"},
+    "ignored.nic": {"en": "the NIC's name ({real}, compared as the model's {model})",
+                    "zh": "网卡名称（{real}，按模型中的 {model} 比较）"},
     "list": {"en": ", ", "zh": "、"},
     "who.provisioning": {"en": "the host's network setup", "zh": "主机自身的网络配置"},
 }
