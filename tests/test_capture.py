@@ -448,3 +448,17 @@ def test_a_nic_named_otherwise_is_compared_and_traced_as_the_models(tmp_path: Pa
     out = format_diff(result.capture, [], result.impact)
     assert "the NIC's name (ens3, compared as the model's eth0)" in out
     assert "ens3" in (target / FILES["links"]).read_text()
+
+
+def test_the_vtep_mac_is_compared_a_nics_mac_is_not(tmp_path: Path) -> None:
+    cluster = load_spec(SPEC)
+    ns = Model(cluster).node_netns("node-2")
+    nic, vtep = ns.link("eth0"), ns.link("flannel.1")
+    assert nic is not None and nic.mac and vtep is not None and vtep.mac
+    other = _edited(tmp_path / "a", FILES["links"],
+                    lambda t: t.replace(f'"address":"{nic.mac}"', '"address":"52:54:00:12:34:56"'))
+    assert _differences(other) == []
+    moved = _edited(tmp_path / "b", FILES["links"],
+                    lambda t: t.replace(f'"address":"{vtep.mac}"',
+                                        '"address":"52:54:00:12:34:57"'))
+    assert _differences(moved) == [("link", Change.CHANGED, f"flannel.1 address {vtep.mac}")]

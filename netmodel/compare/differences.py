@@ -1,7 +1,7 @@
 """Every difference between a node's captured tables and the modelled ones.
 
-Compared: links (kind, MTU, bridge master, hairpin, VXLAN parameters, and the
-MAC of the NIC and the VXLAN device, which the spec fixes), addresses, the main
+Compared: links (kind, MTU, bridge master, hairpin, VXLAN parameters and the
+VXLAN device's MAC, flannel's VtepMAC), addresses, the main
 routing table, installed neighbour entries, FDB entries that point somewhere
 (a VXLAN device's, or a NIC's permanent ones), iptables chains, rules and the
 builtin chains' policies in the filter and nat tables.
@@ -105,8 +105,11 @@ def _sysctls(capture: Capture) -> list[Difference]:
 
 def _link_attributes(link: Link) -> dict[str, str]:
     out = {"kind": str(link.kind), "mtu": str(link.mtu), "master": link.master or "none"}
-    if link.kind in (LinkKind.ETHERNET, LinkKind.VXLAN) and link.mac:
-        out["address"] = link.mac  # the spec's node MAC and VtepMAC
+    if link.kind is LinkKind.VXLAN and link.mac:
+        # The VtepMAC: every other node's FDB and neighbour entry for this node
+        # names it (flannel's backend-data annotation). A NIC's own MAC is in no
+        # Kubernetes object, so a spec cannot know it: not compared.
+        out["address"] = link.mac
     if link.master is not None:
         out["hairpin"] = "on" if link.hairpin else "off"
     if link.vxlan is not None:
