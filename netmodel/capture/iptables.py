@@ -27,6 +27,7 @@ from netmodel.state.netfilter import (
     Dst,
     Item,
     Mark,
+    Multiport,
     NfAcct,
     Proto,
     Recent,
@@ -55,13 +56,16 @@ class ParsedRules:
 
 def rule_writer(chain: str, target: str | None) -> str:
     """Who writes a rule, by its chain and target, as the model records it:
-    flanneld its FLANNEL- chains and the jumps to them; kubelet the jumps to
+    flanneld its FLANNEL- chains and the jumps to them, the portmap plugin its
+    CNI- ones; kubelet the jumps to
     KUBE-FIREWALL and its canary (pkg/kubelet/kubelet_network_linux.go,
     syncIPTablesRules); kube-proxy the rest of KUBE-, KUBE-FIREWALL's own DROP
     included, which it restores itself (pkg/proxy/iptables/proxier.go,
     syncProxyRules, kubeletFirewallChain)."""
     if chain.startswith("FLANNEL-") or (target or "").startswith("FLANNEL-"):
         return "flanneld"
+    if chain.startswith("CNI-") or (target or "").startswith("CNI-"):
+        return "portmap"  # the CNI portmap plugin's hostPort chains and their jumps
     if chain == "KUBE-KUBELET-CANARY" or target == "KUBE-FIREWALL":
         return "kubelet"
     return "kube-proxy"
@@ -189,8 +193,9 @@ def _rule(table: str, line: str, file: str, number: int) -> Rule:
         else:
             raise t.error(flag, f"{'! ' if negated else ''}{flag} is not a match netmodel "
                           "models (kube-proxy, kubelet and flanneld do not write it)")
-    if proto is not None and not any(isinstance(i, Proto) for i in items):
-        raise t.error("-p", f"-p {proto} without -m {proto} is not modelled")
+    if proto is not None and not any(isinstance(i, Proto | Multiport) for i in items):
+        # -p alone (portmap's spelling): no match module loaded.
+        items.append(Proto(_proto(t, proto), module=False))
     return Rule(table, chain, tuple(items), target, writer=rule_writer(chain, target.name))
 
 
@@ -225,6 +230,13 @@ def _options(t: _Tokens, module: str) -> list[tuple[bool, str, list[str]]]:
     return out
 
 
+def _proto(t: _Tokens, name: str) -> IpProto:
+    try:
+        return IpProto(name)
+    except ValueError:
+        raise t.error("-p", f"-p {name} is not a protocol netmodel models") from None
+
+
 def _one(t: _Tokens, module: str, options: list[tuple[bool, str, list[str]]],
          name: str) -> str:
     for _, option, values in options:
@@ -250,10 +262,16 @@ def _match(t: _Tokens, module: str, proto: str | None) -> list[Item]:
             raise t.error(field, f"-m {module} without -p {module}")
         if any(n != "--dport" for n in names) or any(negations):
             raise t.error(field, "only --dport is modelled")
-        items: list[Item] = [Proto(IpProto(module))]
+        items: list[Item] = [Proto(_proto(t, module))]
         if options:
             items.append(DPort(_int(t, "--dport", _one(t, module, options, "--dport"))))
         return items
+    if module == "multiport":
+        if proto is None:
+            raise t.error(field, "-m multiport without -p")
+        ports = _one(t, module, options, "--dports")
+        return [Multiport(_proto(t, proto), tuple(_int(t, "--dports", p)
+                                                  for p in ports.split(",")))]
     if module == "comment":
         return [Comment(_one(t, module, options, "--comment"))]
     if module == "addrtype":

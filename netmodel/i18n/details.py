@@ -123,15 +123,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "超过 {limit} 步：按环路处理"},
     "deliver.container": {
         "en": "delivered to container {container} of pod {pod}, which declares {port}",
-        "zh": "交付给 pod {pod} 的容器 {container}（该容器声明了端口 {port}）"},
+        "zh": "交付给 Pod {pod} 的容器 {container}（该容器声明了端口 {port}）"},
     "deliver.undeclared": {
         "en": "delivered to pod {pod}'s netns; no container declares {port} (containerPort "
               "is informational: a process may still listen, else TCP answers RST)",
-        "zh": "交付到 pod {pod} 的网络命名空间；没有容器声明端口 {port}"
+        "zh": "交付到 Pod {pod} 的网络命名空间；没有容器声明端口 {port}"
               "（containerPort 只是声明：仍可能有进程在监听，否则 TCP 回 RST）"},
     "deliver.hostnetwork": {
         "en": "delivered in {who} to hostNetwork pod {pod}, which declares {port}",
-        "zh": "在 {who} 中交付给 hostNetwork pod {pod}（声明了端口 {port}）"},
+        "zh": "在 {who} 中交付给 hostNetwork Pod {pod}（声明了端口 {port}）"},
+    "deliver.apiserver": {
+        "en": "delivered in {who} to kube-apiserver, which listens on {port} (a static "
+              "pod with hostNetwork on this control-plane node)",
+        "zh": "在 {who} 中交付给监听 {port} 的 kube-apiserver（控制平面节点上的静态 Pod，"
+              "使用 hostNetwork）"},
     "deliver.host": {
         "en": "delivered to a socket of {who} ({port})",
         "zh": "交付给 {who} 上的套接字（{port}）"},
@@ -141,12 +146,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "deliver.healthcheck.ok": {
         "en": "kube-proxy's health check server for {svc} answers HTTP 200: {count} local "
               "endpoints on {who}, so the load balancer keeps sending traffic here",
-        "zh": "kube-proxy 为 {svc} 提供的健康检查服务返回 HTTP 200：{who} 上有 {count} 个本地端点，"
-              "负载均衡器会继续把流量发到这里"},
+        "zh": "kube-proxy 为 {svc} 运行的健康检查服务器返回 HTTP 200："
+              "{who} 上有 {count} 个本地端点，负载均衡器会继续把流量发到这里"},
     "deliver.healthcheck.fail": {
         "en": "kube-proxy's health check server for {svc} answers HTTP 503: no local endpoint "
               "on {who}, so the load balancer stops sending traffic here",
-        "zh": "kube-proxy 为 {svc} 提供的健康检查服务返回 HTTP 503：{who} 上没有本地端点，"
+        "zh": "kube-proxy 为 {svc} 运行的健康检查服务器返回 HTTP 503：{who} 上没有本地端点，"
               "负载均衡器不再把流量发到这里"},
     "deliver.icmp": {
         "en": "delivered: the kernel of {who} answers the echo request itself",
@@ -186,6 +191,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "tun.ttl": {
         "en": "flanneld's proxy discards the packet: its TTL reached zero",
         "zh": "flanneld 代理丢弃报文：TTL 已减到零"},
+    "nf.dnat.hostport": {
+        "en": "{table} {hook}: {tested} rules tested; DNAT to {to} by the portmap plugin's "
+              "hostPort rule in {chain}",
+        "zh": "{table} 表 {hook} 链：检查了 {tested} 条规则；portmap 插件在 {chain} 中的 "
+              "hostPort 规则把它 DNAT 到 {to}"},
     "nf.dnat": {
         "en": "{table} {hook}: {tested} rules tested; DNAT to {to} (this endpoint is picked "
               "with probability {odds})",
@@ -233,13 +243,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{base}. {vip} is the virtual IP of service {svc}: kube-proxy only DNATs "
               "{ports}, no rule matched this packet, so it was routed like any other address "
               "and nothing answers",
-        "zh": "{base}。{vip} 是服务 {svc} 的虚拟 IP：kube-proxy 只对 {ports} 做 DNAT，"
+        "zh": "{base}。{vip} 是 Service {svc} 的虚拟 IP：kube-proxy 只对 {ports} 做 DNAT，"
               "没有规则匹配这个报文，于是它像普通地址一样被路由出去，没有任何东西应答"},
     "ingress.proxy": {
         "en": "{base}; the Ingress controller in pod {pod} matches host {host} path {path} "
               "against rule {rule} and opens a new connection to service {svc} port {port}",
-        "zh": "{base}；pod {pod} 中的 Ingress 控制器用规则 {rule} 匹配主机 {host}、路径 {path}，"
-              "然后向服务 {svc} 的端口 {port} 新建一条连接"},
+        "zh": "{base}；Pod {pod} 中的 Ingress 控制器用规则 {rule} 匹配主机 {host}、路径 {path}，"
+              "然后向 Service {svc} 的端口 {port} 新建一条连接"},
     "exits": {
         "en": "leaves the cluster through the router's uplink towards {dst}",
         "zh": "经路由器的上行链路离开集群，去往 {dst}"},

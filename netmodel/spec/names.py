@@ -132,6 +132,12 @@ class NameKind(Enum):
     PORT_REFERENCE = ("port name", _PORT)
     # networking/validation: ValidateIngressName = apimachineryvalidation.NameIsDNSSubdomain
     INGRESS = ("Ingress name", _SUBDOMAIN)
+    # kubeadm apis validation: ValidateNetworking → ValidateDNS1123Subdomain(dnsDomain),
+    # the clusterDomain kubelet and CoreDNS are given.
+    DNS_DOMAIN = ("DNS domain", _SUBDOMAIN)
+    # core/validation: validatePodDNSConfig → ValidateDNS1123Subdomain(search),
+    # a trailing dot trimmed first.
+    SEARCH_DOMAIN = ("search domain", _SUBDOMAIN)
     # metav1 validation.ValidateLabels → ValidateLabelName → content.IsLabelKey;
     # Service selectors go through the same ValidateLabels.
     LABEL_KEY = ("label key", _KEY)
