@@ -126,11 +126,11 @@ def _phases(cluster: Any, capture: Path) -> dict[str, float]:
         now = time.process_time()
         out[name] = round(now - clock, 3)
         clock = now
-    parsed = load_capture(capture, cluster, NODE)
-    lap("parse capture")
     modelled = Model(cluster)
     rules = modelled.ruleset(NODE)
     lap("model's rules")
+    parsed = load_capture(capture, cluster, NODE, modelled)
+    lap("parse capture")
     differences = compare_node(modelled.node_netns(NODE), rules, parsed)
     lap("compare")
     retrace(cluster, modelled.with_overrides({NODE: parsed.state}), modelled, NODE,

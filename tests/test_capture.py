@@ -462,3 +462,14 @@ def test_the_vtep_mac_is_compared_a_nics_mac_is_not(tmp_path: Path) -> None:
                     lambda t: t.replace(f'"address":"{vtep.mac}"',
                                         '"address":"52:54:00:12:34:57"'))
     assert _differences(moved) == [("link", Change.CHANGED, f"flannel.1 address {vtep.mac}")]
+
+
+def test_lines_the_model_prints_are_its_rules_the_others_are_parsed() -> None:
+    model = Model(load_spec(SPEC))
+    ruleset = model.ruleset("node-2")
+    known = {(r.table, r.save()): r for r in ruleset.rules}
+    text = save_text(ruleset).replace("-j KUBE-MARK-MASQ\n", "-j KUBE-MARK-DROP\n", 1)
+    parsed = parse_iptables(text, "x", known).ruleset
+    assert save_text(parsed) == text
+    reused = [r for r in parsed.rules if known.get((r.table, r.save())) is r]
+    assert len(reused) == len(list(ruleset.rules)) - 1

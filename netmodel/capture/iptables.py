@@ -13,6 +13,7 @@ as something it is not.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
 
@@ -71,7 +72,13 @@ def rule_writer(chain: str, target: str | None) -> str:
     return "kube-proxy"
 
 
-def parse_iptables(text: str, file: str) -> ParsedRules:
+def parse_iptables(text: str, file: str,
+                   known: Mapping[tuple[str, str], Rule] | None = None) -> ParsedRules:
+    """The ruleset of ``text``. ``known`` maps (table, line) to the model's rule
+    that iptables-save prints as that line: such a line is that rule (the
+    printing is checked against the kernel, and parsing a printed rule gives it
+    back, tested), so only the lines the model does not print are parsed."""
+    known = known or {}
     chains: list[tuple[str, str]] = []
     rules: list[Rule] = []
     lines: list[str] = []
@@ -108,7 +115,8 @@ def parse_iptables(text: str, file: str) -> ParsedRules:
         if not line.startswith("-A "):
             raise CaptureError(file, number, "", f"expected -A, :CHAIN, *table or COMMIT, "
                                f"not {line.split()[0]!r}")
-        rules.append(_rule(table, line, file, number))
+        rule = known.get((table, line))
+        rules.append(rule if rule is not None else _rule(table, line, file, number))
         lines.append(line)
     if table is not None:
         raise CaptureError(file, len(text.splitlines()), "", f"*{table} has no COMMIT "

@@ -33,6 +33,7 @@ from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Cluster
 from netmodel.state.kernel import Address, FdbEntry, Link, LinkKind, Neighbor, Netns, Origin, Route
 from netmodel.state.model import Model
+from netmodel.state.netfilter import Ruleset
 from netmodel.state.netns_id import NetnsId
 from netmodel.state.node_state import BRIDGE
 from netmodel.state.observed import NodeState
@@ -59,6 +60,8 @@ class Capture:
     veths: dict[str, str]  # pod key -> its veth's name on the node as captured
     policies: dict[tuple[str, str], str]
     rule_lines: tuple[str, ...]  # each rule of state.ruleset as the node saved it
+    model_rules: Ruleset  # the model's rules for this node, and each printed once
+    model_rule_lines: tuple[str, ...]
     sysctls: dict[str, str]  # the ones captured: net.ipv4.ip_forward…
     ip_rules: tuple[str, ...]  # policy routing rules beyond the kernel's defaults
     ignored: Ignored
@@ -66,17 +69,25 @@ class Capture:
     renamed_nic: tuple[str, str] | None = None  # (the node's name, the model's) if renamed
 
 
-def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
-    """``path`` (a directory or .tar.gz from ``netmodel collect``) as ``node``'s state."""
+def load_capture(path: str | Path, cluster: Cluster, node: str,
+                 model: Model | None = None) -> Capture:
+    """``path`` (a directory or .tar.gz from ``netmodel collect``) as ``node``'s
+    state; ``model`` is the cluster's (made here if not given): the entries the
+    model has too take its values, and its rules' printing is kept for the diff."""
     if node not in cluster.nodes_by_name:
         raise InputError("node", node, "is not a node of the spec")
+    model = model if model is not None else Model(cluster)
     files = read_capture(path)
     links = parse_links(files.texts["links"], files.path("links"))
     addresses = parse_addrs(files.texts["addrs"], files.path("addrs"))
     routes = parse_routes(files.texts["routes"], files.path("routes"))
     neighbors = parse_neigh(files.texts["neigh"], files.path("neigh"))
     fdb = parse_fdb(files.texts["fdb"], files.path("fdb"))
-    rules = parse_iptables(files.texts["iptables"], files.path("iptables"))
+    model_rules = model.ruleset(node)
+    model_lines = tuple(rule.save() for rule in model_rules.rules)
+    rules = parse_iptables(files.texts["iptables"], files.path("iptables"),
+                           {(r.table, line): r for r, line in
+                            zip(model_rules.rules, model_lines, strict=True)})
     forward = _ip_forward(files.texts.get("ip_forward"), files.path("ip_forward"))
     sysctls = {name: files.texts[table].strip() for table, name in _SYSCTLS.items()
                if table in files.texts}
@@ -85,7 +96,7 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
     conntrack = sum(1 for line in files.texts.get("conntrack", "").splitlines()
                     if line.strip() and not line.startswith("conntrack "))
 
-    modelled = Model(cluster).node_netns(node)
+    modelled = model.node_netns(node)
     raw = Netns(id=NetnsId.node(node), node=node, label="host", links=links,
                 addresses=addresses, routes=routes.main, neighbors=neighbors.installed,
                 fdb=fdb, ip_forward=forward)
@@ -101,7 +112,8 @@ def load_capture(path: str | Path, cluster: Cluster, node: str) -> Capture:
     netns = _adopt_origins(modelled, replace(raw, links=links, fdb=raw.fdb + learnt))
     ignored = Ignored(routes.other_tables, neighbors.learnt, rules.other_tables, conntrack)
     return Capture(node, NodeState(netns, rules.ruleset, files.source), veths, rules.policies,
-                   rules.lines, sysctls, ip_rules, ignored, learnt, renamed)
+                   rules.lines, model_rules, model_lines, sysctls, ip_rules, ignored, learnt,
+                   renamed)
 
 
 _SYSCTLS = {"ip_forward": "net.ipv4.ip_forward",

@@ -75,7 +75,7 @@ def compare_node(model_ns: Netns, model_rules: Ruleset, capture: Capture) -> lis
     out += _routes(model_ns, captured)
     out += _neighbors(model_ns, captured)
     out += _fdb(model_ns, captured)
-    out += _rules(model_rules, capture.state.ruleset, capture.rule_lines, capture.policies)
+    out += _rules(model_rules, capture, capture.policies)
     out += _sysctls(capture)
     out += [Difference("iprule", Change.EXTRA, rule, Origin.PROVISIONING,
                        note=("note.iprule", ())) for rule in capture.ip_rules]
@@ -272,8 +272,9 @@ def _rule_uses(rule: Rule) -> frozenset[Identity]:
     return frozenset({("rule", rule.table, rule.chain, rule.save())})
 
 
-def _rules(model: Ruleset, captured: Ruleset, lines: tuple[str, ...],
+def _rules(model: Ruleset, capture: Capture,
            policies: dict[tuple[str, str], str]) -> list[Difference]:
+    captured = capture.state.ruleset
     out: list[Difference] = []
     for (table, chain), policy in sorted(policies.items()):
         if policy != "ACCEPT":
@@ -290,7 +291,10 @@ def _rules(model: Ruleset, captured: Ruleset, lines: tuple[str, ...],
         out.append(Difference("chain", Change.EXTRA, f"-t {table} -N {chain}",
                               _chain_writer(chain), uses=frozenset({("chain", table, chain)}),
                               chain=(table, chain)))
-    mine, theirs = _by_chain(model.rules), _by_chain(captured.rules, lines)
+    # The model's rules as load_capture printed them, if these are those rules.
+    printed = capture.model_rule_lines if capture.model_rules is model else None
+    mine = _by_chain(model.rules, printed)
+    theirs = _by_chain(captured.rules, capture.rule_lines)
     for key in sorted(set(mine) | set(theirs)):
         pairs_a, pairs_b = mine.get(key, []), theirs.get(key, [])
         text_a = [text for _, text in pairs_a]

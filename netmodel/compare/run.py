@@ -22,8 +22,8 @@ class NodeDiff:
 
 
 def diff_node(cluster: Cluster, node: str, path: str | Path) -> NodeDiff:
-    capture = load_capture(path, cluster, node)
     modelled = Model(cluster)
+    capture = load_capture(path, cluster, node, modelled)
     differences = compare_node(modelled.node_netns(node), modelled.ruleset(node), capture)
     captured = modelled.with_overrides({node: capture.state})
     impact = retrace(cluster, captured, modelled, node, differences)
