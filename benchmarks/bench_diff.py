@@ -4,9 +4,13 @@ Generates a spec of 10 nodes, 2,000 pods in groups of 5 and 10,000 ClusterIP
 Services over those groups; writes node-00000's capture from the model's own
 state (``iptables-save`` as :func:`~netmodel.state.netfilter.save_text` prints
 it, and the ip/bridge tables in iproute2's JSON shape), then perturbs it: a few
-KUBE-SERVICES jumps deleted, one endpoint's DNAT pointed elsewhere. Measured in
-a fresh process: :func:`netmodel.compare.run.diff_node` end to end (parse the
-capture, compare, re-trace the walks the differences can break) and the text.
+KUBE-SERVICES jumps deleted, one endpoint's DNAT pointed elsewhere. Measured
+once the generating model is dropped: :func:`netmodel.compare.run.diff_node`
+end to end from the spec and the files (its own Model: the model's rules, the
+capture parsed, compared, the walks the differences can break re-traced) and
+the text. A kernel's iptables-save prints the model's rules byte for byte (the
+lab checks it), so a line the model prints is its rule and only the perturbed
+lines are parsed, as with a real node's capture.
 
 A script, not a test: it prints the figure next to the issue's target (< 10 s)
 and asserts only that the perturbations were found.
