@@ -95,6 +95,13 @@ CATALOG: dict[str, dict[str, str]] = {
     "bridge.unknown": {
         "en": "{bridge} has no FDB entry for {mac}: flooded, and no port answers",
         "zh": "{bridge} 的转发表里没有 {mac}：泛洪后没有端口应答"},
+    "veth.unknownpeer": {
+        "en": "{dev}'s far end is in a netns no pod of the spec owns: the walk is not followed "
+              "further",
+        "zh": "{dev} 的对端所在的网络命名空间不属于集群描述文件中的任何 Pod：不再继续追踪"},
+    "veth.nopeer": {
+        "en": "{dev}'s peer {peer} is not in {who}: the veth pair is gone, and the frame with it",
+        "zh": "{dev} 的对端 {peer} 不在 {who} 中：veth 对已不存在，帧随之丢失"},
     "bridge.nohairpin": {
         "en": "the frame would leave by the port it came in on ({port}) and hairpin mode is off",
         "zh": "帧要从进入的端口（{port}）原路发回，但该端口未开启 hairpin 模式"},
