@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network
 
+from netmodel.spec.gateway import Gateway, HTTPRoute
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import Ingress, Service
 from netmodel.spec.warning import SpecWarning
@@ -161,6 +162,8 @@ class Cluster:
     pods_by_node: Mapping[str, tuple[Pod, ...]] = field(repr=False)
     services: tuple[Service, ...] = ()
     ingresses: tuple[Ingress, ...] = ()
+    gateways: tuple[Gateway, ...] = ()
+    http_routes: tuple[HTTPRoute, ...] = ()
     warnings: tuple[SpecWarning, ...] = ()
 
     def service(self, key: str) -> Service:

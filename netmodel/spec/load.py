@@ -36,6 +36,7 @@ from netmodel.spec.cluster import (
 )
 from netmodel.spec.fields import Fields
 from netmodel.spec.keys import DEFAULT_NAMESPACE
+from netmodel.spec.load_gateways import load_gateways, load_http_routes
 from netmodel.spec.load_services import load_ingresses, load_services
 from netmodel.spec.names import NameKind
 from netmodel.spec.shown import shown
@@ -131,7 +132,8 @@ class _Loader(Fields):
         root = self.doc.data
         if root is None:
             raise SpecError(self.doc.file, None, "", "empty spec (expected cluster:, nodes:)")
-        top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses"))
+        top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses",
+                                        "gateways", "httpRoutes"))
         conf = self.optional_mapping(top.get("cluster"), ("cluster",),
                             ("name", "backend", "clusterCIDR", "serviceCIDR",
                              "serviceNodePortRange", "underlay"))
@@ -157,6 +159,11 @@ class _Loader(Fields):
             service_cidr, port_range)
         ingresses = load_ingresses(self.doc, self.sequence(top.get("ingresses"),
                                                            ("ingresses",)), services)
+        gateways = load_gateways(self.doc, self.sequence(top.get("gateways"), ("gateways",)),
+                                 services)
+        routes, route_warnings = load_http_routes(
+            self.doc, self.sequence(top.get("httpRoutes"), ("httpRoutes",)), services, gateways)
+        warnings = [*warnings, *route_warnings]
         by_node: dict[str, list[Pod]] = {n.name: [] for n in nodes}
         for pod in pods:
             by_node[pod.node].append(pod)
@@ -167,7 +174,8 @@ class _Loader(Fields):
             nodes_by_name=MappingProxyType(by_name),
             pods_by_key=MappingProxyType({p.key: p for p in pods}),
             pods_by_node=MappingProxyType({k: tuple(v) for k, v in by_node.items()}),
-            services=services, ingresses=ingresses, warnings=tuple(warnings),
+            services=services, ingresses=ingresses, gateways=gateways,
+            http_routes=routes, warnings=tuple(warnings),
         )
 
     def port_range(self, value: Any) -> tuple[int, int]:
