@@ -132,10 +132,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "delivered back to the socket in {who} that sent the request",
         "zh": "回到 {who} 中发出请求的那个套接字"},
     "deliver.healthcheck.ok": {
+        # service_health.go answers 503 also while kube-proxy itself is unhealthy
+        # (KEP-3836); the model's kube-proxy is always in sync.
         "en": "kube-proxy's health check server for {svc} answers HTTP 200: {count} local "
-              "endpoints on {who}, so the load balancer keeps sending traffic here",
+              "endpoints on {who} and kube-proxy healthy (its rules in sync), so the load "
+              "balancer keeps sending traffic here",
         "zh": "kube-proxy 为 {svc} 提供的健康检查服务返回 HTTP 200：{who} 上有 {count} 个本地端点，"
-              "负载均衡器会继续把流量发到这里"},
+              "kube-proxy 自身也健康（规则已同步），负载均衡器会继续把流量发到这里"},
     "deliver.healthcheck.fail": {
         "en": "kube-proxy's health check server for {svc} answers HTTP 503: no local endpoint "
               "on {who}, so the load balancer stops sending traffic here",
