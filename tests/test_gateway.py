@@ -21,26 +21,33 @@ CLUSTERS = Path(__file__).resolve().parents[1] / "diagrams" / "clusters"
 CLIENT = "external/203.0.113.7"
 
 # Two nodes; the proxy pod on node-2 behind a LoadBalancer; web and api backends.
-BASE = """\
-cluster: {backend: vxlan, underlay: {cidr: 192.168.56.0/24}}
-nodes: [{name: node-1}, {name: node-2}]
-pods:
-  - {name: web-1, node: node-1, labels: {app: web}, containers: [{name: c, ports: [{containerPort: 80}]}]}
-  - {name: web-2, node: node-1, labels: {app: web}, containers: [{name: c, ports: [{containerPort: 80}]}]}
-  - {name: api-1, node: node-2, labels: {app: api}, containers: [{name: c, ports: [{containerPort: 8080}]}]}
-  - {name: envoy-1, namespace: eg, node: node-2, labels: {app: envoy}, containers: [{name: envoy, ports: [{containerPort: 10080}]}]}
-services:
-  - {name: web, selector: {app: web}, ports: [{port: 80}]}
-  - {name: api, selector: {app: api}, ports: [{port: 8080}]}
-  - {name: empty, selector: {app: nothing}, ports: [{port: 80}]}
-  - {name: envoy, namespace: eg, type: LoadBalancer, loadBalancerIP: 198.51.100.30, selector: {app: envoy}, ports: [{name: http, port: 80, targetPort: 10080}]}
-gateways:
-  - name: edge
-    gatewayClassName: eg
-    proxy: {service: eg/envoy}
-    listeners:
-      - {name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}
-"""
+BASE = (
+    "cluster: {backend: vxlan, underlay: {cidr: 192.168.56.0/24}}\n"
+    "nodes: [{name: node-1}, {name: node-2}]\n"
+    "pods:\n"
+    "  - {name: web-1, node: node-1, labels: {app: web}, "
+    "containers: [{name: c, ports: [{containerPort: 80}]}]}\n"
+    "  - {name: web-2, node: node-1, labels: {app: web}, "
+    "containers: [{name: c, ports: [{containerPort: 80}]}]}\n"
+    "  - {name: api-1, node: node-2, labels: {app: api}, "
+    "containers: [{name: c, ports: [{containerPort: 8080}]}]}\n"
+    "  - {name: envoy-1, namespace: eg, node: node-2, "
+    "labels: {app: envoy}, containers: [{name: envoy, "
+    "ports: [{containerPort: 10080}]}]}\n"
+    "services:\n"
+    "  - {name: web, selector: {app: web}, ports: [{port: 80}]}\n"
+    "  - {name: api, selector: {app: api}, ports: [{port: 8080}]}\n"
+    "  - {name: empty, selector: {app: nothing}, ports: [{port: 80}]}\n"
+    "  - {name: envoy, namespace: eg, type: LoadBalancer, "
+    "loadBalancerIP: 198.51.100.30, selector: {app: envoy}, "
+    "ports: [{name: http, port: 80, targetPort: 10080}]}\n"
+    "gateways:\n"
+    "  - name: edge\n"
+    "    gatewayClassName: eg\n"
+    "    proxy: {service: eg/envoy}\n"
+    "    listeners:\n"
+    "      - {name: http, port: 80, protocol: HTTP, hostname: \"*.example.com\"}\n"
+)
 ROUTES = """\
 httpRoutes:
   - name: a
@@ -254,7 +261,9 @@ def test_oldest_route_wins_a_tie() -> None:
 
 
 def test_no_listener_or_route_is_a_404(model: Model) -> None:
-    with pytest.raises(EndpointError, match="no listener of gateway default/edge accepts host example.org .*404"):
+    with pytest.raises(EndpointError,
+                       match=r"no listener of gateway default/edge accepts host example\.org .*404",
+                       ):
         walk_between(model, CLIENT, "gateway/edge/example.org/")
     with pytest.raises(EndpointError, match="no gateway nope in the spec"):
         walk_between(model, CLIENT, "gateway/nope/store.example.com/")

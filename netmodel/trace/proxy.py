@@ -35,8 +35,8 @@ from netmodel.trace.hops import Trace
 from netmodel.trace.request import DEFAULT_SPORT, WalkRequest
 from netmodel.trace.tracer import trace, trace_request
 
-__all__ = ["PROXY_ERRORS", "PROXY_SPORT", "Upstream", "choices", "every_proxy_connection", "front_door",
-           "proxy_connection"]
+__all__ = ["PROXY_ERRORS", "PROXY_SPORT", "Upstream", "choices", "every_proxy_connection",
+           "front_door", "proxy_connection"]
 
 PROXY_SPORT = DEFAULT_SPORT + 1  # the proxy's own ephemeral port for the new connection
 # A first connection whose reason is one of these reached the proxy, which then
