@@ -259,11 +259,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{base}; the proxy (GatewayClass {cls}) in pod {pod} takes the request on "
               "listener {listener} of gateway {gateway}, matches host {host} path {path} against "
               "rule {rule} ({match}) of HTTPRoute {route}, and connects to an endpoint of "
-              "its backendRefs ({backends}) directly, picked by weight: a pod address, so "
+              "its backendRefs ({backends}; weights {weights}) directly: a pod address, so "
               "kube-proxy's DNAT does not apply",
         "zh": "{base}；Pod {pod} 中的代理（GatewayClass {cls}）在 Gateway {gateway} 的监听器 "
               "{listener} 上接收请求，用 HTTPRoute {route} 的第 {rule} 条规则（{match}）"
-              "匹配主机 {host}、路径 {path}，然后按权重从 backendRefs（{backends}）里"
+              "匹配主机 {host}、路径 {path}，然后按权重（{weights}）从 backendRefs（{backends}）里"
               "选一个端点直接连接：目的地址是 Pod 地址，用不上 kube-proxy 的 DNAT"},
     "gateway.no_backend": {
         "en": "{base}; rule {rule} of HTTPRoute {route} matches host {host} path {path} but "

@@ -127,7 +127,7 @@ class PathMatch:
             else len(self.value)
 
     def __str__(self) -> str:
-        return f"{self.value} ({self.type})"
+        return f"{self.type} {self.value}"
 
 
 @dataclass(frozen=True, slots=True)

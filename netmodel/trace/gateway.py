@@ -164,7 +164,8 @@ def trace_gateway(model: Model, source: str, text: str, *, port: int | None = No
     args = dict(pod=proxy_pod.key, gateway=gateway.key, cls=gateway.class_name,
                 listener=listener.name, host=host, path=path, route=found.route.key,
                 rule=found.rule_index + 1, match=str(found.match), base=first.reason,
-                backends=", ".join(str(u) for u in found.rule.backends) or "-")
+                backends=", ".join(f"{b.service}:{b.port}" for b in found.rule.backends) or "-",
+                weights=":".join(str(b.weight) for b in found.rule.backends) or "-")
     second = proxy_connection(model, proxy_pod, upstreams, cluster_ip=False)
     if second is None:
         # No backendRefs, or none with a weight and an endpoint: the Gateway
