@@ -137,6 +137,8 @@ def _route(body: str) -> str:
     # the proxy's Service must have the listener's port
     (_gw("{name: http, port: 8080, protocol: HTTP}"), "16: gateways[0].proxy.service: service "
      "eg/envoy has no port 8080 for listener http"),
+    # netmodel's own field: which Service fronts the proxy pods
+    (BASE.replace("    proxy: {service: eg/envoy}\n", ""), "14: gateways[0]: missing proxy"),
     # the proxy's Service must exist
     (BASE.replace("eg/envoy}", "eg/nope}"), "16: gateways[0].proxy.service: unknown service "
      "'eg/nope'"),
@@ -199,6 +201,16 @@ def test_annotation_values_are_strings(tmp_path: Path, capsys: pytest.CaptureFix
 def test_unattached_routes_are_warnings(body: str, warning: str) -> None:
     cluster = parse_spec(BASE + f"httpRoutes:\n  - name: r\n    parentRefs: {body}\n", "gw.yaml")
     assert any(warning in w.problem for w in cluster.warnings), cluster.warnings
+    assert cluster.http_routes[0].parents == ()
+
+
+def test_a_route_whose_hostnames_miss_the_listener_is_not_accepted() -> None:
+    # The listener is *.example.com; example.org never intersects it.
+    cluster = parse_spec(BASE + "httpRoutes:\n  - name: r\n    parentRefs: [{name: edge}]\n"
+                         "    hostnames: [shop.example.org]\n", "gw.yaml")
+    (warning,) = [w for w in cluster.warnings if w.field.startswith("httpRoutes")]
+    assert (warning.field, warning.line) == ("httpRoutes[0].hostnames", 22)
+    assert "is not accepted" in warning.problem
     assert cluster.http_routes[0].parents == ()
 
 
@@ -361,3 +373,12 @@ def test_part_3s_cluster_is_the_demo_cluster_grown() -> None:
     for svc in demo.services:
         assert grown.service(svc.key) == svc
     assert grown.warnings == ()
+
+
+def test_a_route_from_another_namespace_is_not_attached() -> None:
+    # Listener.AllowedRoutes defaults to {namespaces: {from: Same}}.
+    cluster = parse_spec(BASE + "httpRoutes:\n  - name: r\n    namespace: other\n"
+                         "    parentRefs: [{name: edge, namespace: default}]\n", "gw.yaml")
+    (warning,) = [w for w in cluster.warnings if w.field.startswith("httpRoutes")]
+    assert warning.field == "httpRoutes[0].parentRefs[0].namespace"
+    assert "from: Same" in warning.problem and cluster.http_routes[0].parents == ()

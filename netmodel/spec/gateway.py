@@ -27,6 +27,7 @@ __all__ = [
     "PathMatchType",
     "RouteRule",
     "hostname_matches",
+    "hostnames_intersect",
 ]
 
 

@@ -29,6 +29,7 @@ from netmodel.spec.gateway import (
     PathMatch,
     PathMatchType,
     RouteRule,
+    hostnames_intersect,
 )
 from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.names import NameKind, problem
@@ -126,7 +127,10 @@ class _GatewayLoader(Fields):
             listeners = self.listeners(self.bounded(conf.get("listeners"),
                                                     (*path, "listeners"), 64, 1),
                                        (*path, "listeners"))
-            proxy = self.mapping(conf.get("proxy"), (*path, "proxy"), ("service",))
+            if "proxy" not in conf:
+                raise self.fail(path, "missing proxy (netmodel's: {service: NAMESPACE/NAME}, "
+                                "the Service the implementation created for the proxy pods)")
+            proxy = self.mapping(conf["proxy"], (*path, "proxy"), ("service",))
             service = self.proxy_service(proxy.get("service"), (*path, "proxy", "service"),
                                          listeners)
             out.append(Gateway(name, namespace, class_name, listeners, service))
@@ -243,9 +247,29 @@ class _GatewayLoader(Fields):
             hostnames = tuple(self.hostname(h, (*path, "hostnames", j)) for j, h in
                               enumerate(self.bounded(conf.get("hostnames"),
                                                      (*path, "hostnames"), 16)))
+            parents = self.accepted(parents, hostnames, by_key, path)
             rules = self.rules(conf, path, namespace)
             out.append(HTTPRoute(name, namespace, parents, hostnames, rules, i))
         return tuple(out)
+
+    def accepted(self, parents: tuple[ParentRef, ...], hostnames: tuple[str, ...],
+                 gateways: dict[str, Gateway], path: Path) -> tuple[ParentRef, ...]:
+        """The parents whose listeners share a hostname with the route: "If both the
+        Listener and HTTPRoute have specified hostnames, and none match ..., then
+        the HTTPRoute is not accepted" (``HTTPRouteSpec.Hostnames``)."""
+        kept = []
+        for ref in parents:
+            listeners = [li for li in gateways[ref.gateway].listeners
+                         if ref.section in (None, li.name)]
+            if not hostnames or any(hostnames_intersect(li.hostname, h)
+                                    for li in listeners for h in hostnames):
+                kept.append(ref)
+            else:
+                self.warn((*path, "hostnames"), f"no hostname of the route matches a listener "
+                          f"of gateway {ref.gateway} ("
+                          f"{', '.join(li.hostname or '*' for li in listeners)}): the route "
+                          "is not accepted there")
+        return tuple(kept)
 
     def parent(self, value: Any, path: Path, namespace: str,
                gateways: dict[str, Gateway]) -> ParentRef | None:
