@@ -379,6 +379,7 @@ def test_a_route_from_another_namespace_is_not_attached() -> None:
     # Listener.AllowedRoutes defaults to {namespaces: {from: Same}}.
     cluster = parse_spec(BASE + "httpRoutes:\n  - name: r\n    namespace: other\n"
                          "    parentRefs: [{name: edge, namespace: default}]\n", "gw.yaml")
-    (warning,) = [w for w in cluster.warnings if w.field.startswith("httpRoutes")]
-    assert warning.field == "httpRoutes[0].parentRefs[0].namespace"
-    assert "from: Same" in warning.problem and cluster.http_routes[0].parents == ()
+    fields = {w.field: w.problem for w in cluster.warnings if w.field.startswith("httpRoutes")}
+    assert "from: Same" in fields["httpRoutes[0].parentRefs[0].namespace"]
+    assert "attached to nothing" in fields["httpRoutes[0]"]
+    assert cluster.http_routes[0].parents == ()
