@@ -37,10 +37,12 @@ from netmodel.spec.load import load_spec
 from netmodel.spec.protocol import TRACEABLE
 from netmodel.state.iproute import TABLES
 from netmodel.state.model import Model
+from netmodel.trace.dns_lookup import lookup_from
 from netmodel.trace.hops import Trace
 from netmodel.trace.request import WalkRequest
 from netmodel.trace.walks import succeeded, walk, walk_all
 from netmodel.views import VIEWS
+from netmodel.views.dns_text import format_lookup
 from netmodel.views.render import ENGINES, render_svg, standalone_svg
 from netmodel.views.text import format_brief, format_trace
 
@@ -50,6 +52,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the walk did not make it, or the site disagrees with the model
 EXIT_USAGE = 2
 _RULE_TABLES = ("iptables", "kube-proxy")
+_FILE_TABLES = ("resolv.conf",)
 
 # An input error names its option as a fence writes it; here, as each command's
 # own arguments spell it.
@@ -60,6 +63,7 @@ _FLAGS = {
                "endpoint": "--endpoint", "hop": "--hop",
                "focus": "--focus", "reply": "--reply"},
     "state": {"node": "NODE", "pod": "--pod", "table": "--table"},
+    "dns": {"from": "POD", "name": "NAME"},
 }
 
 
@@ -113,11 +117,21 @@ def _parser() -> argparse.ArgumentParser:
     state.add_argument("spec", help="cluster spec (YAML)")
     state.add_argument("node", metavar="NODE", help="node name")
     state.add_argument("--pod", help="a pod on NODE (NAME or NS/NAME): its netns instead")
-    state.add_argument("--table", required=True, choices=sorted([*TABLES, *_RULE_TABLES]),
+    state.add_argument("--table", required=True,
+                       choices=sorted([*TABLES, *_RULE_TABLES, *_FILE_TABLES]),
                        help="links = ip -d link, addrs = ip addr, routes = ip route, "
                        "neigh = ip neigh, fdb = bridge fdb, iptables = iptables-save "
                        "(filter and nat), kube-proxy = the payload kube-proxy hands "
-                       "iptables-restore")
+                       "iptables-restore, resolv.conf = /etc/resolv.conf (a pod's as "
+                       "kubelet computes it for its dnsPolicy, or the node's own)")
+    dns = sub.add_parser("dns", help="the names a pod's resolver queries for NAME (its "
+                         "resolv.conf's search list under ndots), and what CoreDNS answers")
+    dns.add_argument("spec", help="cluster spec (YAML)")
+    dns.add_argument("source", metavar="POD", help="pod/NAME or pod/NS/NAME")
+    dns.add_argument("name", metavar="NAME", help="the name looked up (db, db.default, "
+                     "example.com, a.b.c.)")
+    dns.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the "
+                     "explanations")
     render = sub.add_parser("render", help="draw one diagram (DOT, or SVG with -o x.svg)")
     render.add_argument("spec", help="cluster spec (YAML)")
     render.add_argument("--view", required=True, choices=VIEWS)
@@ -186,6 +200,9 @@ def _run(args: argparse.Namespace) -> tuple[str, int]:
         return _trace(model, args)
     if args.command == "render":
         return _render(model, args), EXIT_OK
+    if args.command == "dns":
+        return format_lookup(lookup_from(model.cluster, args.source, args.name),
+                             args.lang), EXIT_OK
     return _state(model, args), EXIT_OK
 
 

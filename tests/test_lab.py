@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -301,3 +302,25 @@ def test_a_lab_killed_with_sigkill_leaves_no_udp_proxy_and_a_kept_one_keeps_them
     finally:
         assert main(["lab", "--destroy", spec]) == 0
     assert _survivors(proxies) == []
+
+
+def test_the_demo_clusters_scenarios_replay_egress_and_its_host_port() -> None:
+    """Without root: the flows --verify replays include the way out and the hostPort
+    from outside, from the node and from its pod (the lab test above replays them
+    on the kernel)."""
+    from netmodel.lab.flows import EXTERNAL_CLIENT, EXTERNAL_SERVER
+    from netmodel.state.portmap import pod_mappings
+    spec = DIAGRAMS / "clusters" / "two-nodes-vxlan.yaml"
+    model = Model(load_spec(spec))
+    flows = [str(f.request) for f in lab_flows(spec, model, ROOT)]
+    first = next(p for p in model.cluster.pods if not p.host_network)
+    egress = [f for f in flows if f.startswith(f"pod/{first.key} → external/{EXTERNAL_SERVER}")]
+    assert len(egress) == 1
+    mapped = [(p, m) for p in model.cluster.pods for m in pod_mappings(p)]
+    assert mapped, "the demo cluster publishes a hostPort"
+    for pod, mapping in mapped:
+        node = model.cluster.node(pod.node)
+        for source in (f"external/{EXTERNAL_CLIENT}", f"node/{node.name}", f"pod/{pod.key}"):
+            assert any(f.startswith(f"{source} → ip/{node.ip} port {mapping.host_port}")
+                       for f in flows), flows
+    assert IPv4Address(EXTERNAL_SERVER) in external_clients(lab_flows(spec, model, ROOT))

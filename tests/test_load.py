@@ -88,8 +88,8 @@ BAD_SPECS = [
     ("nodes: [{name: n1}\npods: {", 2, "", "YAML syntax error"),
     # a field the spec does not have: the allowed ones are listed
     ("nodes:\n  - {name: n1, podCidr: 10.244.0.0/24}\n", 2, "nodes[0].podCidr",
-     "unknown field (expected one of ip, mac, name, podCIDR, segment, vtepMAC); did you "
-     "mean 'podCIDR'?"),
+     "unknown field (expected one of ip, mac, name, podCIDR, resolvConf, role, segment, "
+     "vtepMAC); did you mean 'podCIDR'?"),
     # a field of the wrong type
     ("cluster:\n  underlay: {mtu: big}\nnodes: [{name: n1}]\n", 2, "cluster.underlay.mtu",
      "expected an integer, got a string"),

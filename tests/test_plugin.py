@@ -51,7 +51,7 @@ def test_config_defaults() -> None:
     plugin = NetmodelPlugin()
     assert plugin.load_config({}) == ([], [])
     assert (plugin.config.engine, plugin.config.diagrams_dir, plugin.config.reply) == (
-        "wasm", "diagrams", False)
+        "wasm", "diagrams", True)
 
 
 def make_site(root: Path, view: str = "path") -> Path:
@@ -81,10 +81,12 @@ def test_real_build_puts_an_svg_in_each_language(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     english = (site / "site" / "index.html").read_text()
     chinese = (site / "site" / "zh" / "index.html").read_text()
-    assert re.search(r'<svg id="nm-index-1" class="netmodel-diagram" '
+    # A walk: the request's figure, then the reply's, each its own SVG.
+    assert re.search(r'<svg style="[^"]*" id="nm-index-1-0-request" class="netmodel-diagram" '
                      r'role="img" lang="en"', english)
+    assert 'id="nm-index-1-0-reply"' in english
     assert 'lang="zh"' in chinese and "一跳" in chinese and "宿主机" not in english
-    assert "<title id=\"nm-index-1-title\">tcp 10.244.0.2:40000" in english
+    assert "<title id=\"nm-index-1-0-request-title\">tcp 10.244.0.2:40000" in english
     assert "已送达" in chinese  # the title's disposition, in Chinese
     assert "netmodel-figure" in english and "<figcaption>one hop</figcaption>" in english
 
@@ -454,7 +456,7 @@ print("ok")
 
 # -- the disk cache is checked, not trusted ------------------------------------------
 
-ENTRIES = ("*.svg", "*.fingerprint", "*.table.txt", "*.values.json")
+ENTRIES = ("*.svg", "*.fingerprint", "*.table.txt", "*.values.json", "*.assets.html")
 HEADER = re.compile(r"netmodel-cache v1 (\S+) [0-9a-f]{64}\n")
 
 
@@ -487,7 +489,7 @@ def test_a_corrupt_cache_entry_is_computed_again(tmp_path: Path, corrupt: object
     cold = [page.read_text() for page in pages]
     entries = _entries(site)
     assert {p.name.split(".", 1)[1] for p in entries} == {
-        "svg", "fingerprint", "table.txt", "values.json"}
+        "svg", "fingerprint", "table.txt", "values.json", "assets.html"}
     contents = [p.read_bytes() for p in entries]
     for number, entry in enumerate(entries):
         entry.write_bytes(corrupt(contents[number], contents[number - 1]))
@@ -531,7 +533,8 @@ def test_a_cache_that_cannot_be_written_is_one_warning(tmp_path: Path, how: str,
         assert result.returncode == 0
         for page in (site / "site" / "index.html", site / "site" / "zh" / "index.html"):
             html = page.read_text()
-            assert html.count('class="netmodel-diagram"') == 2
+            assert html.count('<figure class="netmodel-figure">') == 2
+            assert html.count('class="netmodel-diagram"') >= 2
             assert "MTU 1450 of 1500" in html
 
 
@@ -614,7 +617,9 @@ def test_a_cache_write_refused_is_one_warning_in_process(
     assert warnings == ["netmodel: cache .netmodel-cache/ cannot be written "
                         "(Permission denied): building without it"]
     for page in (site / "site" / "index.html", site / "site" / "zh" / "index.html"):
-        assert page.read_text().count('class="netmodel-diagram"') == 2
+        html = page.read_text()
+        assert html.count('<figure class="netmodel-figure">') == 2
+        assert html.count('class="netmodel-diagram"') >= 2
 
 
 def test_a_spec_edited_during_a_build_leaves_every_page_built(tmp_path: Path) -> None:

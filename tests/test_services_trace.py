@@ -105,6 +105,11 @@ def test_node_to_cluster_ip_goes_through_nat_output(model: Model) -> None:
     nat = next(s for s in trace.steps if s.detail.key == "nf.dnat")
     assert "OUTPUT" in nat.detail.render("en")
     assert trace.reply is not None and trace.reply.disposition is Disposition.DELIVERED
+    # The node's socket connected to the ClusterIP: conntrack restores that source
+    # at LOCAL_IN, before the reply reaches it.
+    back = trace.reply.final_packet
+    assert (back.ip.src, back.l4.sport) == (model.cluster.service("default/web").cluster_ip, 80)
+    assert trace.reply.steps[-2].detail.key == "ct.undnat"
 
 
 def test_ping_to_a_cluster_ip_is_not_answered_and_says_why(model: Model) -> None:

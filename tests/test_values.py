@@ -82,3 +82,15 @@ def test_mark_and_ports_are_the_ones_the_rules_and_spec_use(model: Model) -> Non
     web = model.cluster.pod("default/web-1")
     assert answer(model, "pod web-1 port sidecar") == str(web.containers[1].ports[0].container_port)
     assert answer(model, "svc db port") == str(model.cluster.service("default/db").ports[0].port)
+
+
+def test_host_port_values_are_the_spec_and_the_nodes_portmap_chain() -> None:
+    text = SPEC.replace("        ports: [{containerPort: 80}]\n      - name: sidecar",
+                        "        ports: [{containerPort: 80, hostPort: 8080}]\n"
+                        "      - name: sidecar", 1)
+    model = Model(parse_spec(text, "values.yaml"))
+    assert answer(model, "pod web-1 hostPort") == "8080"  # as the spec says
+    chain = answer(model, "pod web-1 dnChain")
+    assert ("nat", chain) in model.ruleset("node-1").chains
+    with pytest.raises(NetmodelError, match="no 'hostPort' here"):
+        answer(model, "pod web-2 hostPort")

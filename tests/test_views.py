@@ -147,3 +147,11 @@ def test_a_name_with_entities_is_drawn_exactly_as_it_is() -> None:
     # a record field (the chains and frame views) too
     dot = f'digraph {{ r [shape=record label="{{{field(NAME_WITH_ENTITIES)}|x}}"] }}'
     assert NAME_WITH_ENTITIES in _drawn_text(render_svg(dot))
+
+
+def test_chains_view_drops_a_comment_with_escaped_quotes_whole() -> None:
+    # portmap's comment holds quotes, which iptables-save escapes.
+    from netmodel.views.chains import _short
+    rule = ('-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"cbr0\\" id: '
+            '\\"abc\\"" -m multiport --dports 8080 -j CNI-DN-x')
+    assert _short(rule) == "-A CNI-HOSTPORT-DNAT -p tcp -m multiport --dports 8080 -j CNI-DN-x"

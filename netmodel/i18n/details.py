@@ -125,6 +125,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "deliver.hostnetwork": {
         "en": "delivered in {who} to hostNetwork pod {pod}, which declares {port}",
         "zh": "在 {who} 中交付给 hostNetwork pod {pod}（声明了端口 {port}）"},
+    "deliver.apiserver": {
+        "en": "delivered in {who} to kube-apiserver, which listens on {port} (a static "
+              "pod with hostNetwork on this control-plane node)",
+        "zh": "在 {who} 中交付给监听 {port} 的 kube-apiserver（控制平面节点上的静态 Pod，"
+              "使用 hostNetwork）"},
     "deliver.host": {
         "en": "delivered to a socket of {who} ({port})",
         "zh": "交付给 {who} 上的套接字（{port}）"},
@@ -182,6 +187,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "tun.ttl": {
         "en": "flanneld's proxy discards the packet: its TTL reached zero",
         "zh": "flanneld 代理丢弃报文：TTL 已减到零"},
+    "nf.dnat.hostport": {
+        "en": "{table} {hook}: {tested} rules tested; DNAT to {to} by the portmap plugin's "
+              "hostPort rule in {chain}",
+        "zh": "{table} 表 {hook} 链：检查了 {tested} 条规则；portmap 插件在 {chain} 中的 "
+              "hostPort 规则把它 DNAT 到 {to}"},
     "nf.dnat": {
         "en": "{table} {hook}: {tested} rules tested; DNAT to {to} (this endpoint is picked "
               "with probability {odds})",

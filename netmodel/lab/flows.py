@@ -6,7 +6,9 @@ pod with a netns, a ping, a TCP and a UDP exchange with a pod on another node
 (or the same node in a one-node cluster), every port of every Service with
 endpoints or without, and every NodePort from an external client to every
 node — which covers both externalTrafficPolicy values wherever the spec uses
-them.
+them; the way out (that pod to a server on the internet, masqueraded by
+flanneld); and every hostPort from an external client, from its own node and
+from its pod.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from netmodel.site.fences import find_fences, read_fence
 from netmodel.spec.protocol import IpProto
 from netmodel.spec.services import ServiceType
 from netmodel.state.model import Model
+from netmodel.state.portmap import pod_mappings
 from netmodel.trace.request import WalkRequest
 
 __all__ = ["EXTERNAL_CLIENT", "LabFlow", "external_clients", "lab_flows", "scenario_flows",
            "site_flows"]
 
 EXTERNAL_CLIENT = "203.0.113.7"  # RFC 5737 TEST-NET-3, beyond the router's uplink
+EXTERNAL_SERVER = "192.0.2.80"  # RFC 5737 TEST-NET-1: "the internet" for egress
+EGRESS_PORT = 443
 UDP_PROBE_PORT = 5353
 
 
@@ -90,6 +95,18 @@ def scenario_flows(model: Model) -> list[LabFlow]:
             for port in svc.ports:
                 out.append(_flow(f"pod/{client.key}", f"svc/{svc.key}", port.port,
                                  port.protocol.ip, "scenario"))
+        out.append(_flow(f"pod/{client.key}", f"external/{EXTERNAL_SERVER}", EGRESS_PORT,
+                         IpProto.TCP, "scenario"))
+    for pod in pods:
+        node = cluster.node(pod.node)
+        for mapping in pod_mappings(pod):
+            # From outside, from the node (nat OUTPUT), and from the pod itself
+            # (hairpin: portmap's SETMARK and MASQ chains).
+            for source in (f"external/{EXTERNAL_CLIENT}", f"node/{node.name}", f"pod/{pod.key}"):
+                specific = mapping.host_ip is not None and not mapping.host_ip.is_unspecified
+                address = mapping.host_ip if specific else node.ip
+                out.append(_flow(source, f"ip/{address}", mapping.host_port,
+                                 mapping.protocol, "scenario"))
     for svc in cluster.services:
         if svc.type not in (ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER):
             continue
@@ -102,8 +119,11 @@ def scenario_flows(model: Model) -> list[LabFlow]:
 
 
 def external_clients(flows: list[LabFlow]) -> tuple[IPv4Address, ...]:
+    """The hosts beyond the uplink the flows name, as a source or (egress) as
+    the destination."""
     seen: dict[IPv4Address, None] = {}
     for flow in flows:
-        if flow.request.source.startswith("external/"):
-            seen[IPv4Address(flow.request.source.removeprefix("external/"))] = None
+        for end in (flow.request.source, flow.request.destination):
+            if end.startswith("external/"):
+                seen[IPv4Address(end.removeprefix("external/"))] = None
     return tuple(seen)

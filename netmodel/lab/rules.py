@@ -1,8 +1,9 @@
 """A node's iptables rules, fed to the kernel the way their writers feed them.
 
 kube-proxy and flanneld each hand ``iptables-restore --noflush`` a payload of
-their own; kubelet, kube-proxy and flanneld also append jumps to the builtin
-chains one by one, and create canary chains. :func:`writer_payloads` rebuilds
+their own (portmap's chains are restored the same way); kubelet, kube-proxy,
+flanneld and portmap also add jumps to the builtin chains one by one, and
+kubelet and kube-proxy create canary chains. :func:`writer_payloads` rebuilds
 that sequence from the model's :class:`~netmodel.state.netfilter.Ruleset`, so
 ``iptables-save`` afterwards must print exactly :func:`~netmodel.state.netfilter.save_text`.
 """
@@ -18,7 +19,10 @@ TABLES = ("filter", "nat")
 
 def writer_payloads(ruleset: Ruleset) -> list[tuple[str, str]]:
     """(who, payload) pairs for ``iptables-restore --noflush``, in order."""
-    payloads = [(writer, restore_text(ruleset, writer)) for writer in ("kube-proxy", "flanneld")]
+    # portmap calls iptables rule by rule (go-iptables), not iptables-restore;
+    # one payload of its chains ends in the same state.
+    payloads = [(writer, restore_text(ruleset, writer))
+                for writer in ("kube-proxy", "flanneld", "portmap")]
     declared = {key for _, payload in payloads for key in _declared(payload)}
     lines: list[str] = []
     for table in TABLES:

@@ -22,9 +22,11 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def source_digest() -> str:
-    """netmodel's own code: a model change must invalidate the cache."""
+    """netmodel's own code, and the figures' style and script: a change to any
+    must invalidate the cache."""
     digest = hashlib.sha256()
-    for file in sorted(PACKAGE.rglob("*.py")):
+    files = [f for f in PACKAGE.rglob("*") if f.suffix in (".py", ".css", ".js")]
+    for file in sorted(files):
         digest.update(file.relative_to(PACKAGE).as_posix().encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]

@@ -27,6 +27,7 @@ from netmodel.site.markup import (
     APPLIES,
     DISPOSITIONS,
     OPTIONS,
+    RESOLV_CONF,
     TABLES,
     Fence,
     FenceError,
@@ -39,6 +40,7 @@ from netmodel.state.iproute import render_table
 from netmodel.state.model import Model
 from netmodel.state.netfilter import restore_text, save_text
 from netmodel.state.netns_id import NetnsId
+from netmodel.state.resolv_conf import pod_resolv_conf
 from netmodel.trace.hops import Trace
 from netmodel.trace.request import WalkRequest
 from netmodel.trace.walks import walk as walk_request
@@ -72,9 +74,14 @@ def state_table(model: Model, options: FenceOptions) -> str:
 
 def state_text(model: Model, node: str, table: str, pod: str | None = None) -> str:
     """One table of one network namespace, as ``ip``/``bridge``/``iptables-save``
-    print it: a node's, a pod's (``pod``), or the underlay router's (node "router")."""
+    print it: a node's, a pod's (``pod``), or the underlay router's (node "router");
+    or ``resolv.conf``, the file kubelet has the runtime write (a pod's) or reads
+    (a node's)."""
     cluster = model.cluster
     rules = table in ("iptables", "kube-proxy")
+    if node == "router" and table == RESOLV_CONF:
+        raise InputError("node", node, "table resolv.conf: the underlay router runs no "
+                         "kubelet (expected a node's name)")
     if node == "router" and not rules and pod is None:
         return render_table(model.netns(NetnsId.router()), table)
     if node not in cluster.nodes_by_name:
@@ -88,6 +95,8 @@ def state_text(model: Model, node: str, table: str, pod: str | None = None) -> s
         ruleset = model.ruleset(node)
         return save_text(ruleset) if table == "iptables" else restore_text(ruleset)
     if pod is None:
+        if table == RESOLV_CONF:  # the node's own file (kubelet's --resolv-conf)
+            return cluster.node(node).resolv_conf.text()
         return render_table(model.node_netns(node), table)
     key = object_key(pod)
     found = cluster.pods_by_key.get(key)
@@ -95,6 +104,8 @@ def state_text(model: Model, node: str, table: str, pod: str | None = None) -> s
         here = sorted(p.key for p in cluster.pods_by_node.get(node, ()))
         raise InputError("pod", pod, f"no pod {key} on node {node} in {cluster.source} "
                          f"(pods there: {', '.join(here[:5]) or 'none'})")
+    if table == RESOLV_CONF:
+        return pod_resolv_conf(cluster, found).text()
     return render_table(model.pod_netns(found), table)
 
 

@@ -20,12 +20,14 @@ from netmodel.errors import InputError, NetmodelError
 from netmodel.trace.disposition import Disposition
 from netmodel.trace.request import WalkRequest
 
-__all__ = ["APPLIES", "DISPOSITIONS", "OPTIONS", "REFERENCE", "TABLES", "Fence",
+__all__ = ["APPLIES", "DISPOSITIONS", "OPTIONS", "REFERENCE", "RESOLV_CONF", "TABLES", "Fence",
            "FenceError", "FenceOptions", "find_fences", "find_references", "read_fence"]
 
 OPTIONS = ("spec", "view", "from", "to", "port", "proto", "endpoint", "hop", "focus",
            "caption", "reply", "expect", "hops", "table", "node", "pod")
-TABLES = ("links", "addrs", "routes", "neigh", "fdb", "iptables", "kube-proxy")
+# resolv.conf: not a netns table but the file kubelet computes (state/resolv_conf.py).
+RESOLV_CONF = "resolv.conf"
+TABLES = ("links", "addrs", "routes", "neigh", "fdb", "iptables", "kube-proxy", RESOLV_CONF)
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```netmodel[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
                     re.M | re.S)
 

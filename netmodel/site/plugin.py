@@ -54,24 +54,28 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 
-# Inlined once per page that has diagrams (a few hundred bytes): generated asset
-# files would trip mkdocs-static-i18n, which rebuilds the file list per language.
-_CSS = """\
-.netmodel-figure{margin:1.2em 0;text-align:center;cursor:zoom-in}
-.netmodel-figure svg{max-width:100%;height:auto}
-.netmodel-figure figcaption{font-size:.8rem;color:var(--md-default-fg-color--light)}
-.netmodel-figure.netmodel-zoomed{position:fixed;inset:0;z-index:10;margin:0;padding:1rem;
-overflow:auto;background:var(--md-default-bg-color);cursor:zoom-out}
-.netmodel-figure.netmodel-zoomed svg{max-width:none}
-.netmodel-replay{display:block;font-size:.7rem;opacity:.85}
-.netmodel-error{border-left:.2rem solid var(--md-typeset-del-color,#f55);padding:.4em .8em}
-"""
-_JS = """\
-document.addEventListener("click", function (event) {
-  var figure = event.target.closest && event.target.closest(".netmodel-figure");
-  if (figure) { figure.classList.toggle("netmodel-zoomed"); }
-});
-"""
+# Inlined once per page that has diagrams: generated asset files would trip
+# mkdocs-static-i18n, which rebuilds the file list per language. The step
+# player's script is our own (assets/walk_player.js), a few KB, no framework.
+_ASSETS = Path(__file__).with_name("assets")
+
+
+def _page_assets() -> str:
+    """The figures' style and the step player's script, as one cache entry's text:
+    the style, a NUL, the script (the palette rules come from the views)."""
+    from netmodel.views.render import palette_css
+
+    css = (_ASSETS / "figures.css").read_text(encoding="utf-8")
+    js = (_ASSETS / "walk_player.js").read_text(encoding="utf-8")
+    return (f"<style>{_squeeze(css)}{palette_css('.netmodel-diagram')}</style>\0"
+            f"<script>{_squeeze(js)}</script>")
+
+
+def _squeeze(text: str) -> str:
+    """Comments out, whitespace runs to one space: the assets use no line comments
+    and no string with a run of spaces, so this is all the minifying they need."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return " ".join(text.split())
 
 
 class NetmodelConfig(Config):  # type: ignore[no-untyped-call]
@@ -82,8 +86,9 @@ class NetmodelConfig(Config):  # type: ignore[no-untyped-call]
     engine = c.Choice(("wasm", "dot"), default="wasm")
     """wasm: Graphviz compiled to WebAssembly, in-process (same bytes everywhere);
     dot: the system's Graphviz."""
-    reply = c.Type(bool, default=False)
-    """Draw the reply in path views, unless a fence says ``reply: false``."""
+    reply = c.Type(bool, default=True)
+    """Offer the reply (a tab beside the request) in path views, unless a fence
+    says ``reply: false``."""
 
 
 
@@ -164,6 +169,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._figures: dict[str, dict[str, str]] = {}
         # spec name -> (kernel, fingerprints the lab matched), read once per build
         self._replays: dict[str, tuple[str, set[str]]] | None = None
+        self._page_assets: tuple[str, str] | None = None  # (style, script), per build
         # Set once the cache could not be written: said once, then built without it.
         self._unwritable = False
 
@@ -185,6 +191,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         # `mkdocs serve` session (its plugin cache): what a rebuild must see afresh
         # is read here, once per build, not in __init__.
         self.source = source_digest()
+        self._page_assets = None  # read anew per build: the assets are in the digest
         if refresh_model_code(self.source):
             log.info("the model's code changed: drawing with the edited code")
             self.models.clear()  # drawn by the old code's classes
@@ -263,8 +270,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             return markdown
         lang = page_language(page, config)
         self._figures[page.file.abs_dest_path] = {}
-        out, cursor = [f"<style>{' '.join(_CSS.split())}</style>"
-                       f"<script>{' '.join(_JS.split())}</script>\n\n"], 0
+        out, cursor = [], 0
         for number, fence in enumerate(fences, start=1):
             out.append(markdown[cursor:fence.start])
             out.append(self._figure(fence, number, page, lang))
@@ -437,7 +443,25 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         output = _PLACEHOLDER.sub(figure, output)
         for _ in figures:  # left over: a Markdown extension ate its placeholder
             log.warning(f"{page.file.src_path}: a diagram's placeholder was lost")
-        return output
+        style, script = self._assets()
+        output = output.replace("</head>", f"{style}</head>", 1)
+        at = output.rfind("</body>")
+        return output[:at] + script + output[at:] if at >= 0 else output + script
+
+    def _assets(self) -> tuple[str, str]:
+        """The style and the script every page with figures gets, from the cache
+        (keyed by netmodel's source, the assets included): a warm build imports
+        no view to write the palette rules."""
+        if self._page_assets is None:
+            key = hashlib.sha256(json.dumps(["assets", self.source]).encode()).hexdigest()
+            name = f"{key}.assets.html"
+            text = self._read_cached(name)
+            if text is None:
+                text = _page_assets()
+                self._store(name, text)
+            style, _, script = text.partition("\0")
+            self._page_assets = (style, script)
+        return self._page_assets
 
     def _table(self, fence: Any, options: FenceOptions) -> str:
         """A state table as a code block: computed text, not a picture."""
@@ -508,15 +532,25 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             return cached_figure, cached_print
         # Only a cache miss draws: the view (graphviz), the engine (WebAssembly).
         from netmodel.site.fences import build_diagram
+        from netmodel.site.page_svg import page_svg
         from netmodel.trace.fingerprint import fingerprint
         from netmodel.views.render import inline_svg, render_svg
 
-        diagram = build_diagram(self._fence_model(options), options, lang, self.config.reply,
-                                walk=self._walk)
-        figure = inline_svg(render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
-                            title=diagram.title, desc=diagram.desc, lang=lang)
+        model = self._fence_model(options)
+        if options.view == "path":
+            from netmodel.site.walk_figure import build_walk
+
+            figure, trace = build_walk(model, options, lang, reply=self.config.reply,
+                                       walk=self._walk, prefix=_PREFIX,
+                                       render=lambda dot: render_svg(dot, self.config.engine))
+            print_ = fingerprint(trace)
+        else:
+            diagram = build_diagram(model, options, lang, self.config.reply, walk=self._walk)
+            figure = '<div class="nm-svg">' + page_svg(inline_svg(
+                render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
+                title=diagram.title, desc=diagram.desc, lang=lang, palette=False)) + "</div>"
+            print_ = fingerprint(diagram.trace) if diagram.trace is not None else ""
         self.rendered += 1
-        print_ = fingerprint(diagram.trace) if diagram.trace is not None else ""
         self._store(figure_entry, figure)
         self._store(print_entry, print_)
         return figure, print_

@@ -14,7 +14,8 @@ Queries (against the page's spec):
 - ``mtu`` / ``overhead`` [BACKEND] — the pod MTU and the encapsulation bytes
 - ``port vxlan|udp``, ``vni``, ``device vxlan|udp`` — flannel's constants
 - ``node NAME ip|podCIDR|mac|vtepMAC|gateway|vtep`` (vtep: flannel.1's address)
-- ``pod [NS/]NAME ip|mac|node|veth``
+- ``pod [NS/]NAME ip|mac|node|veth|hostPort|dnChain`` (hostPort: the first; dnChain:
+  portmap's CNI-DN chain for the pod)
 - ``svc [NS/]NAME clusterIP|nodePort|endpoints|healthCheckNodePort|lbIP``
 - ``chain svc|svl|ext|fw [NS/]NAME[:PORT]`` — kube-proxy's chain name
 - ``probability N`` — what kube-proxy writes for 1/N (10 decimals)
@@ -22,15 +23,23 @@ Queries (against the page's spec):
   it (0x4000), as kube-proxy writes it (0x00004000), and its bit (14)
 - ``pod [NS/]NAME port [CONTAINER]`` / ``svc [NS/]NAME port|targetPort`` — the first
   declared port (of that container)
+- ``dns clusterIP|domain`` — kubelet's clusterDNS and clusterDomain;
+  ``dns [NS/]POD nameserver|search|ndots`` — from the pod's computed resolv.conf
+  (``search``: the list, space-separated)
+- ``dns [NS/]POD sent NAME`` — how many queries the pod's resolver sends for NAME;
+  ``dns [NS/]POD query NAME I`` — the I-th (from 1), fully qualified;
+  ``dns [NS/]POD answer NAME I`` — its answer: ``A ADDR``, ``NXDOMAIN``, ``forward``
+  (CoreDNS forwards it upstream), ``upstream`` (the pod asks a server outside the
+  cluster) or ``timeout``
 """
 
 from __future__ import annotations
 
 import re
 
-from netmodel.errors import NetmodelError
+from netmodel.errors import InputError, NetmodelError
 from netmodel.site.markup import REFERENCE, find_references
-from netmodel.spec.addressing import veth_name
+from netmodel.spec.addressing import sandbox_id, veth_name
 from netmodel.spec.cluster import Backend
 from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
@@ -38,6 +47,9 @@ from netmodel.state.backends import backend_for, pod_mtu, vxlan
 from netmodel.state.kube_proxy import chain_name, probability
 from netmodel.state.model import Model
 from netmodel.state.node_rules import kube_proxy_config
+from netmodel.state.portmap import dnat_chain, pod_mappings
+from netmodel.state.resolv_conf import pod_resolv_conf
+from netmodel.trace.dns_lookup import AnswerKind, Lookup, lookup_from
 
 __all__ = ["REFERENCE", "answer", "find_references", "front_matter_spec"]
 
@@ -79,9 +91,12 @@ def answer(model: Model, query: str) -> str:
         if pod is None:
             raise NetmodelError(f"{{{{nm {query}}}}}: no pod {key!r} in the spec")
         declared = [p.container_port for c in pod.containers for p in c.ports]
+        mapped = pod_mappings(pod)
         fields = {"ip": pod.ip, "mac": pod.mac, "node": pod.node,
                   "veth": veth_name(pod.node, pod.key),
-                  "port": declared[0] if declared else None}
+                  "port": declared[0] if declared else None,
+                  "hostPort": mapped[0].host_port if mapped else None,
+                  "dnChain": dnat_chain(sandbox_id(pod.key)) if mapped else None}
         return str(_field(fields, rest[1], query))
     if head == "pod" and len(rest) == 3 and rest[1] == "port":
         key = object_key(rest[0])
@@ -116,10 +131,55 @@ def answer(model: Model, query: str) -> str:
                  "mark.bit": str(config.masquerade_bit)}
         if head in marks:
             return marks[head]
+    if head == "dns":
+        return _dns(model, query, rest)
     if head == "probability" and len(rest) == 1 and rest[0].isdigit() and int(rest[0]) > 0:
         return probability(int(rest[0]))
     raise NetmodelError(f"{{{{nm {query}}}}}: not a query the model answers (see "
                         "netmodel/site/values.py for the list)")
+
+
+def _dns(model: Model, query: str, rest: list[str]) -> str:
+    cluster = model.cluster
+    if len(rest) == 1:
+        fields: dict[str, object] = {"clusterIP": cluster.dns.cluster_ip,
+                                     "domain": cluster.dns.domain}
+        return str(_field(fields, rest[0], query))
+    if len(rest) == 2:
+        key = object_key(rest[0])
+        pod = cluster.pods_by_key.get(key)
+        if pod is None:
+            raise NetmodelError(f"{{{{nm {query}}}}}: no pod {key!r} in the spec")
+        conf = pod_resolv_conf(cluster, pod)
+        fields = {"nameserver": conf.nameservers[0] if conf.nameservers else None,
+                  "search": " ".join(conf.searches) or None, "ndots": conf.ndots()}
+        return str(_field(fields, rest[1], query))
+    if len(rest) == 3 and rest[1] == "sent":
+        return str(len(_lookup(model, query, rest).queries))
+    if len(rest) == 4 and rest[1] in ("query", "answer"):
+        sent = _lookup(model, query, rest).queries
+        if not rest[3].isdigit() or not 1 <= int(rest[3]) <= len(sent):
+            raise NetmodelError(f"{{{{nm {query}}}}}: the resolver sends {len(sent)} "
+                                f"quer{'y' if len(sent) == 1 else 'ies'} for {rest[2]}")
+        sent_query = sent[int(rest[3]) - 1]
+        if rest[1] == "query":
+            return sent_query.name
+        return _ANSWER_CODES[sent_query.answer.kind].format(sent_query.answer.address)
+    raise NetmodelError(f"{{{{nm {query}}}}}: expected dns clusterIP|domain, "
+                        "dns POD nameserver|search|ndots, dns POD sent NAME or "
+                        "dns POD query|answer NAME I")
+
+
+_ANSWER_CODES = {AnswerKind.ADDRESS: "A {}", AnswerKind.NXDOMAIN: "NXDOMAIN",
+                 AnswerKind.FORWARDED: "forward", AnswerKind.UPSTREAM: "upstream",
+                 AnswerKind.NO_SERVER: "timeout"}
+
+
+def _lookup(model: Model, query: str, rest: list[str]) -> Lookup:
+    try:
+        return lookup_from(model.cluster, f"pod/{rest[0]}", rest[2])
+    except InputError as exc:
+        raise NetmodelError(f"{{{{nm {query}}}}}: {exc.shown()}") from None
 
 
 def _backend(text: str) -> Backend:

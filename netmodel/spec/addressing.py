@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-__all__ = ["derive_mac", "netns_name", "normalize_mac", "veth_name"]
+__all__ = ["derive_mac", "netns_name", "normalize_mac", "sandbox_id", "veth_name"]
 
 
 def _digest(*parts: str) -> bytes:
@@ -34,6 +34,13 @@ def veth_name(node: str, pod_key: str) -> str:
 def netns_name(pod_key: str) -> str:
     """The pod's named netns as containerd creates it: ``cni-<uuid>``."""
     return "cni-" + str(uuid.UUID(bytes=_digest("netns", pod_key)[:16], version=4))
+
+
+def sandbox_id(pod_key: str) -> str:
+    """The pod sandbox's container ID, which the runtime passes to CNI as
+    CNI_CONTAINERID: containerd makes it 64 hex digits from 32 random bytes;
+    here the same form, from the pod's ``namespace/name``."""
+    return _digest("sandbox", pod_key).hex()
 
 
 def normalize_mac(text: str) -> str | None:

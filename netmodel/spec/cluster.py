@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network
 
+from netmodel.spec.dns import ClusterDNS, DNSPolicy, PodDNSConfig, ResolvConf
 from netmodel.spec.gateway import Gateway, HTTPRoute
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import Ingress, Service
@@ -22,6 +23,7 @@ __all__ = [
     "Container",
     "ContainerPort",
     "Node",
+    "NodeRole",
     "Pod",
     "Protocol",
     "Segment",
@@ -49,6 +51,16 @@ class Backend(StrEnum):
 
 
 _OVERHEAD = {Backend.VXLAN: 50, Backend.UDP: 28, Backend.HOST_GW: 0}
+# Defaults for values built by hand (tests); the loader always sets both.
+_NO_RESOLV_CONF = ResolvConf()
+_KUBEADM_DNS = ClusterDNS(IPv4Address("10.96.0.10"))
+
+
+class NodeRole(StrEnum):
+    """A node's ``role``: kubeadm's control-plane nodes run kube-apiserver."""
+
+    CONTROL_PLANE = "control-plane"
+    WORKER = "worker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +97,10 @@ class ContainerPort:
     container_port: int
     protocol: Protocol = Protocol.TCP
     name: str | None = None
+    # hostPort: the portmap CNI plugin DNATs this port of the node to the pod;
+    # hostIP narrows it to one of the node's addresses (None: every local one).
+    host_port: int | None = None
+    host_ip: IPv4Address | None = None
 
     def __str__(self) -> str:
         return f"{self.container_port}/{self.protocol.ip}"
@@ -106,6 +122,12 @@ class Node:
     segment: str
     mac: str
     vtep_mac: str
+    # role: control-plane: kube-apiserver runs here (a static pod, hostNetwork),
+    # and its address is an endpoint of default/kubernetes.
+    control_plane: bool = False
+    # The node's own /etc/resolv.conf as kubelet's parseResolvConf reads it
+    # (--resolv-conf): the base of a Default pod's, and ClusterFirst's searches.
+    resolv_conf: ResolvConf = _NO_RESOLV_CONF
 
     def __str__(self) -> str:
         return f"node {self.name} {self.ip} podCIDR {self.pod_cidr}"
@@ -123,6 +145,8 @@ class Pod:
     mac: str
     labels: tuple[tuple[str, str], ...] = ()
     containers: tuple[Container, ...] = ()
+    dns_policy: DNSPolicy = DNSPolicy.CLUSTER_FIRST
+    dns_config: PodDNSConfig | None = None
 
     @property
     def key(self) -> str:
@@ -165,6 +189,7 @@ class Cluster:
     gateways: tuple[Gateway, ...] = ()
     http_routes: tuple[HTTPRoute, ...] = ()
     warnings: tuple[SpecWarning, ...] = ()
+    dns: ClusterDNS = _KUBEADM_DNS
 
     def service(self, key: str) -> Service:
         """A service by ``namespace/name``."""

@@ -23,22 +23,26 @@ from typing import Any, TypeVar
 
 from netmodel.errors import SpecError
 from netmodel.spec.addressing import derive_mac
+from netmodel.spec.apiserver import kubernetes_service
 from netmodel.spec.cluster import (
     Backend,
     Cluster,
     Container,
     ContainerPort,
     Node,
+    NodeRole,
     Pod,
     Protocol,
     Segment,
     Underlay,
 )
-from netmodel.spec.fields import Fields
+from netmodel.spec.dns import KUBE_DNS, ResolvConf
 from netmodel.spec.keys import DEFAULT_NAMESPACE
+from netmodel.spec.load_dns import DNS_PATH, DnsFields, kube_dns_service
 from netmodel.spec.load_gateways import load_gateways, load_http_routes
 from netmodel.spec.load_services import load_ingresses, load_services
 from netmodel.spec.names import NameKind
+from netmodel.spec.services import Service
 from netmodel.spec.shown import shown
 from netmodel.spec.yamlsource import Path, format_path, parse_yaml
 
@@ -125,7 +129,7 @@ def parse_spec(text: str, file: str = "<spec>") -> Cluster:
             gc.enable()
 
 
-class _Loader(Fields):
+class _Loader(DnsFields):
     # -- the spec ------------------------------------------------------------
 
     def cluster(self) -> Cluster:
@@ -136,7 +140,8 @@ class _Loader(Fields):
                                         "gateways", "httpRoutes"))
         conf = self.optional_mapping(top.get("cluster"), ("cluster",),
                             ("name", "backend", "clusterCIDR", "serviceCIDR",
-                             "serviceNodePortRange", "underlay"))
+                             "serviceNodePortRange", "underlay", "kubernetesService",
+                             "dns"))
         name = self.name(conf.get("name", FsPath(self.doc.file).stem), ("cluster", "name"))
         backend = self.choice(conf.get("backend", "vxlan"), ("cluster", "backend"),
                               Backend, "backend")
@@ -148,15 +153,24 @@ class _Loader(Fields):
             raise self.fail(("cluster", "serviceCIDR"), f"{service_cidr} overlaps "
                             f"clusterCIDR {cluster_cidr} (expected disjoint ranges)")
         port_range = self.port_range(conf.get("serviceNodePortRange", DEFAULT_NODE_PORT_RANGE))
+        dns, coredns = self.cluster_dns(conf.get("dns"), "dns" in conf, service_cidr)
         underlay = self.underlay(conf.get("underlay"), backend, cluster_cidr, service_cidr)
         if "nodes" not in top:
             raise self.fail(("nodes",), "missing (expected at least one node)")
         nodes = self.nodes(self.sequence(top["nodes"], ("nodes",)), underlay, cluster_cidr)
         by_name = {n.name: n for n in nodes}
         pods = self.pods(self.sequence(top.get("pods"), ("pods",)), by_name)
+        pods += self.coredns_pods(coredns, by_name, pods)
+        reserved = {dns.cluster_ip: DNS_PATH} if dns.service else {}
+        builtin = None
+        if self.boolean(conf.get("kubernetesService", True), ("cluster", "kubernetesService")):
+            builtin = kubernetes_service(service_cidr, (n.ip for n in nodes if n.control_plane))
         services, warnings = load_services(
             self.doc, self.sequence(top.get("services"), ("services",)), pods, by_name,
-            service_cidr, port_range)
+            service_cidr, port_range, builtin, reserved)
+        if dns.service:
+            self.check_kube_dns(services, builtin)
+            services += (kube_dns_service(dns, pods),)
         ingresses = load_ingresses(self.doc, self.sequence(top.get("ingresses"),
                                                            ("ingresses",)), services)
         gateways = load_gateways(self.doc, self.sequence(top.get("gateways"), ("gateways",)),
@@ -175,8 +189,15 @@ class _Loader(Fields):
             pods_by_key=MappingProxyType({p.key: p for p in pods}),
             pods_by_node=MappingProxyType({k: tuple(v) for k, v in by_node.items()}),
             services=services, ingresses=ingresses, gateways=gateways,
-            http_routes=routes, warnings=tuple(warnings),
+            http_routes=routes, warnings=tuple(warnings), dns=dns,
         )
+
+    def check_kube_dns(self, services: tuple[Service, ...], builtin: Service | None) -> None:
+        # The spec's own Services follow default/kubernetes, which it does not list.
+        for i, svc in enumerate(services[1:] if builtin is not None else services):
+            if svc.key == KUBE_DNS:
+                raise self.fail(("services", i, "name"), f"{KUBE_DNS} is the Service "
+                                "cluster.dns creates (leave it out, or cluster.dns)")
 
     def port_range(self, value: Any) -> tuple[int, int]:
         path: Path = ("cluster", "serviceNodePortRange")
@@ -239,10 +260,14 @@ class _Loader(Fields):
         given = _DisjointCidrs()
         partial: list[tuple[int, str, str, IPv4Address | None, IPv4Network | None,
                             str | None, str | None]] = []
+        roles: dict[int, NodeRole] = {}
+        resolv: dict[int, ResolvConf] = {}
         for i, item in enumerate(raw):
             path: Path = ("nodes", i)
             conf = self.mapping(item, path, ("name", "ip", "podCIDR", "segment", "mac",
-                                             "vtepMAC"))
+                                             "vtepMAC", "role", "resolvConf"))
+            if "role" in conf:
+                roles[i] = self.choice(conf["role"], (*path, "role"), NodeRole, "node role")
             if "name" not in conf:
                 raise self.fail(path, "missing name (every node needs one)")
             name = self.k8s_name(conf["name"], (*path, "name"), NameKind.NODE)
@@ -292,6 +317,12 @@ class _Loader(Fields):
             mac = self.mac(conf["mac"], (*path, "mac")) if "mac" in conf else None
             vtep = self.mac(conf["vtepMAC"], (*path, "vtepMAC")) if "vtepMAC" in conf else None
             partial.append((i, name, seg_name, ip, cidr, mac, vtep))
+            resolv[i] = self.resolv_conf(conf.get("resolvConf"), (*path, "resolvConf"),
+                                         segment.router_ip)
+        # With no role written anywhere, the first node is the control plane, as
+        # in a kubeadm cluster whose first node ran `kubeadm init`.
+        planes = ({i for i, r in roles.items() if r is NodeRole.CONTROL_PLANE} if roles
+                  else {partial[0][0]})
         explicit = given.networks()
         free_ips = {s.name: _hosts_after_router(s) for s in underlay.segments}
         free_cidrs = _subnets(cluster_cidr, NODE_CIDR_MASK)
@@ -313,7 +344,8 @@ class _Loader(Fields):
                                     "(expected a larger clusterCIDR or fewer nodes)")
             node = Node(name=name, ip=ip, pod_cidr=cidr, segment=seg_name,
                         mac=mac or derive_mac("node", name, "eth0"),
-                        vtep_mac=vtep or derive_mac("node", name, "flannel.1"))
+                        vtep_mac=vtep or derive_mac("node", name, "flannel.1"),
+                        control_plane=i in planes, resolv_conf=resolv[i])
             # Two eth0s with one MAC on a segment, or two flannel.1s with one
             # VTEP MAC in the overlay, make every peer's FDB and neighbour
             # entries ambiguous: the second node's traffic reaches the first.
@@ -345,7 +377,8 @@ class _Loader(Fields):
         for i, item in enumerate(raw):
             path: Path = ("pods", i)
             conf = self.mapping(item, path, ("name", "namespace", "node", "labels", "ip",
-                                             "hostNetwork", "containers", "mac"))
+                                             "hostNetwork", "containers", "mac", "dnsPolicy",
+                                             "dnsConfig"))
             if "name" not in conf:
                 raise self.fail(path, "missing name (every pod needs one)")
             name = self.k8s_name(conf["name"], (*path, "name"), NameKind.POD)
@@ -399,12 +432,38 @@ class _Loader(Fields):
             key = f"{namespace}/{name}"
             mac = (self.mac(conf["mac"], (*path, "mac")) if "mac" in conf
                    else derive_mac("pod", key, "eth0"))
+            policy, dns_config = self.pod_dns(conf, path)
             pods.append(Pod(name=name, namespace=namespace, node=node.name, ip=ip,
                             host_network=host, mac=mac,
                             labels=self.labels(conf.get("labels"), (*path, "labels")),
                             containers=self.containers(conf.get("containers"),
-                                                       (*path, "containers"))))
+                                                       (*path, "containers"), host),
+                            dns_policy=policy, dns_config=dns_config))
+        self.check_host_ports(pods)
         return tuple(pods)
+
+    def check_host_ports(self, pods: list[Pod]) -> None:
+        """The scheduler's NodePorts filter (``framework.HostPortInfo.CheckConflict``):
+        two pods on one node cannot both hold a protocol and port on one hostIP,
+        and hostIP 0.0.0.0 (or none) holds it on every address. The spec pins pods
+        to nodes, so a conflict is a pod the scheduler would never have put there."""
+        held: dict[tuple[str, Protocol, int], list[tuple[IPv4Address | None, int, Path]]] = {}
+        for i, pod in enumerate(pods):
+            for c, container in enumerate(pod.containers):
+                for j, port in enumerate(container.ports):
+                    if port.host_port is None:
+                        continue
+                    path: Path = ("pods", i, "containers", c, "ports", j, "hostPort")
+                    wild = port.host_ip is None or port.host_ip.is_unspecified
+                    slot = held.setdefault((pod.node, port.protocol, port.host_port), [])
+                    for ip, owner, where in slot:
+                        if owner != i and (wild or ip is None or ip.is_unspecified
+                                           or ip == port.host_ip):
+                            raise self.fail(path, f"{port.host_port}/{port.protocol} is "
+                                            f"already held on node {pod.node} by pod "
+                                            f"{pods[owner].key} ({format_path(where)}): the "
+                                            "scheduler would not place this pod there")
+                    slot.append((port.host_ip, i, path))
 
     def check_pod_ip(self, ip: IPv4Address, node: Node, path: Path) -> None:
         if ip not in node.pod_cidr:
@@ -414,9 +473,10 @@ class _Loader(Fields):
             raise self.fail(path, f"{ip} is reserved in {node.pod_cidr} (host-local "
                             f"allocates {_range_text(node.pod_cidr)}; .1 is cni0)")
 
-    def containers(self, value: Any, path: Path) -> tuple[Container, ...]:
+    def containers(self, value: Any, path: Path, host: bool = False) -> tuple[Container, ...]:
         out = []
         names: set[str] = set()
+        host_ports: dict[str, Path] = {}
         for i, item in enumerate(self.sequence(value, path)):
             cpath = (*path, i)
             conf = self.mapping(item, cpath, ("name", "image", "ports"))
@@ -428,7 +488,8 @@ class _Loader(Fields):
             ports = []
             for j, port in enumerate(self.sequence(conf.get("ports"), (*cpath, "ports"))):
                 ppath = (*cpath, "ports", j)
-                pconf = self.mapping(port, ppath, ("containerPort", "protocol", "name"))
+                pconf = self.mapping(port, ppath, ("containerPort", "protocol", "name",
+                                                   "hostPort", "hostIP"))
                 if "containerPort" not in pconf:
                     raise self.fail(ppath, "missing containerPort")
                 number = self.integer(pconf["containerPort"], (*ppath, "containerPort"),
@@ -437,9 +498,37 @@ class _Loader(Fields):
                                        Protocol, "protocol")
                 pname = (self.k8s_name(pconf["name"], (*ppath, "name"),
                                        NameKind.CONTAINER_PORT) if "name" in pconf else None)
-                ports.append(ContainerPort(number, protocol, pname))
+                host_port, host_ip = self.host_port(pconf, ppath, number, protocol, host,
+                                                    host_ports)
+                ports.append(ContainerPort(number, protocol, pname, host_port, host_ip))
             out.append(Container(name, tuple(ports)))
         return tuple(out)
+
+    def host_port(self, conf: dict[str, Any], path: Path, container_port: int,
+                  protocol: Protocol, host_network: bool, seen: dict[str, Path],
+                  ) -> tuple[int | None, IPv4Address | None]:
+        """hostPort and hostIP, checked as the API server does (core validation's
+        validateContainerPorts, validateHostNetwork, AccumulateUniqueHostPorts)."""
+        host_ip = (self.address(conf["hostIP"], (*path, "hostIP")) if "hostIP" in conf
+                   else None)
+        if "hostPort" in conf:
+            number: int | None = self.integer(conf["hostPort"], (*path, "hostPort"), 1, 65535)
+        else:
+            # SetDefaults_Pod: with hostNetwork, hostPort defaults to containerPort.
+            number = container_port if host_network else None
+        if number is None:
+            if host_ip is not None:
+                raise self.fail((*path, "hostIP"), "only with hostPort")
+            return None, None
+        if host_network and number != container_port:
+            raise self.fail((*path, "hostPort"), f"{number} must match containerPort "
+                            f"{container_port} when hostNetwork is true")
+        key = f"{protocol}/{host_ip or ''}/{number}"
+        if key in seen:
+            raise self.fail((*path, "hostPort"), f"Duplicate value: {shown(key)} (also "
+                            f"{format_path(seen[key])})")
+        seen[key] = (*path, "hostPort")
+        return number, host_ip
 
 
 class _DisjointCidrs:

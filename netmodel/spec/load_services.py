@@ -10,7 +10,7 @@ namespace whose labels match the selector (pods are taken as ready).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
@@ -38,19 +38,23 @@ _SERVICE_FIELDS = ("name", "namespace", "type", "clusterIP", "selector", "endpoi
                    "externalTrafficPolicy", "externalIPs", "loadBalancerIP",
                    "loadBalancerSourceRanges", "healthCheckNodePort", "sessionAffinity",
                    "sessionAffinityConfig", "ports")
+_BUILTIN: Path = ("kube-apiserver",)  # who holds default/kubernetes's address
 DEFAULT_AFFINITY_TIMEOUT = 10800  # 3 hours, the API default for ClientIP timeoutSeconds
 
 
 class _ServiceLoader(Fields):
     def __init__(self, doc: SourceDoc, pods: tuple[Pod, ...], nodes: dict[str, Node],
-                 service_cidr: IPv4Network, node_ports: tuple[int, int]) -> None:
+                 service_cidr: IPv4Network, node_ports: tuple[int, int],
+                 reserved: Mapping[IPv4Address, Path] | None = None) -> None:
         super().__init__(doc)
         self.pods = pods
         self.nodes = nodes
         self.service_cidr = service_cidr
         self.node_ports = node_ports
         self.warnings: list[SpecWarning] = []
-        self.cluster_ips: dict[IPv4Address, Path] = {}
+        # Addresses the spec gives elsewhere (cluster.dns.clusterIP): taken
+        # before any Service's, as the API server would find them allocated.
+        self.cluster_ips: dict[IPv4Address, Path] = dict(reserved or {})
         self.used_node_ports: dict[int, Path] = {}
         self._by_label: dict[tuple[str, str, str], list[int]] | None = None
 
@@ -58,9 +62,15 @@ class _ServiceLoader(Fields):
         self.warnings.append(SpecWarning(self.doc.file, self.doc.line_of(path),
                                          format_path(path), problem))
 
-    def services(self, raw: list[Any]) -> tuple[Service, ...]:
+    def services(self, raw: list[Any], builtin: Service | None = None) -> tuple[Service, ...]:
         drafts = []
         seen: dict[str, int] = {}
+        if builtin is not None:
+            # kube-apiserver created it first: its address and its name are taken.
+            self.cluster_ips[builtin.cluster_ip] = _BUILTIN
+            if not builtin.ports[0].endpoints:
+                self.warn(("nodes",), f"no node has role control-plane: {builtin.key} "
+                          "has no endpoints (its API servers are not in the spec)")
         for i, item in enumerate(raw):
             path: Path = ("services", i)
             conf = self.mapping(item, path, _SERVICE_FIELDS)
@@ -70,6 +80,10 @@ class _ServiceLoader(Fields):
             namespace = self.k8s_name(conf.get("namespace", DEFAULT_NAMESPACE),
                                       (*path, "namespace"), NameKind.NAMESPACE)
             key = f"{namespace}/{name}"
+            if builtin is not None and key == builtin.key:
+                raise self.fail((*path, "name"), f"{key} already exists (kube-apiserver "
+                                "creates it; set cluster.kubernetesService: false to "
+                                "describe it yourself)")
             if key in seen:
                 raise self.fail((*path, "name"), f"duplicate service {shown(key)} "
                                 f"(first at services[{seen[key]}])")
@@ -90,15 +104,18 @@ class _ServiceLoader(Fields):
                                     f"{self.service_cidr}")
                 cluster_ip = found
             services.append(self.service(path, conf, name, namespace, cluster_ip))
-        return tuple(services)
+        return (builtin, *services) if builtin is not None else tuple(services)
 
     def claim_cluster_ip(self, ip: IPv4Address, path: Path) -> None:
         net = self.service_cidr
         if ip not in net or ip in (net.network_address, net.broadcast_address):
             raise self.fail(path, f"{ip} is not a usable address of serviceCIDR {net}")
         if ip in self.cluster_ips:
-            raise self.fail(path, f"{ip} is already allocated to "
-                            f"{format_path(self.cluster_ips[ip][:2])}")
+            owner = self.cluster_ips[ip]
+            # The API server's own words (ipallocator.ErrAllocated), then whose it is.
+            whose = ("default/kubernetes, which kube-apiserver puts at the first "
+                     "address of serviceCIDR" if owner is _BUILTIN else format_path(owner[:2]))
+            raise self.fail(path, f"{ip}: provided IP is already allocated (to {whose})")
         self.cluster_ips[ip] = path
 
     def free_cluster_ips(self) -> Iterator[IPv4Address]:
@@ -322,9 +339,13 @@ class _ServiceLoader(Fields):
 
 def load_services(doc: SourceDoc, raw: list[Any], pods: tuple[Pod, ...],
                   nodes: dict[str, Node], service_cidr: IPv4Network,
-                  node_ports: tuple[int, int]) -> tuple[tuple[Service, ...], list[SpecWarning]]:
-    loader = _ServiceLoader(doc, pods, nodes, service_cidr, node_ports)
-    return loader.services(raw), loader.warnings
+                  node_ports: tuple[int, int], builtin: Service | None = None,
+                  reserved: Mapping[IPv4Address, Path] | None = None,
+                  ) -> tuple[tuple[Service, ...], list[SpecWarning]]:
+    """The spec's Services, after ``builtin`` (default/kubernetes) when there is
+    one; ``reserved`` ClusterIPs (kube-dns's) are taken before any of them."""
+    loader = _ServiceLoader(doc, pods, nodes, service_cidr, node_ports, reserved)
+    return loader.services(raw, builtin), loader.warnings
 
 
 def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]

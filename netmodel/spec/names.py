@@ -139,6 +139,12 @@ class NameKind(Enum):
     # gateway-api apis/v1/shared_types.go SectionName: the DNS-1123 subdomain
     # pattern, MaxLength 253 (a listener's name, a parentRef's sectionName).
     SECTION_NAME = ("listener name", _SUBDOMAIN)
+    # kubeadm apis validation: ValidateNetworking → ValidateDNS1123Subdomain(dnsDomain),
+    # the clusterDomain kubelet and CoreDNS are given.
+    DNS_DOMAIN = ("DNS domain", _SUBDOMAIN)
+    # core/validation: validatePodDNSConfig → ValidateDNS1123Subdomain(search),
+    # a trailing dot trimmed first.
+    SEARCH_DOMAIN = ("search domain", _SUBDOMAIN)
     # metav1 validation.ValidateLabels → ValidateLabelName → content.IsLabelKey;
     # Service selectors go through the same ValidateLabels.
     LABEL_KEY = ("label key", _KEY)

@@ -30,6 +30,7 @@ __all__ = [
     "Dst",
     "Item",
     "Mark",
+    "Multiport",
     "NfAcct",
     "Overlay",
     "Proto",
@@ -60,11 +61,17 @@ class Comment:
 
     def restore(self) -> list[str]:
         # kube-proxy quotes the comments it builds from several words itself.
-        text = f'"{self.text}"' if " " in self.text else self.text
+        text = f'"{_escaped(self.text)}"' if " " in self.text else self.text
         return ["-m", "comment", "--comment", text]
 
     def save(self) -> list[str]:
-        return ["-m", "comment", "--comment", f'"{self.text}"']
+        # iptables-save's save_string: quoted, with " and \ escaped by a backslash
+        # (portmap's comments hold quotes: dnat name: "cbr0" id: "…").
+        return ["-m", "comment", "--comment", f'"{_escaped(self.text)}"']
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +102,33 @@ class Dst(_Address):
 
 @dataclass(frozen=True, slots=True)
 class Proto:
-    """``-m tcp -p tcp``: the protocol, with its match module loaded where written."""
+    """``-m tcp -p tcp``: the protocol, with its match module loaded where written.
+
+    ``module`` False is ``-p tcp`` alone (portmap's spelling): the kernel then
+    holds a tcp match only if a ``--dport`` loaded it implicitly."""
 
     name: IpProto
+    module: bool = True
 
     def restore(self) -> list[str]:
-        return ["-m", self.name, "-p", self.name]
+        return ["-m", self.name, "-p", self.name] if self.module else ["-p", self.name]
+
+
+@dataclass(frozen=True, slots=True)
+class Multiport:
+    """``-m multiport -p tcp --destination-ports 80,443``, as portmap writes it (the
+    protocol inside: multiport needs it); iptables-save prints ``-p tcp`` up front
+    and ``-m multiport --dports 80,443`` in place."""
+
+    proto: IpProto
+    ports: tuple[int, ...]
+
+    def restore(self) -> list[str]:
+        return ["-m", "multiport", "-p", self.proto, "--destination-ports",
+                ",".join(map(str, self.ports))]
+
+    def save(self) -> list[str]:
+        return ["-m", "multiport", "--dports", ",".join(map(str, self.ports))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +229,8 @@ class Recent:
                 "--name", self.name, "--mask", "255.255.255.255", "--rsource"]
 
 
-Item = Comment | Src | Dst | Proto | DPort | AddrType | Mark | CtState | Statistic | NfAcct | Recent
+Item = (Comment | Src | Dst | Proto | DPort | AddrType | Mark | CtState | Statistic | NfAcct
+        | Recent | Multiport)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +275,7 @@ class Target:
 
     @property
     def is_chain(self) -> bool:
-        return self.name is not None and self.name.startswith(("KUBE-", "FLANNEL-"))
+        return self.name is not None and self.name.startswith(("KUBE-", "FLANNEL-", "CNI-"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,14 +306,19 @@ class Rule:
         for ends in (src, dst):
             if isinstance(ends, _Address):
                 tokens += [*(["!"] if ends.negated else []), ends.flag, str(ends.net)]
+        multiport = self.item(Multiport)
         if isinstance(proto, Proto):
             tokens += ["-p", proto.name]
+        elif isinstance(multiport, Multiport):
+            tokens += ["-p", multiport.proto]
         for it in self.items:
             if isinstance(it, Proto):
-                tokens += ["-m", it.name]
+                if it.module or isinstance(dport, DPort):
+                    tokens += ["-m", it.name]
                 if isinstance(dport, DPort):
                     tokens += ["--dport", str(dport.port)]
-            elif isinstance(it, Comment | AddrType | Mark | CtState | Statistic | NfAcct | Recent):
+            elif isinstance(it, Comment | AddrType | Mark | CtState | Statistic | NfAcct | Recent
+                            | Multiport):
                 tokens += it.save()
         return " ".join(tokens + self.target.save())
 
@@ -380,6 +414,8 @@ def restore_text(ruleset: Ruleset, writer: str = "kube-proxy") -> str:
 def _owner(chain: str) -> str:
     if chain.startswith("FLANNEL-"):
         return "flanneld"
+    if chain.startswith("CNI-"):
+        return "portmap"
     if chain.endswith("-CANARY"):
         return "monitor"  # created with `iptables -N` by kubelet's and kube-proxy's monitors
     return "kube-proxy"

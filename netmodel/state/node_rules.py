@@ -1,4 +1,4 @@
-"""A node's whole iptables state: kube-proxy's, kubelet's and flanneld's rules.
+"""A node's whole iptables state: kube-proxy's, kubelet's, flanneld's and portmap's rules.
 
 kubelet and kube-proxy each create an empty ``*-CANARY`` chain to notice a
 flush; kubelet owns KUBE-FIREWALL's jumps; flanneld appends its own chains.
@@ -13,6 +13,7 @@ from netmodel.spec.services import TrafficPolicy
 from netmodel.state.flannel_iptables import flannel_chains, flannel_rules
 from netmodel.state.kube_proxy import KubeProxyConfig, proxier_rules
 from netmodel.state.netfilter import Overlay, Rule, Ruleset, group_rules
+from netmodel.state.portmap import portmap_chains, portmap_rules
 
 __all__ = ["KubeProxyPart", "kube_proxy_config", "kube_proxy_part", "local_signature",
            "node_ruleset"]
@@ -55,6 +56,15 @@ def node_ruleset(cluster: Cluster, node: Node, part: KubeProxyPart | None = None
     config = kube_proxy_config(cluster)
     part = part or kube_proxy_part(cluster, node)
     flannel = tuple(flannel_rules(cluster.cluster_cidr, node.pod_cidr, config.random_fully))
-    own = {key: part.groups.get(key, ()) + extra for key, extra in group_rules(flannel).items()}
-    return Ruleset(chains=(*_CANARIES, *part.chains, *flannel_chains()),
-                   parts=(part.rules, flannel), groups=Overlay(part.groups, own))
+    # portmap prepends its POSTROUTING jump (it runs at a pod's creation, after
+    # kube-proxy's first sync) and appends the rest, after kube-proxy's jumps.
+    first, rest = (tuple(rules) for rules in portmap_rules(cluster, node))
+    own: dict[tuple[str, str], tuple[Rule, ...]] = {}
+    for key, extra in group_rules(flannel + rest).items():
+        own[key] = part.groups.get(key, ()) + extra
+    for key, ahead in group_rules(first).items():
+        own[key] = ahead + own.get(key, part.groups.get(key, ()))
+    parts = (first, part.rules, flannel, rest) if first or rest else (part.rules, flannel)
+    return Ruleset(chains=(*_CANARIES, *part.chains, *flannel_chains(),
+                           *portmap_chains(cluster, node)),
+                   parts=parts, groups=Overlay(part.groups, own))

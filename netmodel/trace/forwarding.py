@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 
 from netmodel.i18n import Detail, detail
+from netmodel.spec.apiserver import SECURE_PORT
 from netmodel.spec.cluster import Backend, Cluster
 from netmodel.spec.protocol import IpProto
 from netmodel.state.backends import udp
@@ -189,7 +190,7 @@ class _Walker:
         if route is None:
             pkt = pkt.with_active_eth(Eth("00:00:00:00:00:00", "00:00:00:00:00:00"))
             if self.nf.applies(ns, pkt):
-                self.nf.local_in(ns, "lo", pkt)
+                pkt = self.nf.local_in(ns, "lo", pkt)
             self.local_in(ns, "lo", pkt)
             return
         self.output(ns, route, pkt)
@@ -367,7 +368,7 @@ class _Walker:
         ip = pkt.active_ip
         if table.local_address(ip.dst) is not None:
             if self.nf.applies(ns, pkt):
-                self.nf.local_in(ns, dev.name, pkt)
+                pkt = self.nf.local_in(ns, dev.name, pkt)
             self.local_in(ns, dev.name, pkt)
             return
         if not ns.ip_forward:
@@ -422,6 +423,9 @@ class _Walker:
                 local = sum(1 for p in svc.ports for e in p.endpoints if e.node == ns.node)
                 key = "deliver.healthcheck.ok" if local else "deliver.healthcheck.fail"
                 return detail(key, svc=svc.key, count=local, who=ns.id)
+        if (ns.id.kind is NetnsKind.NODE and l4.proto is IpProto.TCP
+                and l4.dport == SECURE_PORT and self.cluster.node(ns.node).control_plane):
+            return detail("deliver.apiserver", who=ns.id, port=f"{l4.dport}/{l4.proto}")
         for pod in self.cluster.pods_by_node.get(ns.node, ()):
             if pod.host_network and pod.listener(l4.dport, l4.proto.kubernetes):
                 return detail("deliver.hostnetwork", pod=pod.key,

@@ -86,8 +86,13 @@ class Netfilter:
         if result.dnat is not None:
             ip, port = result.dnat
             pkt = _with_dst(pkt, ip, port)
-            why = detail("nf.dnat", table="nat", hook=hook, tested=result.tested,
-                         to=f"{ip}:{port}", odds=_odds(result.probability))
+            if result.hits and result.hits[-1].rule.writer == "portmap":
+                # A hostPort: one fixed destination, no endpoint drawn at random.
+                why = detail("nf.dnat.hostport", table="nat", hook=hook, tested=result.tested,
+                             to=f"{ip}:{port}", chain=result.hits[-1].chain)
+            else:
+                why = detail("nf.dnat", table="nat", hook=hook, tested=result.tested,
+                             to=f"{ip}:{port}", odds=_odds(result.probability))
         else:
             why = detail("nf.pass", table="nat", hook=hook, tested=result.tested,
                          matched=len(result.hits))
@@ -137,10 +142,19 @@ class Netfilter:
         self.confirm(ns, out_dev, pkt)
         return pkt
 
-    def local_in(self, ns: Netns, dev: str, pkt: Packet) -> None:
+    def local_in(self, ns: Netns, dev: str, pkt: Packet) -> Packet:
+        """filter INPUT, then the src-manip at LOCAL_IN: a reply to a connection
+        this netns DNATed on the way out (OUTPUT) gets its source back there
+        (nf_nat_ipv4_local_in), so the socket sees the address it connected to."""
         self.filter(ns, "INPUT", dev, pkt)
-        if self._reply.pop(ns.id, None) is None:
+        entry = self._reply.pop(ns.id, None)
+        if entry is None:
             self.confirm(ns, dev, pkt)
+        elif entry.dnat:
+            pkt = _with_src(pkt, entry.original[2], entry.original[3])
+            self.record(ns, Action.CONNTRACK, dev, detail(
+                "ct.undnat", src=entry.original[2], port=entry.original[3]), pkt, ())
+        return pkt
 
     def confirm(self, ns: Netns, dev: str, pkt: Packet) -> None:
         original = self._original.pop(ns.id, None)

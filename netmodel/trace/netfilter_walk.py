@@ -27,6 +27,7 @@ from netmodel.state.netfilter import (
     DPort,
     Dst,
     Mark,
+    Multiport,
     Proto,
     Recent,
     Rule,
@@ -119,7 +120,7 @@ def _key(rule: Rule) -> tuple[int | None, str | None, int | None] | None:
         if dst.negated or dst.net.prefixlen != 32:
             return None
         host = int(dst.net.network_address)
-    selective = (Src, AddrType, Mark, CtState, Statistic, Recent)
+    selective = (Src, AddrType, Mark, CtState, Statistic, Recent, Multiport)
     if any(isinstance(it, selective) for it in rule.items):
         return None
     return host, proto.name, dport.port
@@ -281,6 +282,9 @@ class _Walk:
                     return False
             elif isinstance(item, DPort):
                 if pkt.l4.dport != item.port:
+                    return False
+            elif isinstance(item, Multiport):
+                if pkt.l4.proto != item.proto or pkt.l4.dport not in item.ports:
                     return False
             elif isinstance(item, AddrType):
                 address = pkt.ip.src if item.direction == "src" else pkt.ip.dst

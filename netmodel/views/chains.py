@@ -16,10 +16,10 @@ from netmodel.views.style import GRAPH, colour, field, safe_id, text
 
 __all__ = ["chains"]
 
-_SHOWN = ("nf.dnat", "nf.masq", "nf.reject", "nf.drop")
+_SHOWN = ("nf.dnat", "nf.dnat.hostport", "nf.masq", "nf.reject", "nf.drop")
 
 
-_COMMENT = re.compile(r' -m comment --comment "[^"]*"')
+_COMMENT = re.compile(r' -m comment --comment "(?:[^"\\]|\\.)*"')  # \" inside: portmap's
 
 
 def _short(rule: str, width: int = 90) -> str:

@@ -17,7 +17,7 @@ from netmodel.trace.hops import Trace
 from netmodel.trace.packet import Packet
 from netmodel.views.style import GRAPH, colour, safe_id, text
 
-__all__ = ["path", "waypoints"]
+__all__ = ["device_key", "path", "step_devices", "waypoints"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,23 @@ def waypoints(trace: Trace) -> list[Waypoint]:
                 continue
             out.append(Waypoint(hop.node, hop.netns, hop.netns_id, step.device, number,
                                 step.packet))
+    return out
+
+
+def device_key(netns_id: NetnsId, device: str) -> str:
+    """A device box's CSS-class token (the step player highlights it)."""
+    return safe_id(f"{netns_id}/{device}").lower().replace("_", "-")
+
+
+def step_devices(trace: Trace) -> list[str | None]:
+    """For each step of ``trace.steps``, the box the packet is at (None before it has one)."""
+    out: list[str | None] = []
+    current: str | None = None
+    for hop in trace.hops:
+        for step in hop.steps:
+            if step.device is not None:
+                current = device_key(hop.netns_id, step.device)
+            out.append(current)
     return out
 
 
@@ -80,7 +97,7 @@ def _netns_label(netns: NetnsId, lang: str) -> str:
     return label("external", lang, ip=netns.name)
 
 
-def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
+def path(trace: Trace, *, reply: bool = False, lang: str = "en", leg: str = "request") -> str:
     import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
 
     dot = graphviz.Digraph("path", graph_attr={**GRAPH, "rankdir": "LR", "newrank": "true"},
@@ -98,8 +115,8 @@ def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
         if reply and trace.next.reply is not None:
             legs.append((trace.next.reply, "pr", "dashed", colour("muted")))
     seen: dict[str, list[Waypoint]] = {}
-    for leg, _, _, _ in legs:
-        for point in waypoints(leg):
+    for part, _, _, _ in legs:
+        for point in waypoints(part):
             seen.setdefault(point.node, []).append(point)
     for node in sorted(seen):
         with dot.subgraph(name=f"cluster_{safe_id(node)}") as box:
@@ -116,8 +133,8 @@ def path(trace: Trace, *, reply: bool = False, lang: str = "en") -> str:
                                fillcolor=colour("box"), color=colour("line"))
                     for device in sorted({p.device for p in points}):
                         inner.node(safe_id(f"{netns_id}/{device}"), text(device))
-    for leg, tag, style, hue in legs:
-        points = waypoints(leg)
+    for part, tag, style, hue in legs:
+        points = waypoints(part)
         for n, (a, b) in enumerate(itertools.pairwise(points), start=1):
             note = change(a.packet, b.packet)
             head = f"{tag}{n}"

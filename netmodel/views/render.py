@@ -20,7 +20,8 @@ from functools import cache
 from netmodel.errors import NetmodelError
 from netmodel.views.style import COLOURS
 
-__all__ = ["ENGINES", "engine_version", "inline_svg", "render_svg", "standalone_svg"]
+__all__ = ["ENGINES", "engine_version", "inline_svg", "palette_css", "render_svg",
+           "standalone_svg"]
 
 ENGINES = ("wasm", "dot")
 
@@ -81,8 +82,11 @@ _ID = re.compile(r'\bid="([^"]+)"')
 _REF = re.compile(r'(xlink:href|href)="#([^"]+)"|url\(#([^)]+)\)')
 
 
-def inline_svg(svg: str, *, prefix: str, title: str, desc: str, lang: str) -> str:
-    """Make a Graphviz SVG safe and readable inline (see the module docstring)."""
+def inline_svg(svg: str, *, prefix: str, title: str, desc: str, lang: str,
+               palette: bool = True) -> str:
+    """Make a Graphviz SVG safe and readable inline (see the module docstring).
+    ``palette=False`` leaves the colour rules out: the page holds them once
+    (:func:`palette_css`) for all its figures."""
     svg = _PROLOG.sub("", svg).strip()
     svg = _ID.sub(lambda m: f'id="{prefix}-{m[1]}"', svg)
     svg = _REF.sub(lambda m: (f'{m[1]}="#{prefix}-{m[2]}"' if m[1]
@@ -90,18 +94,23 @@ def inline_svg(svg: str, *, prefix: str, title: str, desc: str, lang: str) -> st
     # Graphviz titles each node and edge with its DOT id; a reader's screen
     # reader should hear the diagram's title, not n_node_node_1.
     svg = re.sub(r"<title>[^<]*</title>", "", svg)
-    rules = "".join(
-        f'#{prefix} [fill="{sentinel}"]{{fill:{value}}}'
-        f'#{prefix} [stroke="{sentinel}"]{{stroke:{value}}}'
-        for sentinel, value in (pair for pair in COLOURS.values()))
+    rules = palette_css(f"#{prefix}") if palette else ""
     head = (f'<svg id="{prefix}" class="netmodel-diagram" role="img" lang="{lang}" '
             f'aria-labelledby="{prefix}-title {prefix}-desc" ')
     svg = svg.replace("<svg ", head, 1)
     opening_end = svg.index(">", svg.index("<svg")) + 1
     meta = (f'<title id="{prefix}-title">{html.escape(title)}</title>'
             f'<desc id="{prefix}-desc">{html.escape(desc)}</desc>'
-            f"<style>{rules}</style>")
+            + (f"<style>{rules}</style>" if rules else ""))
     return svg[:opening_end] + meta + svg[opening_end:]
+
+
+def palette_css(scope: str) -> str:
+    """The rules that map the views' sentinel colours to Material's palette
+    variables, for the figures under the CSS selector ``scope``."""
+    return "".join(f'{scope} [fill="{sentinel}"]{{fill:{value}}}'
+                   f'{scope} [stroke="{sentinel}"]{{stroke:{value}}}'
+                   for sentinel, value in COLOURS.values())
 
 
 def standalone_svg(svg: str) -> str:

@@ -107,7 +107,7 @@ def _key_actions(hop: Hop, before: Packet | None, trace: Trace, lang: str) -> li
         said: str | None = None
         if step.action is Action.SEND:
             said = word("brief.send", lang)
-        elif key == "nf.dnat" and previous is not None:
+        elif key in ("nf.dnat", "nf.dnat.hostport") and previous is not None:
             said = word("brief.dnat", lang, before=_dst(previous), after=_dst(pkt))
         elif key == "nf.masq" and previous is not None:
             said = word("brief.masq", lang, before=previous.ip.src, after=pkt.ip.src)
