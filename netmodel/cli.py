@@ -29,6 +29,8 @@ from pathlib import Path
 from netmodel.errors import InputError, NetmodelError, echo, one_line
 from netmodel.files import write_whole
 from netmodel.i18n.output import word
+from netmodel.kubeimport.command import add_parser as add_import_parser
+from netmodel.kubeimport.command import run_import
 from netmodel.lab.command import add_parser as add_lab_parser
 from netmodel.lab.command import run_lab
 from netmodel.site.check import run_check
@@ -156,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--update", action="store_true", help="rewrite the snapshots")
     check.add_argument("--root", default=".", help="the project (default: here)")
     add_lab_parser(sub)
+    add_import_parser(sub)
     return parser
 
 
@@ -166,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "lab":
             return run_lab(args)
+        if args.command == "import":
+            return run_import(args)
         output, status = _run(args)
     except InputError as exc:
         print(f"netmodel: {exc.shown(_FLAGS.get(args.command, {}).get(exc.option or ''))}",

@@ -440,7 +440,7 @@ def test_succeeded_needs_every_leg_and_the_reply() -> None:
 # How a hop's heading reads, written out here rather than taken from the catalogue.
 _HEADINGS = {
     "en": {"pod": "{node} · pod {name}", "node": "{node} · host"},
-    "zh": {"pod": "{node} · pod 网络命名空间 {name}", "node": "{node} · 宿主机网络命名空间"},
+    "zh": {"pod": "{node} · Pod 网络命名空间 {name}", "node": "{node} · 宿主机网络命名空间"},
 }
 
 

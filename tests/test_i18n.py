@@ -56,7 +56,7 @@ def test_every_detail_has_both_languages() -> None:
 
 
 def test_chinese_details_set_no_space_between_han_characters() -> None:
-    # "底层网络的路由器 的路由表": a Han place name dropped into "{who} 的路由表".
+    # "底层路由器 的路由表": a Han place name dropped into "{who} 的路由表".
     model = Model(load_spec(HOST_GW_RACKS))
     trace = walk_between(model, "pod/web-1", "pod/db-3")
     texts = [trace.reason.render("zh")] + [step.detail.render("zh") for hop in trace.hops

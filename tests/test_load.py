@@ -509,7 +509,7 @@ def test_a_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         load_spec(spec)
     assert str(caught.value) == (f"{spec}: spec is {MAX_SPEC_BYTES + 1} bytes "
-                                 "(expected at most 64 MiB)")
+                                 "(expected at most 128 MiB)")
 
 
 @pytest.mark.parametrize("character", ["\x84", "\x85", "\u2028", "\x7f"])

@@ -26,8 +26,8 @@ def test_netns_id_str_is_the_id_output_has_always_carried(netns_id: NetnsId, tex
 
 @pytest.mark.parametrize(("netns_id", "en", "zh"), [
     (NetnsId.node("node-1"), "node node-1", "节点 node-1"),  # a node's host netns
-    (NetnsId.pod("default/web-1"), "pod default/web-1", "pod default/web-1"),  # Latin both
-    (NetnsId.router(), "the underlay router", "底层网络的路由器"),  # no name
+    (NetnsId.pod("default/web-1"), "pod default/web-1", "Pod default/web-1"),  # zh: Pod, the object
+    (NetnsId.router(), "the underlay router", "底层路由器"),  # no name
     (NetnsId.external(IPv4Address("198.51.100.7")), "external client 198.51.100.7",
      "外部客户端 198.51.100.7"),  # an address
 ])

@@ -116,15 +116,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "超过 {limit} 步：按环路处理"},
     "deliver.container": {
         "en": "delivered to container {container} of pod {pod}, which declares {port}",
-        "zh": "交付给 pod {pod} 的容器 {container}（该容器声明了端口 {port}）"},
+        "zh": "交付给 Pod {pod} 的容器 {container}（该容器声明了端口 {port}）"},
     "deliver.undeclared": {
         "en": "delivered to pod {pod}'s netns; no container declares {port} (containerPort "
               "is informational: a process may still listen, else TCP answers RST)",
-        "zh": "交付到 pod {pod} 的网络命名空间；没有容器声明端口 {port}"
+        "zh": "交付到 Pod {pod} 的网络命名空间；没有容器声明端口 {port}"
               "（containerPort 只是声明：仍可能有进程在监听，否则 TCP 回 RST）"},
     "deliver.hostnetwork": {
         "en": "delivered in {who} to hostNetwork pod {pod}, which declares {port}",
-        "zh": "在 {who} 中交付给 hostNetwork pod {pod}（声明了端口 {port}）"},
+        "zh": "在 {who} 中交付给 hostNetwork Pod {pod}（声明了端口 {port}）"},
     "deliver.apiserver": {
         "en": "delivered in {who} to kube-apiserver, which listens on {port} (a static "
               "pod with hostNetwork on this control-plane node)",
@@ -142,12 +142,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "kube-proxy's health check server for {svc} answers HTTP 200: {count} local "
               "endpoints on {who} and kube-proxy healthy (its rules in sync), so the load "
               "balancer keeps sending traffic here",
-        "zh": "kube-proxy 为 {svc} 提供的健康检查服务返回 HTTP 200：{who} 上有 {count} 个本地端点，"
-              "kube-proxy 自身也健康（规则已同步），负载均衡器会继续把流量发到这里"},
+        "zh": "kube-proxy 为 {svc} 运行的健康检查服务器返回 HTTP 200："
+              "{who} 上有 {count} 个本地端点，kube-proxy 自身也健康（规则已同步），"
+              "负载均衡器会继续把流量发到这里"},
     "deliver.healthcheck.fail": {
         "en": "kube-proxy's health check server for {svc} answers HTTP 503: no local endpoint "
               "on {who}, so the load balancer stops sending traffic here",
-        "zh": "kube-proxy 为 {svc} 提供的健康检查服务返回 HTTP 503：{who} 上没有本地端点，"
+        "zh": "kube-proxy 为 {svc} 运行的健康检查服务器返回 HTTP 503：{who} 上没有本地端点，"
               "负载均衡器不再把流量发到这里"},
     "deliver.icmp": {
         "en": "delivered: the kernel of {who} answers the echo request itself",
@@ -239,7 +240,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{base}. {vip} is the virtual IP of service {svc}: kube-proxy only DNATs "
               "{ports}, no rule matched this packet, so it was routed like any other address "
               "and nothing answers",
-        "zh": "{base}。{vip} 是服务 {svc} 的虚拟 IP：kube-proxy 只对 {ports} 做 DNAT，"
+        "zh": "{base}。{vip} 是 Service {svc} 的虚拟 IP：kube-proxy 只对 {ports} 做 DNAT，"
               "没有规则匹配这个报文，于是它像普通地址一样被路由出去，没有任何东西应答"},
     # ingress-nginx's default: its own balancer over the Service's endpoints
     # (annotations.md "Service Upstream"); the second connection is pod to pod.

@@ -28,7 +28,7 @@ WORDS: dict[str, dict[str, str]] = {
     "probability": {"en": "probability", "zh": "概率"},
     # -- a hop's heading: where the netns is, and which one ------------------------
     "hop.node": {"en": "{node} · host", "zh": "{node} · 宿主机网络命名空间"},
-    "hop.pod": {"en": "{node} · pod {name}", "zh": "{node} · pod 网络命名空间 {name}"},
+    "hop.pod": {"en": "{node} · pod {name}", "zh": "{node} · Pod 网络命名空间 {name}"},
     "hop.router": {"en": "underlay · router", "zh": "底层网络 · 路由器"},
     "hop.external": {"en": "internet · external {name}", "zh": "互联网 · 外部客户端 {name}"},
     # -- --brief: the key action of a hop -----------------------------------------

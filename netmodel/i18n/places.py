@@ -1,4 +1,4 @@
-"""How a detail names a network namespace: "node node-1", "底层网络的路由器"."""
+"""How a detail names a network namespace: "node node-1", "底层路由器"."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ __all__ = ["place_text"]
 # netns (a node's host, a pod, the router, an external client).
 _PLACES = {
     "node": {"en": "node {name}", "zh": "节点 {name}"},
-    "pod": {"en": "pod {name}", "zh": "pod {name}"},
-    "router": {"en": "the underlay router", "zh": "底层网络的路由器"},
+    "pod": {"en": "pod {name}", "zh": "Pod {name}"},
+    "router": {"en": "the underlay router", "zh": "底层路由器"},
     "external": {"en": "external client {name}", "zh": "外部客户端 {name}"},
 }
 

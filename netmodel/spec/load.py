@@ -54,9 +54,12 @@ DEFAULT_NODE_PORT_RANGE = "30000-32767"
 DEFAULT_UNDERLAY_CIDR = "192.168.56.0/24"
 DEFAULT_MTU = 1500
 NODE_CIDR_MASK = 24  # kube-controller-manager's defaultNodeMaskCIDRIPv4
-# Far above any real spec (150,000 pods at some 100 bytes each are ~15 MB): a
-# file past it is a mistake, and reading it whole would only exhaust memory.
-MAX_SPEC_BYTES = 64 * 2**20
+# Above any real spec: 150,000 pods at some 100 bytes each are ~15 MB written
+# by hand, and ~70 MB as `netmodel import` writes Kubernetes' largest tested
+# cluster (a comment per pod, each Service port's EndpointSlice endpoints; see
+# benchmarks/bench_kubectl_import.py). A file past it is a mistake, and reading
+# it whole would only exhaust memory.
+MAX_SPEC_BYTES = 128 * 2**20
 KERNEL_MIN_MTU = 68  # ip(8) prints it as "minmtu 68" for every Ethernet-like device
 
 T = TypeVar("T")
