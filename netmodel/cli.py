@@ -105,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("source", metavar="FROM", help="pod/NAME, pod/NS/NAME, node/NAME, "
                        "ip/ADDR, external/ADDR")
     trace.add_argument("destination", metavar="TO", help="pod/NAME, pod/NS/NAME, node/NAME, "
-                       "ip/ADDR, external/ADDR, svc/NAME, svc/NS/NAME, ingress/HOST/PATH")
+                       "ip/ADDR, external/ADDR, svc/NAME, svc/NS/NAME, ingress/HOST/PATH, "
+                       "gateway/NAME/HOST/PATH")
     trace.add_argument("--port", type=int, help=_PORT_HELP)
     trace.add_argument("--proto", choices=[str(p) for p in TRACEABLE], help=_PROTO_HELP)
     trace.add_argument("--sport", type=int, default=40000, help="source port (default 40000)")

@@ -18,7 +18,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 from netmodel.spec.cluster import Node, Pod
-from netmodel.spec.fields import Fields
+from netmodel.spec.fields import Fields, kind_of
 from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.names import NameKind, problem
 from netmodel.spec.protocol import Protocol
@@ -389,7 +389,8 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
     out = []
     for i, item in enumerate(raw):
         path: Path = ("ingresses", i)
-        conf = fields.mapping(item, path, ("name", "namespace", "controller", "rules"))
+        conf = fields.mapping(item, path, ("name", "namespace", "annotations", "controller",
+                                           "rules"))
         if "name" not in conf:
             raise fields.fail(path, "missing name")
         name = fields.k8s_name(conf["name"], (*path, "name"), NameKind.INGRESS)
@@ -412,8 +413,38 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
                                                       (*rpath, "http", "paths"))):
                 ppath: Path = (*rpath, "http", "paths", p)
                 paths.append(_ingress_path(fields, entry, ppath, host, namespace, by_key))
-        out.append(Ingress(name, namespace, controller, tuple(paths)))
+        out.append(Ingress(name, namespace, controller, tuple(paths),
+                           _service_upstream(fields, conf.get("annotations"),
+                                             (*path, "annotations"))))
     return tuple(out)
+
+
+SERVICE_UPSTREAM = "nginx.ingress.kubernetes.io/service-upstream"
+# strconv.ParseBool, which ingress-nginx's parser.GetBoolAnnotation calls; a value
+# it cannot parse leaves the default (false), as the controller does.
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+
+
+def _service_upstream(fields: Fields, value: Any, path: Path) -> bool:
+    """Whether ingress-nginx proxies to the ClusterIP: the ``service-upstream``
+    annotation (docs/user-guide/nginx-configuration/annotations.md, "Service
+    Upstream"; internal/ingress/controller/controller.go, ``anns.ServiceUpstream``)."""
+    if value is None:
+        return False
+    if not isinstance(value, dict):
+        raise fields.fail(path, f"expected a mapping of annotation: value, got "
+                          f"{kind_of(value)}")
+    for key, val in value.items():
+        kpath: Path = (*path, str(key))
+        key_text = fields.string(key, kpath)
+        why = problem(key_text, NameKind.LABEL_KEY)  # ValidateAnnotations: IsQualifiedName
+        if why is not None:
+            raise fields.fail(kpath, why)
+        if not isinstance(val, str):
+            # ObjectMeta.Annotations is map[string]string: a YAML true is refused.
+            raise fields.fail(kpath, f"expected a string (quote it: \"true\"), got "
+                              f"{kind_of(val)}")
+    return value.get(SERVICE_UPSTREAM) in _TRUE
 
 
 def _service_reference(fields: Fields, value: Any, path: Path, namespace: str) -> str:
