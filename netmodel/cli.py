@@ -13,8 +13,10 @@ Exit status, as ping and curl use it:
          packet left the cluster); for ``check``, everything matches
 1        ``trace``: dropped, rejected, unrouted, TTL exceeded, a loop or a lost
          reply (with ``--all``: any alternative); ``check``: the site and the
-         model disagree (an ``expect``, a snapshot)
-2        bad input: usage, a spec, an endpoint, a fence, an option
+         model disagree (an ``expect``, a snapshot); ``diff``: the capture and
+         the model differ
+2        bad input: usage, a spec, an endpoint, a fence, an option, a capture
+         file; ``collect``: not root, a tool missing
 =======  ==================================================================
 """
 
@@ -26,9 +28,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from netmodel.capture.collect import collect, write_capture
+from netmodel.capture.node import parse_overrides
+from netmodel.compare.report import format_diff
+from netmodel.compare.run import diff_node
 from netmodel.errors import InputError, NetmodelError, echo, one_line
 from netmodel.files import write_whole
 from netmodel.i18n.output import word
+from netmodel.kubeimport.command import add_parser as add_import_parser
+from netmodel.kubeimport.command import run_import
 from netmodel.lab.command import add_parser as add_lab_parser
 from netmodel.lab.command import run_lab
 from netmodel.site.check import run_check
@@ -58,11 +66,12 @@ _FILE_TABLES = ("resolv.conf",)
 # own arguments spell it.
 _FLAGS = {
     "trace": {"from": "FROM", "to": "TO", "port": "--port", "proto": "--proto",
-              "sport": "--sport", "endpoint": "--endpoint"},
+              "sport": "--sport", "endpoint": "--endpoint", "state": "--state"},
     "render": {"from": "--from", "to": "--to", "port": "--port", "proto": "--proto",
                "endpoint": "--endpoint", "hop": "--hop",
                "focus": "--focus", "reply": "--reply"},
     "state": {"node": "NODE", "pod": "--pod", "table": "--table"},
+    "diff": {"node": "NODE"},
     "dns": {"from": "POD", "name": "NAME"},
 }
 
@@ -96,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("source", metavar="FROM", help="pod/NAME, pod/NS/NAME, node/NAME, "
                        "ip/ADDR, external/ADDR")
     trace.add_argument("destination", metavar="TO", help="pod/NAME, pod/NS/NAME, node/NAME, "
-                       "ip/ADDR, external/ADDR, svc/NAME, svc/NS/NAME, ingress/HOST/PATH")
+                       "ip/ADDR, external/ADDR, svc/NAME, svc/NS/NAME, ingress/HOST/PATH, "
+                       "gateway/NAME/HOST/PATH")
     trace.add_argument("--port", type=int, help=_PORT_HELP)
     trace.add_argument("--proto", choices=[str(p) for p in TRACEABLE], help=_PROTO_HELP)
     trace.add_argument("--sport", type=int, default=40000, help="source port (default 40000)")
@@ -110,6 +120,27 @@ def _parser() -> argparse.ArgumentParser:
                        "devices crossed, the key action: DNAT, encapsulation…), then the "
                        "disposition; the same for the reply")
     trace.add_argument("--lang", choices=("en", "zh"), default="en", help="language of details")
+    trace.add_argument("--state", action="append", default=[], metavar="NODE=CAPTURE",
+                       help="trace through NODE's host netns and iptables as captured by "
+                       "`netmodel collect` (a directory or .tar.gz); repeatable")
+
+    collect_ = sub.add_parser("collect", help="capture this node's tables (root): ip -j link, "
+                              "addr, route, neigh, bridge -j fdb, iptables-save, conntrack",
+                              epilog="exit status: 0 written; 2 not root, a tool missing, or "
+                              "a command failed")
+    collect_.add_argument("--netns", help="capture inside this named network namespace "
+                          "(ip netns exec), e.g. a lab node")
+    collect_.add_argument("-o", "--output", default="capture", help="a directory, or a name "
+                          "ending .tar.gz for an archive (default: ./capture)")
+
+    diff = sub.add_parser("diff", help="compare a node's capture with the model: every "
+                          "difference, who programs it, the walks it breaks",
+                          epilog="exit status: 0 no difference; 1 differences; 2 bad input")
+    diff.add_argument("spec", help="cluster spec (YAML)")
+    diff.add_argument("node", metavar="NODE", help="the node the capture was taken on")
+    diff.add_argument("capture", metavar="CAPTURE", help="netmodel collect's directory or "
+                      ".tar.gz")
+    diff.add_argument("--lang", choices=("en", "zh"), default="en")
 
     state = sub.add_parser("state", help="print a node's (or a pod's) kernel state as "
                            "ip(8) and bridge(8) print it")
@@ -155,6 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--update", action="store_true", help="rewrite the snapshots")
     check.add_argument("--root", default=".", help="the project (default: here)")
     add_lab_parser(sub)
+    add_import_parser(sub)
     return parser
 
 
@@ -165,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "lab":
             return run_lab(args)
+        if args.command == "import":
+            return run_import(args)
+        if args.command == "collect":
+            return _collect(args)
         output, status = _run(args)
     except InputError as exc:
         print(f"netmodel: {exc.shown(_FLAGS.get(args.command, {}).get(exc.option or ''))}",
@@ -194,7 +230,12 @@ def _run(args: argparse.Namespace) -> tuple[str, int]:
     cluster = load_spec(args.spec)
     for warning in cluster.warnings:
         print(f"netmodel: {one_line(str(warning))}", file=sys.stderr)
-    model = Model(cluster)
+    if args.command == "diff":
+        result = diff_node(cluster, args.node, args.capture)
+        return (format_diff(result.capture, list(result.differences), result.impact,
+                            args.lang), EXIT_FAILED if result.differences else EXIT_OK)
+    overrides = parse_overrides(cluster, args.state) if args.command == "trace" else {}
+    model = Model(cluster, overrides={n: c.state for n, c in overrides.items()})
     if args.command == "trace":
         return _trace(model, args)
     if args.command == "render":
@@ -203,6 +244,19 @@ def _run(args: argparse.Namespace) -> tuple[str, int]:
         return format_lookup(lookup_from(model.cluster, args.source, args.name),
                              args.lang), EXIT_OK
     return _state(model, args), EXIT_OK
+
+
+def _collect(args: argparse.Namespace) -> int:
+    collected = collect(args.netns)
+    target = Path(args.output)
+    try:
+        write_capture(collected, target)
+    except OSError as exc:
+        raise NetmodelError(f"-o {echo(args.output)}: {exc.strerror}") from None
+    for note in collected.skipped:
+        print(f"netmodel collect: {one_line(note)}", file=sys.stderr)
+    print(f"netmodel collect: {len(collected.files)} files written to {target}")
+    return EXIT_OK
 
 
 def _render(model: Model, args: argparse.Namespace) -> str:

@@ -353,10 +353,13 @@ def _spec_variant(tmp_path: Path, name: str, old: str, new: str) -> str:
     # a Service without endpoints: filter KUBE-SERVICES rejects it
     ("services-no-endpoints.yaml", ["pod/client", "svc/api-v2"], 1, ["REJECTED", None]),
     # Local policy, sent to a node without the pod: dropped in KUBE-EXTERNAL-SERVICES
-    ("ingress-demo.yaml", ["external/203.0.113.7", "node/node-1", "--port", "30081"], 1,
+    ("demo-outside.yaml", ["external/203.0.113.7", "node/node-1", "--port", "30091"], 1,
      ["DROPPED", None]),
     # an Ingress: both connections delivered
-    ("ingress-demo.yaml", ["external/203.0.113.7", "ingress/shop.example.com/cart"], 0,
+    ("demo-outside.yaml", ["external/203.0.113.7", "ingress/shop.example.com/cart"], 0,
+     ["DELIVERED", "DELIVERED"]),
+    # a Gateway: both connections delivered
+    ("demo-outside.yaml", ["external/203.0.113.7", "gateway/edge/store.example.com/cart"], 0,
      ["DELIVERED", "DELIVERED"]),
 ])
 def test_trace_exit_status(spec: str, args: list[str], status: int,
@@ -371,16 +374,22 @@ def test_trace_exit_status(spec: str, args: list[str], status: int,
 
 
 def test_an_ingress_fails_if_the_proxys_connection_does(tmp_path: Path) -> None:
-    # The backend Service selects nothing: the controller's connection is rejected
-    # although the client's reached the controller.
-    spec = _spec_variant(tmp_path, "ingress-demo.yaml", "  - name: web\n    selector: {app: web}",
+    # The backend Service selects nothing. Through the ClusterIP (www has
+    # service-upstream) the controller's connection is rejected by kube-proxy
+    # although the client's reached the controller; by default (shop) the
+    # controller has no endpoint to connect to and answers 503 itself.
+    spec = _spec_variant(tmp_path, "demo-outside.yaml", "  - name: web\n    selector: {app: web}",
                          "  - name: web\n    selector: {app: nothing}")
-    result = run("trace", spec, "external/203.0.113.7", "ingress/shop.example.com/cart",
-                 "--json")
-    data = json.loads(result.stdout)
+    upstream = run("trace", spec, "external/203.0.113.7", "ingress/www.example.com/", "--json")
+    data = json.loads(upstream.stdout)
     assert data["disposition"] == "DELIVERED" and data["reply"]["disposition"] == "DELIVERED"
     assert data["next"]["disposition"] == "REJECTED"
-    assert result.returncode == 1
+    assert upstream.returncode == 1
+    direct = run("trace", spec, "external/203.0.113.7", "ingress/shop.example.com/", "--json")
+    data = json.loads(direct.stdout)
+    assert data["disposition"] == "DELIVERED" and "next" not in data
+    assert "503" in data["reason"]
+    assert direct.returncode == 1
 
 
 def test_all_succeeds_only_if_every_alternative_does(tmp_path: Path) -> None:

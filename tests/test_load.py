@@ -427,7 +427,8 @@ def test_an_integer_of_thousands_of_digits_is_described_not_printed(
 def test_a_key_that_is_not_a_string_is_an_unknown_field(key: str, shown: str) -> None:
     top = f"{key}: x\n"
     assert one_error(f"{top}nodes: [{{name: n1}}]\n").startswith(
-        f"spec.yaml:1: {shown}: unknown field (expected one of cluster, ingresses, nodes")
+        f"spec.yaml:1: {shown}: unknown field (expected one of cluster, gateways, httpRoutes, "
+        "ingresses, nodes")
     nested = (f"nodes:\n  - name: n1\n    {key}: x\n" if not key.startswith("?")
               else f"nodes:\n  - name: n1\n    {key}    : x\n")
     assert f": nodes[0].{shown}: unknown field (expected one of ip, mac" in one_error(nested)
@@ -508,7 +509,7 @@ def test_a_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         load_spec(spec)
     assert str(caught.value) == (f"{spec}: spec is {MAX_SPEC_BYTES + 1} bytes "
-                                 "(expected at most 64 MiB)")
+                                 "(expected at most 128 MiB)")
 
 
 @pytest.mark.parametrize("character", ["\x84", "\x85", "\u2028", "\x7f"])

@@ -150,3 +150,47 @@ def test_ingress_backend_must_exist() -> None:
              "ingresses:\n  - name: i\n    controller: {service: ctl}\n    rules:\n"
              "      - http: {paths: [{path: /, backend: {service: {name: nope, "
              "port: {number: 80}}}}]}\n")
+
+
+# -- a port's own endpoints (what `netmodel import` writes from EndpointSlices) ----
+
+def test_port_endpoints_replace_what_the_selector_picks() -> None:
+    # The selector matches web-1 and web-2; the port lists web-2 only (web-1 not
+    # ready in its EndpointSlice): the port's list is what kube-proxy is given.
+    cluster = load("  - {name: web, selector: {app: web}, ports: [{port: 80, targetPort: http,"
+                   " endpoints: [{ip: 10.244.1.2, nodeName: n2, port: 8080}]}]}\n")
+    (port,) = cluster.service("default/web").ports
+    assert [(str(e.ip), e.port, e.node, e.pod) for e in port.endpoints] == [
+        ("10.244.1.2", 8080, "n2", "default/web-2")]
+    assert cluster.service("default/web").selector == (("app", "web"),)
+    assert cluster.warnings == ()
+
+
+def test_port_endpoints_differ_per_port() -> None:
+    # A multi-port Service whose ports target different container ports: the
+    # service-level endpoints: list has one port for all, a port's own list not.
+    cluster = load("  - {name: web, ports: [{name: a, port: 80, endpoints: [{ip: 10.244.0.2, "
+                   "port: 8080}]}, {name: b, port: 81, endpoints: [{ip: 10.244.0.2, "
+                   "port: 9090}]}]}\n")
+    assert [[e.port for e in p.endpoints] for p in cluster.service("default/web").ports] == [
+        [8080], [9090]]
+
+
+def test_empty_port_endpoints_mean_none_even_with_a_matching_selector() -> None:
+    cluster = load("  - {name: web, selector: {app: web}, ports: [{port: 80, endpoints: []}]}\n")
+    assert cluster.service("default/web").ports[0].endpoints == ()
+
+
+def test_port_endpoints_and_service_endpoints_together_are_refused() -> None:
+    with pytest.raises(SpecError, match=r"services\[0\]\.ports\[0\]\.endpoints: give endpoints "
+                       "for the service or for each port, not both"):
+        load("  - {name: web, endpoints: [{ip: 10.244.0.2}], ports: [{port: 80, endpoints: "
+             "[{ip: 10.244.0.2}]}]}\n")
+
+
+def test_port_endpoint_on_an_unknown_node_is_refused_at_its_line() -> None:
+    with pytest.raises(SpecError) as caught:
+        load("  - name: web\n    ports:\n      - port: 80\n        endpoints:\n"
+             "          - {ip: 10.244.0.2, nodeName: nowhere}\n")
+    assert str(caught.value) == ("svc.yaml:11: services[0].ports[0].endpoints[0].nodeName: "
+                                 "unknown node 'nowhere'")

@@ -230,19 +230,19 @@ def test_an_unknown_leg_is_refused() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_an_ingress_proxys_reply_is_a_reply_too(lang: str) -> None:
-    """The site names the proxy's connection "next" and its reply "next-reply":
-    the one's NAT is DNAT/SNAT, the other's conntrack undoing it."""
-    trace = _trace("two-nodes-vxlan.yaml", "external/203.0.113.7",
-                   "ingress/shop.example.com/cart", None)
-    assert trace.next is not None and trace.next.reply is not None
-    request = " ".join(_edge_texts(render_svg(path(trace.next, leg="next", lang=lang))))
-    reply = " ".join(_edge_texts(render_svg(path(trace.next.reply, leg="next-reply",
-                                                 lang=lang))))
-    undo = [diagram_label(k, lang, src="", dst="").split("→")[0].strip()
-            for k in ("path.undnat", "path.unsnat")]
-    assert not any(word in request for word in undo)
-    assert any(word in reply for word in undo), reply
+def test_an_ingress_proxys_legs_are_named_as_the_site_names_them(lang: str) -> None:
+    """The site names a proxy's own connection "next" and its reply "next-reply":
+    the one is drawn as a request (its NAT is DNAT), the other as a reply (its NAT
+    is conntrack's undoing), as for the walk's first connection."""
+    trace = _trace(*WALKS[0])  # a Service walk: DNAT, then un-DNAT
+    assert trace.reply is not None
+    for leg, reply_leg in (("request", "reply"), ("next", "next-reply")):
+        assert path(trace, leg=leg, lang=lang) == path(trace, leg="request", lang=lang)
+        assert (path(trace.reply, leg=reply_leg, lang=lang)
+                == path(trace.reply, leg="reply", lang=lang))
+    undnat = diagram_label("path.undnat", lang, src=trace.flow.dst)
+    assert any(undnat in t for t in _edge_texts(render_svg(
+        path(trace.reply, leg="next-reply", lang=lang))))
 
 
 def test_the_combined_figure_still_draws_every_leg() -> None:

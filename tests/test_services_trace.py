@@ -183,7 +183,9 @@ def test_ingress_is_two_connections(model: Model) -> None:
     second = trace.next
     assert second is not None and second.disposition is Disposition.DELIVERED
     assert second.path[0] == ("node-2", "pod ingress/ctl")
-    assert second.flow.dst == model.cluster.service("default/web").cluster_ip
+    # ingress-nginx's default: an endpoint address, not the ClusterIP.
+    endpoints = model.cluster.service("default/web").ports[0].endpoints
+    assert (second.flow.dst, second.flow.dport) == (endpoints[0].ip, endpoints[0].port)
     assert second.final_packet.ip.src == model.cluster.pod("ingress/ctl").ip
 
 

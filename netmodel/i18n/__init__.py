@@ -7,6 +7,7 @@
 - :mod:`~netmodel.i18n.diagrams`: labels and titles of the figures.
 - :mod:`~netmodel.i18n.output`: the frame of `netmodel trace`'s text and `--brief`.
 - :mod:`~netmodel.i18n.site`: what a page says around a figure.
+- :mod:`~netmodel.i18n.imports`: the warnings of `netmodel import`.
 
 A :class:`Detail` is a catalogue key and its arguments; it is rendered in a
 language only when shown, so one trace serves both versions of the site. Keys

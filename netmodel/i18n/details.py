@@ -95,6 +95,13 @@ CATALOG: dict[str, dict[str, str]] = {
     "bridge.unknown": {
         "en": "{bridge} has no FDB entry for {mac}: flooded, and no port answers",
         "zh": "{bridge} 的转发表里没有 {mac}：泛洪后没有端口应答"},
+    "veth.unknownpeer": {
+        "en": "{dev}'s far end is in a netns no pod of the spec owns: the walk is not followed "
+              "further",
+        "zh": "{dev} 的对端所在的网络命名空间不属于集群描述文件中的任何 Pod：不再继续追踪"},
+    "veth.nopeer": {
+        "en": "{dev}'s peer {peer} is not in {who}: the veth pair is gone, and the frame with it",
+        "zh": "{dev} 的对端 {peer} 不在 {who} 中：veth 对已不存在，帧随之丢失"},
     "bridge.nohairpin": {
         "en": "the frame would leave by the port it came in on ({port}) and hairpin mode is off",
         "zh": "帧要从进入的端口（{port}）原路发回，但该端口未开启 hairpin 模式"},
@@ -137,10 +144,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "delivered back to the socket in {who} that sent the request",
         "zh": "回到 {who} 中发出请求的那个套接字"},
     "deliver.healthcheck.ok": {
+        # service_health.go answers 503 also while kube-proxy itself is unhealthy
+        # (KEP-3836); the model's kube-proxy is always in sync.
         "en": "kube-proxy's health check server for {svc} answers HTTP 200: {count} local "
-              "endpoints on {who}, so the load balancer keeps sending traffic here",
+              "endpoints on {who} and kube-proxy healthy (its rules in sync), so the load "
+              "balancer keeps sending traffic here",
         "zh": "kube-proxy 为 {svc} 运行的健康检查服务器返回 HTTP 200："
-              "{who} 上有 {count} 个本地端点，负载均衡器会继续把流量发到这里"},
+              "{who} 上有 {count} 个本地端点，kube-proxy 自身也健康（规则已同步），"
+              "负载均衡器会继续把流量发到这里"},
     "deliver.healthcheck.fail": {
         "en": "kube-proxy's health check server for {svc} answers HTTP 503: no local endpoint "
               "on {who}, so the load balancer stops sending traffic here",
@@ -238,11 +249,52 @@ CATALOG: dict[str, dict[str, str]] = {
               "and nothing answers",
         "zh": "{base}。{vip} 是 Service {svc} 的虚拟 IP：kube-proxy 只对 {ports} 做 DNAT，"
               "没有规则匹配这个报文，于是它像普通地址一样被路由出去，没有任何东西应答"},
+    # ingress-nginx's default: its own balancer over the Service's endpoints
+    # (annotations.md "Service Upstream"); the second connection is pod to pod.
     "ingress.proxy": {
         "en": "{base}; the Ingress controller in pod {pod} matches host {host} path {path} "
-              "against rule {rule} and opens a new connection to service {svc} port {port}",
+              "against rule {rule} and connects to an endpoint of service {svc} (port "
+              "{port}) itself: ingress-nginx balances over the endpoint addresses, so the "
+              "new connection goes to a pod address and kube-proxy's DNAT does not apply",
         "zh": "{base}；Pod {pod} 中的 Ingress 控制器用规则 {rule} 匹配主机 {host}、路径 {path}，"
-              "然后向 Service {svc} 的端口 {port} 新建一条连接"},
+              "然后自己连接 Service {svc}（端口 {port}）的一个端点：ingress-nginx 在端点地址之间"
+              "做负载均衡，新连接直接发往 Pod 地址，用不上 kube-proxy 的 DNAT"},
+    "ingress.proxy.upstream": {
+        "en": "{base}; the Ingress controller in pod {pod} matches host {host} path {path} "
+              "against rule {rule} and, with service-upstream, opens a new connection to "
+              "the ClusterIP of service {svc} port {port}: kube-proxy picks the endpoint",
+        "zh": "{base}；Pod {pod} 中的 Ingress 控制器用规则 {rule} 匹配主机 {host}、路径 {path}，"
+              "因为设置了 service-upstream，向 Service {svc} 的 ClusterIP 端口 {port} 新建一条"
+              "连接：由 kube-proxy 选端点"},
+    "ingress.no_endpoints": {
+        "en": "{base}; the Ingress controller in pod {pod} matches rule {rule} for host "
+              "{host} path {path}, but service {svc} has no endpoints: it answers HTTP 503 "
+              "itself and opens no second connection",
+        "zh": "{base}；Pod {pod} 中的 Ingress 控制器为主机 {host}、路径 {path} 匹配到规则 "
+              "{rule}，但 Service {svc} 没有端点：控制器自己返回 HTTP 503，不建第二条连接"},
+    # Envoy Gateway's default routingType Endpoint (api/v1alpha1/envoyproxy_types.go).
+    "gateway.proxy": {
+        "en": "{base}; the proxy (GatewayClass {cls}) in pod {pod} takes the request on "
+              "listener {listener} of gateway {gateway}, matches host {host} path {path} against "
+              "rule {rule} ({match}) of HTTPRoute {route}, and connects to an endpoint of "
+              "its backendRefs ({backends}; weights {weights}) directly: a pod address, so "
+              "kube-proxy's DNAT does not apply",
+        "zh": "{base}；Pod {pod} 中的代理（GatewayClass {cls}）在 Gateway {gateway} 的监听器 "
+              "{listener} 上接收请求，用 HTTPRoute {route} 的第 {rule} 条规则（{match}）"
+              "匹配主机 {host}、路径 {path}，然后按权重（{weights}）从 backendRefs（{backends}）里"
+              "选一个端点直接连接：目的地址是 Pod 地址，用不上 kube-proxy 的 DNAT"},
+    "gateway.no_backend": {
+        "en": "{base}; rule {rule} of HTTPRoute {route} matches host {host} path {path} but "
+              "has no backendRef with a weight: the Gateway answers HTTP 500 and opens no "
+              "second connection",
+        "zh": "{base}；HTTPRoute {route} 的第 {rule} 条规则匹配主机 {host}、路径 {path}，"
+              "但没有权重非零的 backendRef：Gateway 返回 HTTP 500，不建第二条连接"},
+    "gateway.no_endpoints": {
+        "en": "{base}; rule {rule} of HTTPRoute {route} matches host {host} path {path}, but "
+              "its backends ({backends}) have no endpoints: the Gateway answers HTTP 503 and "
+              "opens no second connection",
+        "zh": "{base}；HTTPRoute {route} 的第 {rule} 条规则匹配主机 {host}、路径 {path}，"
+              "但它的后端（{backends}）没有端点：Gateway 返回 HTTP 503，不建第二条连接"},
     "exits": {
         "en": "leaves the cluster through the router's uplink towards {dst}",
         "zh": "经路由器的上行链路离开集群，去往 {dst}"},

@@ -144,7 +144,7 @@ def flow_table(results: list[FlowResult]) -> list[str]:
             seen: dict[str, Attempt] = {}
             for attempt in connection.attempts:
                 seen.setdefault(f"{attempt.endpoint}{attempt.ok}", attempt)
-            name = str(result.flow) if number == 0 else "  └ controller → backend"
+            name = str(result.flow) if number == 0 else "  └ proxy → backend"
             for attempt in seen.values():
                 reply = attempt.reply
                 rows.append(("✓" if attempt.ok else "✗", name, attempt.endpoint or "-",

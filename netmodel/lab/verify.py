@@ -23,11 +23,10 @@ from netmodel.lab.flows import LabFlow
 from netmodel.lab.replay import ConnectionResult, Session, replay_connection
 from netmodel.site.replays import REPLAYS
 from netmodel.state.model import Model
-from netmodel.state.netns_id import NetnsId
 from netmodel.trace.fingerprint import fingerprint
 from netmodel.trace.hops import Trace
-from netmodel.trace.request import WalkRequest
-from netmodel.trace.walks import walk, walk_all
+from netmodel.trace.proxy import every_proxy_connection
+from netmodel.trace.walks import walk_all
 
 __all__ = ["REPLAYS", "FlowResult", "fingerprint", "kernel_release", "record", "verify_flows",
            "write_record"]
@@ -43,24 +42,15 @@ class FlowResult:
         return self.error is None and all(c.ok for c in self.connections)
 
 
-def _source_of(netns_id: NetnsId) -> str:
-    """The endpoint that sends from ``netns_id`` (an Ingress controller's pod)."""
-    return f"{netns_id.kind}/{netns_id.name}"
-
-
 def _second_connections(model: Model, firsts: tuple[Trace, ...]) -> tuple[Trace, ...]:
-    """An Ingress controller's own connections to the backend, every endpoint."""
+    """A proxy's own connections to the backend (an Ingress controller's, a
+    Gateway's), every endpoint it may reach."""
     out: dict[str, Trace] = {}
     for first in firsts:
-        second = first.next
-        if second is None:
+        if first.next is None:
             continue
-        out.setdefault(fingerprint(second), second)
-        for endpoint, _ in second.alternatives:
-            retraced = walk(model, WalkRequest(_source_of(second.hops[0].netns_id),
-                                               f"ip/{second.flow.dst}", second.flow.dport,
-                                               second.flow.proto, second.flow.sport, endpoint))
-            out.setdefault(fingerprint(retraced), retraced)
+        for second in every_proxy_connection(model, first.next):
+            out.setdefault(fingerprint(second), second)
     return tuple(out.values())
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network
 
 from netmodel.spec.dns import ClusterDNS, DNSPolicy, PodDNSConfig, ResolvConf
+from netmodel.spec.gateway import Gateway, HTTPRoute
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import Ingress, Service
 from netmodel.spec.warning import SpecWarning
@@ -185,6 +186,8 @@ class Cluster:
     pods_by_node: Mapping[str, tuple[Pod, ...]] = field(repr=False)
     services: tuple[Service, ...] = ()
     ingresses: tuple[Ingress, ...] = ()
+    gateways: tuple[Gateway, ...] = ()
+    http_routes: tuple[HTTPRoute, ...] = ()
     warnings: tuple[SpecWarning, ...] = ()
     dns: ClusterDNS = _KUBEADM_DNS
 

@@ -39,6 +39,7 @@ from netmodel.spec.cluster import (
 from netmodel.spec.dns import KUBE_DNS, ResolvConf
 from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.load_dns import DNS_PATH, DnsFields, kube_dns_service
+from netmodel.spec.load_gateways import load_gateways, load_http_routes
 from netmodel.spec.load_services import load_ingresses, load_services
 from netmodel.spec.names import NameKind
 from netmodel.spec.services import Service
@@ -53,9 +54,12 @@ DEFAULT_NODE_PORT_RANGE = "30000-32767"
 DEFAULT_UNDERLAY_CIDR = "192.168.56.0/24"
 DEFAULT_MTU = 1500
 NODE_CIDR_MASK = 24  # kube-controller-manager's defaultNodeMaskCIDRIPv4
-# Far above any real spec (150,000 pods at some 100 bytes each are ~15 MB): a
-# file past it is a mistake, and reading it whole would only exhaust memory.
-MAX_SPEC_BYTES = 64 * 2**20
+# Above any real spec: 150,000 pods at some 100 bytes each are ~15 MB written
+# by hand, and ~70 MB as `netmodel import` writes Kubernetes' largest tested
+# cluster (a comment per pod, each Service port's EndpointSlice endpoints; see
+# benchmarks/bench_kubectl_import.py). A file past it is a mistake, and reading
+# it whole would only exhaust memory.
+MAX_SPEC_BYTES = 128 * 2**20
 KERNEL_MIN_MTU = 68  # ip(8) prints it as "minmtu 68" for every Ethernet-like device
 
 T = TypeVar("T")
@@ -135,7 +139,8 @@ class _Loader(DnsFields):
         root = self.doc.data
         if root is None:
             raise SpecError(self.doc.file, None, "", "empty spec (expected cluster:, nodes:)")
-        top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses"))
+        top = self.mapping(root, (), ("cluster", "nodes", "pods", "services", "ingresses",
+                                        "gateways", "httpRoutes"))
         conf = self.optional_mapping(top.get("cluster"), ("cluster",),
                             ("name", "backend", "clusterCIDR", "serviceCIDR",
                              "serviceNodePortRange", "underlay", "kubernetesService",
@@ -171,6 +176,11 @@ class _Loader(DnsFields):
             services += (kube_dns_service(dns, pods),)
         ingresses = load_ingresses(self.doc, self.sequence(top.get("ingresses"),
                                                            ("ingresses",)), services)
+        gateways = load_gateways(self.doc, self.sequence(top.get("gateways"), ("gateways",)),
+                                 services)
+        routes, route_warnings = load_http_routes(
+            self.doc, self.sequence(top.get("httpRoutes"), ("httpRoutes",)), services, gateways)
+        warnings = [*warnings, *route_warnings]
         by_node: dict[str, list[Pod]] = {n.name: [] for n in nodes}
         for pod in pods:
             by_node[pod.node].append(pod)
@@ -181,7 +191,8 @@ class _Loader(DnsFields):
             nodes_by_name=MappingProxyType(by_name),
             pods_by_key=MappingProxyType({p.key: p for p in pods}),
             pods_by_node=MappingProxyType({k: tuple(v) for k, v in by_node.items()}),
-            services=services, ingresses=ingresses, warnings=tuple(warnings), dns=dns,
+            services=services, ingresses=ingresses, gateways=gateways,
+            http_routes=routes, warnings=tuple(warnings), dns=dns,
         )
 
     def check_kube_dns(self, services: tuple[Service, ...], builtin: Service | None) -> None:

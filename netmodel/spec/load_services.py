@@ -5,7 +5,10 @@ a clusterIP outside the service CIDR, two unnamed ports are errors. What
 Kubernetes accepts but is probably a mistake — a selector that matches no pod,
 a targetPort no container declares — is a warning, and the service is kept.
 Endpoints are what the EndpointSlice controller would publish: every pod of the
-namespace whose labels match the selector (pods are taken as ready).
+namespace whose labels match the selector (pods are taken as ready). A port may
+instead list its own ``endpoints:`` (what ``netmodel import`` reads from a real
+cluster's EndpointSlices, readiness applied): then they are that port's
+endpoints, and the selector, kept for reference, picks none for it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 from netmodel.spec.cluster import Node, Pod
-from netmodel.spec.fields import Fields
+from netmodel.spec.fields import Fields, kind_of
 from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.names import NameKind, problem
 from netmodel.spec.protocol import Protocol
@@ -57,6 +60,7 @@ class _ServiceLoader(Fields):
         self.cluster_ips: dict[IPv4Address, Path] = dict(reserved or {})
         self.used_node_ports: dict[int, Path] = {}
         self._by_label: dict[tuple[str, str, str], list[int]] | None = None
+        self._by_ip: dict[IPv4Address, str] | None = None
 
     def warn(self, path: Path, problem: str) -> None:
         self.warnings.append(SpecWarning(self.doc.file, self.doc.line_of(path),
@@ -203,13 +207,21 @@ class _ServiceLoader(Fields):
         raw = self.sequence(conf.get("ports"), (*path, "ports"))
         if not raw:
             raise self.fail((*path, "ports"), "missing (expected at least one port)")
-        selected = self.selected_pods(namespace, selector, path) if selector else ()
+        chosen: list[tuple[Pod, ...]] = []
+
+        def selected() -> tuple[Pod, ...]:
+            # Only a port without endpoints of its own asks the selector, so a
+            # service whose ports all list theirs warns of no unmatched selector.
+            if not chosen:
+                chosen.append(self.selected_pods(namespace, selector, path))
+            return chosen[0]
+
         names: set[str] = set()
         out = []
         for j, item in enumerate(raw):
             ppath: Path = (*path, "ports", j)
             pconf = self.mapping(item, ppath, ("name", "port", "targetPort", "protocol",
-                                               "nodePort"))
+                                               "nodePort", "endpoints"))
             pname = (self.k8s_name(pconf["name"], (*ppath, "name"), NameKind.SERVICE_PORT)
                      if "name" in pconf else "")
             if len(raw) > 1 and not pname:
@@ -236,8 +248,15 @@ class _ServiceLoader(Fields):
                 node_port = self.node_port(pconf["nodePort"], (*ppath, "nodePort"))
             elif kind is not ServiceType.CLUSTER_IP:
                 node_port = self.allocate_node_port((*ppath, "nodePort"))
-            if selector:
-                endpoints = self.pod_endpoints(selected, target, protocol, (*ppath, "targetPort"))
+            if "endpoints" in pconf:
+                if "endpoints" in conf:
+                    raise self.fail((*ppath, "endpoints"), "give endpoints for the service or "
+                                    "for each port, not both")
+                endpoints = self.endpoint_list(pconf["endpoints"], (*ppath, "endpoints"),
+                                               target, (*ppath, "targetPort"))
+            elif selector:
+                endpoints = self.pod_endpoints(selected(), target, protocol,
+                                               (*ppath, "targetPort"))
             else:
                 endpoints = self.explicit_endpoints(conf, path, target, (*ppath, "targetPort"))
             out.append(ServicePort(pname, number, protocol, target, node_port, endpoints))
@@ -310,10 +329,18 @@ class _ServiceLoader(Fields):
 
     def explicit_endpoints(self, conf: dict[str, Any], path: Path, target: str,
                            target_path: Path) -> tuple[Endpoint, ...]:
-        raw = self.sequence(conf.get("endpoints"), (*path, "endpoints"))
+        out = self.endpoint_list(conf.get("endpoints"), (*path, "endpoints"), target,
+                                 target_path)
+        if not out:
+            self.warn(path, "no selector and no endpoints: the service has no endpoints")
+        return out
+
+    def endpoint_list(self, value: Any, path: Path, target: str,
+                      target_path: Path) -> tuple[Endpoint, ...]:
+        raw = self.sequence(value, path)
         out = []
         for j, item in enumerate(raw):
-            epath: Path = (*path, "endpoints", j)
+            epath: Path = (*path, j)
             econf = self.mapping(item, epath, ("ip", "nodeName", "port"))
             if "ip" not in econf:
                 raise self.fail(epath, "missing ip")
@@ -330,11 +357,18 @@ class _ServiceLoader(Fields):
             else:
                 raise self.fail(target_path, f"named targetPort {shown(target)} needs a port on "
                                 "each explicit endpoint (no pod to look the name up in)")
-            pod = next((p.key for p in self.pods if p.ip == ip and not p.host_network), None)
-            out.append(Endpoint(ip, port, node, pod))
-        if not raw:
-            self.warn(path, "no selector and no endpoints: the service has no endpoints")
+            out.append(Endpoint(ip, port, node, self.pod_at(ip)))
         return tuple(out)
+
+    def pod_at(self, ip: IPv4Address) -> str | None:
+        """The pod (not hostNetwork) holding ``ip``: an index built once, not a
+        scan of every pod for every endpoint (150,000 of each in a large cluster)."""
+        if self._by_ip is None:
+            self._by_ip = {}
+            for pod in self.pods:
+                if not pod.host_network:
+                    self._by_ip.setdefault(pod.ip, pod.key)
+        return self._by_ip.get(ip)
 
 
 def load_services(doc: SourceDoc, raw: list[Any], pods: tuple[Pod, ...],
@@ -355,7 +389,8 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
     out = []
     for i, item in enumerate(raw):
         path: Path = ("ingresses", i)
-        conf = fields.mapping(item, path, ("name", "namespace", "controller", "rules"))
+        conf = fields.mapping(item, path, ("name", "namespace", "annotations", "controller",
+                                           "rules"))
         if "name" not in conf:
             raise fields.fail(path, "missing name")
         name = fields.k8s_name(conf["name"], (*path, "name"), NameKind.INGRESS)
@@ -378,8 +413,38 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
                                                       (*rpath, "http", "paths"))):
                 ppath: Path = (*rpath, "http", "paths", p)
                 paths.append(_ingress_path(fields, entry, ppath, host, namespace, by_key))
-        out.append(Ingress(name, namespace, controller, tuple(paths)))
+        out.append(Ingress(name, namespace, controller, tuple(paths),
+                           _service_upstream(fields, conf.get("annotations"),
+                                             (*path, "annotations"))))
     return tuple(out)
+
+
+SERVICE_UPSTREAM = "nginx.ingress.kubernetes.io/service-upstream"
+# strconv.ParseBool, which ingress-nginx's parser.GetBoolAnnotation calls; a value
+# it cannot parse leaves the default (false), as the controller does.
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+
+
+def _service_upstream(fields: Fields, value: Any, path: Path) -> bool:
+    """Whether ingress-nginx proxies to the ClusterIP: the ``service-upstream``
+    annotation (docs/user-guide/nginx-configuration/annotations.md, "Service
+    Upstream"; internal/ingress/controller/controller.go, ``anns.ServiceUpstream``)."""
+    if value is None:
+        return False
+    if not isinstance(value, dict):
+        raise fields.fail(path, f"expected a mapping of annotation: value, got "
+                          f"{kind_of(value)}")
+    for key, val in value.items():
+        kpath: Path = (*path, str(key))
+        key_text = fields.string(key, kpath)
+        why = problem(key_text, NameKind.LABEL_KEY)  # ValidateAnnotations: IsQualifiedName
+        if why is not None:
+            raise fields.fail(kpath, why)
+        if not isinstance(val, str):
+            # ObjectMeta.Annotations is map[string]string: a YAML true is refused.
+            raise fields.fail(kpath, f"expected a string (quote it: \"true\"), got "
+                              f"{kind_of(val)}")
+    return value.get(SERVICE_UPSTREAM) in _TRUE
 
 
 def _service_reference(fields: Fields, value: Any, path: Path, namespace: str) -> str:

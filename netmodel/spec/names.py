@@ -132,6 +132,13 @@ class NameKind(Enum):
     PORT_REFERENCE = ("port name", _PORT)
     # networking/validation: ValidateIngressName = apimachineryvalidation.NameIsDNSSubdomain
     INGRESS = ("Ingress name", _SUBDOMAIN)
+    # A custom resource's metadata.name: apiextensions-apiserver validates it
+    # with NameIsDNSSubdomain (customresource strategy's ValidateObjectMetaAccessor).
+    GATEWAY = ("Gateway name", _SUBDOMAIN)
+    HTTP_ROUTE = ("HTTPRoute name", _SUBDOMAIN)
+    # gateway-api apis/v1/shared_types.go SectionName: the DNS-1123 subdomain
+    # pattern, MaxLength 253 (a listener's name, a parentRef's sectionName).
+    SECTION_NAME = ("listener name", _SUBDOMAIN)
     # kubeadm apis validation: ValidateNetworking → ValidateDNS1123Subdomain(dnsDomain),
     # the clusterDomain kubelet and CoreDNS are given.
     DNS_DOMAIN = ("DNS domain", _SUBDOMAIN)

@@ -117,6 +117,9 @@ class Ingress:
     namespace: str
     controller: str  # namespace/name of the controller's Service
     paths: tuple[IngressPath, ...]
+    # nginx.ingress.kubernetes.io/service-upstream: proxy to the backend's
+    # ClusterIP instead of its endpoint addresses (ingress-nginx's default).
+    service_upstream: bool = False
 
     @property
     def key(self) -> str:

@@ -9,12 +9,13 @@ in linear time, the first time they are needed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import TypeVar
 
+from netmodel.errors import InputError
 from netmodel.spec.cluster import Backend, Cluster, Node, Pod
 from netmodel.state.backends.entries import RemoteEntries
 from netmodel.state.kernel import LinkKind, Netns
@@ -30,6 +31,7 @@ from netmodel.state.node_state import (
     derive_pod,
     derive_router,
 )
+from netmodel.state.observed import NodeState
 from netmodel.state.routing import RouteTable
 from netmodel.state.underlay import l2_components
 
@@ -55,11 +57,20 @@ class Model:
 
     The caches keep the ``cache_size`` most recently used netns (and node
     rulesets): a question touches a handful, and a long-lived process (mkdocs
-    serve) walking a 5,000-node cluster must not grow without bound."""
+    serve) walking a 5,000-node cluster must not grow without bound.
 
-    def __init__(self, cluster: Cluster, cache_size: int = 1024) -> None:
+    ``overrides`` replaces the derived host netns and iptables of the nodes it
+    names with observed ones (``netmodel trace --state``): every walk crossing
+    such a node goes through what its kernel really holds."""
+
+    def __init__(self, cluster: Cluster, cache_size: int = 1024,
+                 overrides: Mapping[str, NodeState] | None = None) -> None:
         self.cluster = cluster
         self.cache_size = cache_size
+        for name in overrides or {}:
+            if name not in cluster.nodes_by_name:
+                raise InputError("node", name, "is not a node of the spec")
+        self.overrides: Mapping[str, NodeState] = dict(overrides or {})
         self._netns: OrderedDict[NetnsId, Netns] = OrderedDict()
         self._tables: dict[NetnsId, RouteTable] = {}
         self._pods_by_ip: dict[IPv4Address, Pod] | None = None
@@ -77,6 +88,18 @@ class Model:
         self._asked: tuple[IPv4Address, ...] = ()
         self._memos: dict[type, object] = {}
         self._l2: dict[str, int] | None = None
+
+    def with_overrides(self, overrides: Mapping[str, NodeState]) -> Model:
+        """A Model of the same cluster with ``overrides``, sharing this one's
+        caches of what every node derives alike and no override changes (the
+        kube-proxy rules of each local-endpoint signature, the entries flanneld
+        programs per lease): a diff builds the model's and the captured view of
+        a 10,000-Service cluster without generating its rules twice."""
+        other = Model(self.cluster, self.cache_size, overrides)
+        other._kube_parts = self._kube_parts
+        other._remote_entries = self._remote_entries
+        other._clients = self._clients
+        return other
 
     # -- external clients ---------------------------------------------------------
 
@@ -115,6 +138,9 @@ class Model:
         if kind is NetnsKind.ROUTER:
             return derive_router(self.cluster)
         if kind is NetnsKind.NODE:
+            observed = self.overrides.get(name)
+            if observed is not None:
+                return observed.netns
             # Only host-gw asks which nodes share an L2 domain.
             l2 = self.l2_components() if self.cluster.backend is Backend.HOST_GW else None
             return derive_node(self.cluster, self.cluster.node(name), self._remote_entries, l2)
@@ -122,8 +148,15 @@ class Model:
             return derive_external(netns_id.address)
         pod = self.cluster.pod(name)
         host = self.node_netns(pod.node)
-        veth = next(link for link in host.links if link.peer_netns == netns_id)
-        return derive_pod(self.cluster, pod, veth.index)
+        veth = next((link for link in host.links if link.peer_netns == netns_id), None)
+        if veth is None:  # an observed node without this pod's veth: eth0 leads nowhere
+            return derive_pod(self.cluster, pod, 0)
+        derived = derive_pod(self.cluster, pod, veth.index)
+        if pod.node in self.overrides:
+            # The observed veth keeps its real name (the CNI's random one).
+            eth0 = replace(derived.links[1], peer_name=veth.name)
+            derived = replace(derived, links=(derived.links[0], eth0, *derived.links[2:]))
+        return derived
 
     @property
     def derived(self) -> tuple[NetnsId, ...]:
@@ -141,6 +174,9 @@ class Model:
 
     def ruleset(self, node: str) -> Ruleset:
         """The iptables rules of a node (kube-proxy, kubelet, flanneld), cached."""
+        observed = self.overrides.get(node)
+        if observed is not None:
+            return observed.ruleset
         found = self._rulesets.get(node)
         if found is None:
             spec = self.cluster.node(node)

@@ -24,9 +24,10 @@ from netmodel.state.node_state import UPLINK_ADDRESS
 __all__ = ["Destination", "Source", "parse_destination", "parse_source"]
 
 _SOURCES = "pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR or external/ADDR"
-# ingress/HOST/PATH is a destination too, but walks.py takes it before it gets here.
+# ingress/HOST/PATH and gateway/NAME/HOST/PATH are destinations too, but walks.py
+# takes them before they get here.
 _DESTINATIONS = ("pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR, external/ADDR, svc/NAME, "
-                 "svc/NS/NAME or ingress/HOST/PATH")
+                 "svc/NS/NAME, ingress/HOST/PATH or gateway/NAME/HOST/PATH")
 
 
 @dataclass(frozen=True, slots=True)

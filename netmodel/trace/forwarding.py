@@ -259,8 +259,18 @@ class _Walker:
             raise AssertionError(f"cannot transmit on {dev.kind}")
 
     def veth_xmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
-        assert dev.peer_netns is not None and dev.peer_name is not None
-        self.receive(self.model.netns(dev.peer_netns), dev.peer_name, pkt)
+        if dev.peer_netns is None or dev.peer_name is None:
+            # An observed node's veth whose far end no pod of the spec owns.
+            raise self.stop(ns, Disposition.DROPPED, dev.name,
+                            detail("veth.unknownpeer", dev=dev.name), pkt)
+        peer = self.model.netns(dev.peer_netns)
+        if peer.link(dev.peer_name) is None:
+            # Only an observed node (trace --state) can lack the peer the model
+            # pairs with a pod's eth0: the pair is gone, and so is the frame.
+            raise self.stop(ns, Disposition.DROPPED, dev.name,
+                            detail("veth.nopeer", dev=dev.name, peer=dev.peer_name,
+                                   who=peer.id), pkt)
+        self.receive(peer, dev.peer_name, pkt)
 
     def wire_xmit(self, ns: Netns, dev: Link, pkt: Packet) -> None:
         domain = self.model.l2_domain(ns, dev.name)

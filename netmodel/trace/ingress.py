@@ -1,10 +1,12 @@
 """Trace through an Ingress: two connections, not one.
 
 An Ingress is rules for a proxy, not a packet path: the client connects to the
-controller (through its Service: a LoadBalancer IP or a node port from outside,
-the ClusterIP from inside), the controller picks a backend by host and path,
-and opens a *new* connection from its own pod to the backend Service. The
-client's address ends at the controller; the backend sees the controller's.
+controller (see :mod:`netmodel.trace.proxy` for how it is reached), the
+controller picks a backend by host and path and opens a *new* connection from
+its own pod. ingress-nginx connects to one of the backend Service's endpoint
+addresses, which it balances over itself; only with the ``service-upstream``
+annotation does it connect to the ClusterIP and leave the pick to kube-proxy.
+The client's address ends at the controller; the backend sees the controller's.
 """
 
 from __future__ import annotations
@@ -14,17 +16,14 @@ from dataclasses import replace
 from netmodel.errors import EndpointError
 from netmodel.i18n import detail
 from netmodel.spec.protocol import IpProto
-from netmodel.spec.services import Ingress, IngressPath, Service, ServicePort, ServiceType
+from netmodel.spec.services import Ingress, IngressPath, Service, ServicePort
 from netmodel.state.model import Model
-from netmodel.state.netns_id import NetnsKind
 from netmodel.trace.endpoints import Destination, parse_source
 from netmodel.trace.hops import Disposition, Trace
-from netmodel.trace.request import DEFAULT_SPORT
+from netmodel.trace.proxy import PROXY_SPORT, Upstream, front_door, proxy_connection
 from netmodel.trace.tracer import trace
 
-__all__ = ["match_path", "trace_ingress"]
-
-PROXY_SPORT = DEFAULT_SPORT + 1  # the controller's own ephemeral port for the new connection
+__all__ = ["PROXY_SPORT", "match_path", "trace_ingress"]
 
 
 def match_path(model: Model, host: str, path: str) -> tuple[Ingress, IngressPath]:
@@ -56,18 +55,8 @@ def trace_ingress(model: Model, source: str, host: str, path: str = "/", *,
     ingress, rule = match_path(model, host, path)
     controller = model.cluster.service(ingress.controller)
     src = parse_source(model, source)
-    front = _http_port(controller)
-    if src.netns.kind is NetnsKind.EXTERNAL:
-        if controller.type is ServiceType.LOAD_BALANCER and controller.load_balancer_ip:
-            address, port = controller.load_balancer_ip, front.port
-        elif front.node_port is not None:
-            address, port = model.cluster.nodes[0].ip, front.node_port
-        else:
-            raise EndpointError(f"ingress/{host}{path}", f"the controller's service "
-                                f"{controller.key} is not reachable from outside (type "
-                                f"{controller.type}, no loadBalancerIP)", option="to")
-    else:
-        address, port = controller.cluster_ip, front.port
+    address, port = front_door(model, src, controller, _http_port(controller),
+                               f"ingress/{host}{path}")
     first = trace(model, src, Destination(f"svc/{controller.key}", address, service=None),
                   port=port, proto=IpProto.TCP, endpoint=endpoint)
     if first.disposition is not Disposition.DELIVERED:
@@ -76,10 +65,12 @@ def trace_ingress(model: Model, source: str, host: str, path: str = "/", *,
     target = _backend_port(backend, rule.port)
     proxy_pod = model.pod_by_ip(first.final_packet.ip.dst)
     assert proxy_pod is not None, "an Ingress controller runs in a pod"
-    second = trace(model, parse_source(model, f"pod/{proxy_pod.key}"),
-                   Destination(f"svc/{backend.key}", backend.cluster_ip, service=backend),
-                   port=target.port, proto=target.protocol.ip, sport=PROXY_SPORT)
-    why = detail("ingress.proxy", pod=proxy_pod.key, host=host or "*", path=path,
-                 rule=f"{rule.path} ({rule.path_type})", svc=backend.key,
-                 port=target.port, base=first.reason)
-    return replace(first, reason=why, next=second)
+    second = proxy_connection(model, proxy_pod, (Upstream(backend, target),),
+                              cluster_ip=ingress.service_upstream)
+    args = dict(pod=proxy_pod.key, host=host or "*", path=path,
+                rule=f"{rule.path} ({rule.path_type})", svc=backend.key, port=target.port,
+                base=first.reason)
+    if second is None:
+        return replace(first, reason=detail("ingress.no_endpoints", **args))
+    key = "ingress.proxy.upstream" if ingress.service_upstream else "ingress.proxy"
+    return replace(first, reason=detail(key, **args), next=second)

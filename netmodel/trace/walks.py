@@ -1,6 +1,7 @@
 """The front door for traces: a :class:`WalkRequest` in, one trace or all out.
 
-``ingress/HOST/PATH`` becomes two connections (see :mod:`netmodel.trace.ingress`);
+``ingress/HOST/PATH`` and ``gateway/NAME/HOST/PATH`` become two connections (see
+:mod:`netmodel.trace.ingress`, :mod:`netmodel.trace.gateway`);
 everything else one. Where kube-proxy chooses an endpoint at random,
 :func:`walk_all` yields one trace per choice, each with its probability.
 :func:`succeeded` says whether a walk worked, as ping and curl's exit status does.
@@ -13,8 +14,10 @@ from collections.abc import Iterator
 from netmodel.errors import InputError
 from netmodel.spec.protocol import IpProto
 from netmodel.state.model import Model
+from netmodel.trace.gateway import trace_gateway
 from netmodel.trace.hops import Disposition, Trace
 from netmodel.trace.ingress import trace_ingress
+from netmodel.trace.proxy import PROXY_ERRORS
 from netmodel.trace.request import DEFAULT_SPORT, WalkRequest
 from netmodel.trace.tracer import trace_request
 
@@ -41,6 +44,16 @@ def _walk(model: Model, request: WalkRequest) -> Trace:
             raise InputError("sport", request.sport, "does not apply to ingress/HOST/PATH")
         host, _, path = request.destination.removeprefix("ingress/").partition("/")
         return trace_ingress(model, request.source, host, "/" + path,
+                             endpoint=request.endpoint)
+    if request.destination.startswith("gateway/"):
+        # --port picks the listener (its port); the protocol is the listener's.
+        if request.proto is not None:
+            raise InputError("proto", request.proto, "does not apply to gateway/NAME/HOST/"
+                             "PATH (the client speaks HTTP to a listener, the proxy to the "
+                             "backendRef's port)")
+        if request.sport != DEFAULT_SPORT:
+            raise InputError("sport", request.sport, "does not apply to gateway/NAME/HOST/PATH")
+        return trace_gateway(model, request.source, request.destination, port=request.port,
                              endpoint=request.endpoint)
     return trace_request(model, request)
 
@@ -79,8 +92,11 @@ def succeeded(trace: Trace) -> bool:
     that is dropped or routed away is a lost connection, as a client sees it.
     A packet that leaves the cluster has done all the model can follow (the far
     end is not modelled), so it counts as sent, like a ping that got out. An
-    Ingress walk succeeds only if the proxy's new connection does too.
+    Ingress or Gateway walk succeeds only if the proxy's new connection does
+    too, and fails where the proxy answers an HTTP error itself (no endpoint).
     """
+    if trace.reason.key in PROXY_ERRORS:
+        return False
     if trace.disposition is Disposition.DELIVERED:
         ok = trace.reply is not None and trace.reply.disposition is Disposition.DELIVERED
     else:
