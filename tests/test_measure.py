@@ -56,3 +56,13 @@ def test_cut_measures_display_width_not_characters() -> None:
     assert columns(cut("宿主机网络命名空间", 9)) <= 9
     assert cut("host netns", 9) == "host net…"
     assert cut("short", 9) == "short"
+
+
+def test_a_long_key_is_folded_after_its_slash_and_loses_nothing() -> None:
+    from netmodel.views.measure import fold_key
+
+    key = "envoy-gateway-system/envoy-default-edge-3f113443-6d9f8c7b5-q4x2m"
+    assert fold_key(key) == key.replace("/", "/\n")
+    assert fold_key(key).replace("\n", "") == key
+    assert fold_key("default/web-1") == "default/web-1"  # short: one line
+    assert fold_key("x" * 40) == "x" * 40  # no slash: nowhere to fold

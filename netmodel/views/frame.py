@@ -55,7 +55,8 @@ def _pick(trace: Trace, hop: int | None, lang: str) -> tuple[str, Step]:
         raise NetmodelError(f"hop {hop}: the trace has steps 1-{len(numbered)}")
     h, s = chosen
     # The netns in the reader's language (the hop's own label is English).
-    return f"{h.node} · {netns_label(h.netns_id, lang)}".replace("\n", " "), s
+    place = netns_label(h.netns_id, lang).replace("/\n", "/").replace("\n", " ")
+    return f"{h.node} · {place}", s
 
 
 def frame(trace: Trace, *, hop: int | None = None, lang: str = "en") -> str:

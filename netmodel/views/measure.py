@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MONO_EM", "SANS_EM", "columns", "cut", "label_width", "wrap"]
+__all__ = ["BOX_MARGIN", "MONO_EM", "SANS_EM", "columns", "cut", "fold_key", "inches",
+           "label_width", "wrap"]
 
 # Points per column per point of font size. DejaVu Sans, the widest family of
 # the sans stack (style.FONT_STACK), draws digits at 0.64 em, lower-case letters
@@ -97,3 +98,11 @@ def inches(points: float) -> str:
     """A Graphviz ``width`` (inches, a minimum unless ``fixedsize``), rounded up to
     the hundredth so the DOT text is short and the same on every machine."""
     return f"{-(-round(points * 100) // 72) / 100:.2f}"
+
+
+def fold_key(key: str, width: int = 32) -> str:
+    """A ``namespace/name`` key longer than ``width`` columns, on two lines after
+    its slash (generated names, like a Gateway's envoy pods, run to 60 columns
+    and would set the width of a whole figure)."""
+    namespace, slash, name = key.partition("/")
+    return f"{namespace}/\n{name}" if slash and columns(key) > width else key

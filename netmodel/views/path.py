@@ -41,7 +41,7 @@ from netmodel.spec.protocol import IpProto
 from netmodel.state.netns_id import NetnsId, NetnsKind
 from netmodel.trace.hops import Trace
 from netmodel.trace.packet import Packet
-from netmodel.views.measure import BOX_MARGIN, inches, label_width
+from netmodel.views.measure import BOX_MARGIN, fold_key, inches, label_width
 from netmodel.views.style import GRAPH, SIZE, colour, left_text, safe_id, text
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def netns_label(netns: NetnsId, lang: str) -> str:
     if netns.kind is NetnsKind.ROUTER:
         return label("router", lang)
     if netns.kind is NetnsKind.POD:
-        return label("pod", lang, name=netns.name)
+        return label("pod", lang, name=fold_key(netns.name))
     return label("external", lang, ip=netns.name)
 
 

@@ -22,7 +22,7 @@ from netmodel.state.l2_domain import L2Domain
 from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsId
 from netmodel.state.topology import device_graph
-from netmodel.views.measure import BOX_MARGIN, inches, label_width
+from netmodel.views.measure import BOX_MARGIN, fold_key, inches, label_width
 from netmodel.views.style import GRAPH, SIZE, colour, safe_id, text
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def topology(model: Model, *, focus: str | None = None, lang: str = "en") -> str
                   if NetnsId.pod(p.key) == highlight}
         labels = {str(host.id): f"{label('node', lang, name=name)}\n{node.ip}",
                   str(host.id) + "/host": label("host", lang),
-                  **{str(ns.id): label("pod", lang, name=ns.id.name) for ns in pods}}
+                  **{str(ns.id): label("pod", lang, name=fold_key(ns.id.name)) for ns in pods}}
         widths = _widths(host, pods, labels, host_pods)
         with dot.subgraph(name=f"cluster_{safe_id(str(host.id))}") as box:
             box.attr(label=text(labels[str(host.id)]), style="rounded",
