@@ -9,19 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.reveal import REVEAL
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-_OPEN_TAB = """svg => {
-  for (let block = svg.closest('.tabbed-block'); block;
-       block = block.parentElement.closest('.tabbed-block')) {
-    const index = [...block.parentElement.children].indexOf(block);
-    const labels = block.closest('.tabbed-set').querySelector(':scope > .tabbed-labels');
-    labels.children[index].click();
-  }
-}"""
 
 
 def _pages() -> list[str]:
@@ -42,8 +34,9 @@ def test_every_diagram_is_visible_with_a_size(browser: Any, base_url: str, page:
     tab.goto(url)
     diagrams = tab.locator("svg.netmodel-diagram")
     for i in range(diagrams.count()):
-        # A diagram in a content tab shows once its tab is chosen, as a reader would.
-        diagrams.nth(i).evaluate(_OPEN_TAB)
+        # A diagram in a content tab, or a walk's reply or other endpoint, shows
+        # once chosen, as a reader would choose it.
+        diagrams.nth(i).evaluate(REVEAL)
         box = diagrams.nth(i).bounding_box()
         assert box is not None and box["width"] > 50 and box["height"] > 20, (url, i, box)
         assert diagrams.nth(i).get_attribute("lang") == lang

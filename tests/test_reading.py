@@ -25,6 +25,7 @@ from netmodel.site.markup import FenceOptions, find_fences, read_fence
 from netmodel.spec.load import load_spec
 from netmodel.state.model import Model
 from netmodel.trace.walks import walk
+from tests.reveal import REVEAL as _REVEAL
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,26 +42,6 @@ def _pages() -> list[str]:
 def _url(base: str, page: str, lang: str) -> str:
     return f"{base}/{'zh/' if lang == 'zh' else ''}{page}"
 
-
-# Opens what hides a figure, as a reader would: every content tab around it
-# (innermost last), then, in a walk, the radio buttons of its endpoint and leg.
-_REVEAL = """svg => {
-  for (let block = svg.closest('.tabbed-block'); block;
-       block = block.parentElement.closest('.tabbed-block')) {
-    const index = [...block.parentElement.children].indexOf(block);
-    block.closest('.tabbed-set').querySelector(':scope > .tabbed-labels')
-      .children[index].click();
-  }
-  const walk = svg.closest('.nm-walk');
-  if (walk) {
-    const variant = svg.closest('.nm-variant').dataset.v;
-    const leg = svg.closest('.nm-view').dataset.leg;
-    for (const [name, value] of [['v', variant], ['leg', leg]]) {
-      const input = walk.querySelector(`input[name="${walk.id}-${name}"][value="${value}"]`);
-      if (input) input.closest('label').click();
-    }
-  }
-}"""
 
 # The drawn size, in CSS pixels, of each text of an SVG: its font size times
 # the scale the page draws the SVG at.

@@ -16,6 +16,7 @@ SITE_WORDS: dict[str, dict[str, str]] = {
     "not-replayed": {
         "en": "Not yet replayed on a kernel as drawn here (run netmodel lab --verify --record).",
         "zh": "此图所示路径尚未在内核上重放（运行 netmodel lab --verify --record）。"},
+    "search": {"en": "Search this site", "zh": "搜索本站"},
     "leg.request": {"en": "Request", "zh": "请求"},
     "leg.reply": {"en": "Reply", "zh": "应答"},
     "leg.next": {"en": "Proxy → backend", "zh": "代理 → 后端"},

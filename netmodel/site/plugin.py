@@ -431,6 +431,12 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return f'{fence.indent}<figure class="netmodel-figure">{placeholder}{tail}</figure>'
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        # Material's search is a dialog without a name: screen readers announce
+        # "dialog" and nothing more (axe: aria-dialog-name).
+        output = output.replace(
+            '<div class="md-search" data-md-component="search" role="dialog">',
+            f'<div class="md-search" data-md-component="search" role="dialog" '
+            f'aria-label="{html.escape(site_word("search", page_language(page, config)))}">', 1)
         figures = self._figures.pop(page.file.abs_dest_path, {})
         if not figures:
             return output
@@ -546,7 +552,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             print_ = fingerprint(trace)
         else:
             diagram = build_diagram(model, options, lang, self.config.reply, walk=self._walk)
-            figure = '<div class="nm-svg">' + page_svg(inline_svg(
+            # tabindex: a figure wider than the page scrolls, by keyboard too.
+            figure = '<div class="nm-svg" tabindex="0">' + page_svg(inline_svg(
                 render_svg(diagram.dot, self.config.engine), prefix=_PREFIX,
                 title=diagram.title, desc=diagram.desc, lang=lang, palette=False)) + "</div>"
             print_ = fingerprint(diagram.trace) if diagram.trace is not None else ""
@@ -585,6 +592,9 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         return self._digests[key]
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        from netmodel.site.sitemaps import copy_sitemaps
+
+        copy_sitemaps(Path(config.site_dir))
         log.info(f"diagrams: {self.rendered} rendered, {self.cached} from the cache")
         self.rendered = self.cached = 0
         for spec in sorted(self._new_answers):

@@ -159,7 +159,9 @@ def _view(trace: Trace, anchor: str, lang: str) -> tuple[str, dict[str, Any]]:
         previous = step.packet
     end = html.escape(site_word("ends", lang, disposition=(
         f"{trace.disposition} ({disposition_text(trace.disposition, lang)})")))
-    body = (f'<ol class="nm-steps" aria-label="{html.escape(site_word("steps", lang))}">'
+    # tabindex: the list scrolls, and a keyboard must be able to scroll it too.
+    body = (f'<ol class="nm-steps" tabindex="0" '
+            f'aria-label="{html.escape(site_word("steps", lang))}">'
             f'{"".join(items)}</ol><p class="nm-end">{end}</p>')
     return body, {"steps": records, "packets": packets, "boxes": list(box_index)}
 
@@ -183,7 +185,7 @@ def walk_figure(variants: list[Variant], shown: int, *, reply: bool, lang: str, 
             views[f"{v}-{leg.name}"] = data
             svg = draw(leg.trace, leg.name, anchor)
             inner.append(f'<div class="nm-view" data-leg="{leg.name}">'
-                         f'<div class="nm-svg">{svg}</div>{steps}</div>')
+                         f'<div class="nm-svg" tabindex="0">{svg}</div>{steps}</div>')
         first = " nm-first" if v == shown else ""
         blocks.append(f'<div class="nm-variant{first}" data-v="{v}">{"".join(inner)}</div>')
     controls = []

@@ -117,6 +117,8 @@
     player.querySelector(".nm-next").addEventListener("click", function () { show(k + 1, true); });
     walk.addEventListener("keydown", function (event) {
       if (event.target.tagName === "INPUT") { return; } /* a radio's arrows choose the radio */
+      var frame = event.target.classList && event.target.classList.contains("nm-svg");
+      if (frame && event.target.scrollWidth > event.target.clientWidth) { return; } /* it scrolls */
       var to = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: 1e9 }[event.key];
       if (to === undefined) { return; }
       event.preventDefault();
@@ -141,5 +143,11 @@
   document.addEventListener("click", function (event) {
     var frame = event.target.closest && event.target.closest(".nm-svg");
     if (frame) { frame.classList.toggle("netmodel-zoomed"); }
+  });
+  /* From the keyboard: Enter zooms a figure's frame, Escape closes it. */
+  document.addEventListener("keydown", function (event) {
+    var frame = event.target.classList && event.target.classList.contains("nm-svg") && event.target;
+    if (frame && event.key === "Enter") { frame.classList.toggle("netmodel-zoomed"); }
+    if (frame && event.key === "Escape") { frame.classList.remove("netmodel-zoomed"); }
   });
 })();
