@@ -27,6 +27,7 @@ from netmodel.spec.load import load_spec
 from netmodel.trace.disposition import Disposition
 
 from .conftest import MKDOCS_YML
+from .test_imports import BUILD, loaded, under
 from .test_plugin import _warnings, build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,6 +122,27 @@ def test_a_diff_fence_is_what_netmodel_diff_prints_and_follows_an_edited_capture
         printed = cli(site, diff_args(BROKEN, lang), capsys, monkeypatch)
         assert code_blocks(page) == [printed], lang
         assert "FDB" not in printed.splitlines()[1]  # no difference line any more
+
+
+@pytest.mark.slow
+def test_a_warm_build_reads_no_capture_and_a_dirty_one_follows_an_edited_capture(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_project(tmp_path)
+    assert build(site).returncode == 0
+    # Warm: the diff and the walk come from the cache; no capture is read, no model made.
+    warm = loaded(BUILD, cwd=site)
+    assert "netmodel.site.captures" in warm  # the captures were hashed...
+    assert under(warm, ("netmodel.capture", "netmodel.compare", "netmodel.state.model",
+                        "netmodel.site.fences")) == []  # ...and nothing else done with them
+    # --dirty rebuilds only pages whose Markdown changed, or whose inputs did: a
+    # capture's files count as the page's spec does.
+    shutil.copy(site / "diagrams" / CAPTURES / "node-2" / "bridge-fdb.json",
+                site / "diagrams" / BROKEN / "bridge-fdb.json")
+    dirty = build(site, "--dirty")
+    assert dirty.returncode == 0, dirty.stderr
+    for lang, page in pages(site).items():
+        assert code_blocks(page) == [cli(site, diff_args(BROKEN, lang), capsys, monkeypatch)]
 
 
 def _end(disposition: str, lang: str) -> str:
