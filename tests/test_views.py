@@ -39,6 +39,7 @@ def _views(model: Model, lang: str) -> dict[str, str]:
         "topology": topology(model, lang=lang),
         "topology-pod": topology(model, focus="pod/web-1", lang=lang),
         "path": path(trace, lang=lang),
+        "path-reply-leg": path(trace.reply, lang=lang, leg="reply"),
         "path-reply": path(trace, reply=True, lang=lang),
         "frame": frame(trace, lang=lang),
         "chains": chains(trace, lang=lang),
@@ -149,9 +150,119 @@ def test_a_name_with_entities_is_drawn_exactly_as_it_is() -> None:
     assert NAME_WITH_ENTITIES in _drawn_text(render_svg(dot))
 
 
+SPECS = Path(__file__).resolve().parent.parent / "diagrams" / "clusters"
+
+
+def _texts_of(svg: str, cls: str) -> list[list[str]]:
+    """The text lines of each ``<g class="{cls} …">`` group, in order, as drawn."""
+    return [[html.unescape(t).replace("\xa0", " ") for t in re.findall(
+        r"<text[^>]*>([^<]*)</text>", body)]
+        for body in re.findall(rf'<g id="[^"]*" class="{cls}[^"]*">(.*?)</g>', svg, re.S)]
+
+
+@pytest.mark.parametrize(("spec", "source", "destination"), [
+    ("two-nodes-vxlan.yaml", "pod/web-1", "svc/db"),  # DNAT through KUBE-SVC-/KUBE-SEP-
+    ("services-no-endpoints.yaml", "pod/client", "svc/api-v2"),  # REJECT --reject-with …
+])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chains_wrap_rules_and_lose_none_of_their_text(spec: str, source: str,
+                                                       destination: str, lang: str) -> None:
+    from netmodel.views.chains import RULE_COLUMNS, SHOWN, rule_lines, summary_lines
+    from netmodel.views.measure import columns
+
+    trace = walk_between(Model(parse_spec((SPECS / spec).read_text(), spec)), source,
+                         destination)
+    svg = render_svg(chains(trace, lang=lang))
+    drawn = "\n".join(line.strip() for box in _texts_of(svg, "node") for line in box)
+    hits = [hit for step in trace.steps if step.detail.key in SHOWN for hit in step.rules]
+    assert hits
+    shown = 0
+    for hit in hits:
+        rule = re.sub(r' -m comment --comment "(?:[^"\\]|\\.)*"', "", hit.rule.save())
+        lines = rule_lines(hit.rule.save())
+        assert "".join(lines) == rule  # nothing cut
+        assert all(columns(line.rstrip()) <= RULE_COLUMNS for line in lines)
+        if "\n".join(line.strip() for line in lines) in drawn:
+            shown += 1
+    assert shown == len(hits)  # every matched rule is in the figure, line by line
+    for step in trace.steps:
+        if step.rules:
+            for line in summary_lines(step.detail.render(lang)):
+                assert columns(line.rstrip()) <= RULE_COLUMNS
+
+
+def test_chains_no_longer_cut_the_jump_targets() -> None:
+    """The cuts readers met: a KUBE-SVC- chain name and --reject-with's argument."""
+    model = Model(parse_spec((SPECS / "two-nodes-vxlan.yaml").read_text(), "t.yaml"))
+    svg = html.unescape(render_svg(chains(walk_between(model, "pod/web-1", "svc/db"))))
+    service = re.search(r"-j (KUBE-SVC-[A-Z0-9]+)", svg)
+    assert service is not None and len(service[1]) == len("KUBE-SVC-") + 16
+    rejected = Model(parse_spec((SPECS / "services-no-endpoints.yaml").read_text(), "r.yaml"))
+    svg = html.unescape(render_svg(chains(walk_between(rejected, "pod/client",
+                                                       "svc/api-v2"))))
+    assert "--reject-with icmp-port-unreachable" in svg
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_text_in_any_figure_is_below_nine_points(model: Model, lang: str) -> None:
+    for name, dot in _views(model, lang).items():
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', render_svg(dot))]
+        assert sizes and min(sizes) >= 9, (name, min(sizes))
+
+
+def test_the_svg_names_the_font_stack_graphviz_measured_the_first_of() -> None:
+    from netmodel.views.style import FONT, FONT_STACKS, MONO
+
+    trace = walk_between(Model(parse_spec((SPECS / "two-nodes-vxlan.yaml").read_text(),
+                                          "t.yaml")), "pod/web-1", "svc/db")
+    families = set(re.findall(r'font-family="([^"]*)"', render_svg(chains(trace))))
+    assert families == {FONT_STACKS[FONT], FONT_STACKS[MONO]}
+    assert FONT_STACKS[FONT].startswith(FONT)
+
+
+def test_every_diagram_label_has_both_languages_with_the_same_placeholders() -> None:
+    from netmodel.i18n.diagrams import _LABELS
+
+    for key, texts in _LABELS.items():
+        assert set(texts) == {"en", "zh"}, key
+        assert (set(re.findall(r"{(\w+)}", texts["en"]))
+                == set(re.findall(r"{(\w+)}", texts["zh"]))), key
+
+
+def test_a_chinese_figure_has_no_english_words_but_names() -> None:
+    """Every word a zh figure draws is the catalogue's Chinese, or a name from the
+    spec or the kernel (a device, a pod, a node, a segment, a protocol)."""
+    model = Model(parse_spec((SPECS / "two-nodes-vxlan.yaml").read_text(), "t.yaml"))
+    cluster = model.cluster
+    names = {"tcp", "udp", "icmp", "mtu", "ttl"}  # protocols and header fields, as ip prints them
+    for pod in cluster.pods:
+        names |= set(re.findall(r"[a-z]+", pod.key.lower()))
+    for node in cluster.nodes:
+        names |= set(re.findall(r"[a-z]+", node.name.lower()))
+        for netns in [model.node_netns(node.name), *(model.pod_netns(p) for p in
+                                                      cluster.pods_by_node[node.name])]:
+            names |= {w for link in netns.links for w in re.findall(r"[a-z]+", link.name)}
+    names |= {w for s in cluster.underlay.segments for w in re.findall(r"[a-z]+", s.name)}
+    names |= {"wan"}  # the router's uplink
+    figures = [topology(model, lang="zh")]
+    for source, destination in [("pod/web-1", "svc/db"),
+                                ("pod/monitoring/node-exporter", "svc/web"),
+                                ("external/203.0.113.7", "ingress/shop.example.com/cart")]:
+        trace = walk_between(model, source, destination)
+        figures += [path(trace, lang="zh"), frame(trace, lang="zh")]
+        if trace.reply is not None:
+            figures.append(path(trace.reply, leg="reply", lang="zh"))
+    for dot in figures:
+        drawn = " ".join(t for box in _texts_of(render_svg(dot), "") for t in box)
+        # English prose is lower case; acronyms (VXLAN, DNAT, VNI) stay Latin in Chinese
+        words = set(re.findall(r"\b[a-z]{3,}\b", drawn)) - names
+        assert not words, words
+
+
 def test_chains_view_drops_a_comment_with_escaped_quotes_whole() -> None:
     # portmap's comment holds quotes, which iptables-save escapes.
-    from netmodel.views.chains import _short
+    from netmodel.views.chains import rule_lines
     rule = ('-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"cbr0\\" id: '
             '\\"abc\\"" -m multiport --dports 8080 -j CNI-DN-x')
-    assert _short(rule) == "-A CNI-HOSTPORT-DNAT -p tcp -m multiport --dports 8080 -j CNI-DN-x"
+    assert "".join(rule_lines(rule)) == ("-A CNI-HOSTPORT-DNAT -p tcp -m multiport --dports 8080 "
+                                         "-j CNI-DN-x")

@@ -1,10 +1,12 @@
 """Stage 4, the views: pure functions from the model (or a trace) to DOT text.
 
-``topology`` (nodes, netns, devices, the underlay), ``path`` (a trace over the
-devices it crosses), ``frame`` (the header stack at one step, with sizes) and
-``chains`` (the netfilter walk of a Service flow). :mod:`~netmodel.views.render`
-turns DOT into SVG (Graphviz in WebAssembly, or the system's ``dot``);
-:mod:`~netmodel.views.text` is ``netmodel trace``'s text and ``--brief`` output.
+``topology`` (nodes, netns, devices, the underlay), ``path`` (one leg of a
+walk over the devices it crosses, top to bottom), ``frame`` (the header stack at
+one step, with sizes) and ``chains`` (the netfilter walk of a Service flow).
+:mod:`~netmodel.views.measure` estimates how wide a label is drawn, so every
+shape fits its text; :mod:`~netmodel.views.render` turns DOT into SVG (Graphviz
+in WebAssembly, or the system's ``dot``); :mod:`~netmodel.views.text` is
+``netmodel trace``'s text and ``--brief`` output.
 Their words are :mod:`netmodel.i18n`'s. Imports only earlier stages.
 
 Importing this package is cheap: each view imports graphviz (and the topology

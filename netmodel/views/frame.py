@@ -12,7 +12,9 @@ from netmodel.i18n.diagrams import diagram_label as label
 from netmodel.spec.protocol import IpProto
 from netmodel.trace.hops import Step, Trace
 from netmodel.trace.packet import Packet
-from netmodel.views.style import GRAPH, colour, field, text
+from netmodel.views.measure import BOX_MARGIN, inches, label_width
+from netmodel.views.path import netns_label
+from netmodel.views.style import GRAPH, SIZE, colour, field, text
 
 __all__ = ["HEADER_BYTES", "frame", "headers"]
 
@@ -41,7 +43,7 @@ def headers(packet: Packet) -> list[tuple[str, int, str, bool]]:
     return rows
 
 
-def _pick(trace: Trace, hop: int | None) -> tuple[str, Step]:
+def _pick(trace: Trace, hop: int | None, lang: str) -> tuple[str, Step]:
     numbered = [(h, s) for h in trace.hops for s in h.steps]
     if hop is None:  # by default: the packet on the wire, encapsulated if it ever is
         on_wire = [(h, s) for h, s in numbered if s.packet.outer is not None
@@ -52,29 +54,34 @@ def _pick(trace: Trace, hop: int | None) -> tuple[str, Step]:
     else:
         raise NetmodelError(f"hop {hop}: the trace has steps 1-{len(numbered)}")
     h, s = chosen
-    return f"{h.node} · {h.netns}", s
+    # The netns in the reader's language (the hop's own label is English).
+    place = netns_label(h.netns_id, lang).replace("/\n", "/").replace("\n", " ")
+    return f"{h.node} · {place}", s
 
 
 def frame(trace: Trace, *, hop: int | None = None, lang: str = "en") -> str:
     import graphviz  # on first use: a warm site build and `netmodel trace` draw nothing
 
-    where, step = _pick(trace, hop)
+    where, step = _pick(trace, hop, lang)
     rows = headers(step.packet)
     total = sum(size for _, size, _, _ in rows)
     title = label("frame.title", lang, where=where, dev=step.device or "-", total=total)
     dot = graphviz.Digraph("frame", graph_attr={**GRAPH, "rankdir": "TB"},
                            node_attr={"shape": "record", "fontname": GRAPH["fontname"],
-                                      "fontsize": "10", "fontcolor": colour("fg"),
+                                      "fontsize": str(SIZE["node"]), "fontcolor": colour("fg"),
                                       "color": colour("line"), "style": "filled",
                                       "margin": "0.12,0.05"})
     dot.attr(label=text(title), labelloc="t")
     # One record, a row per header from the wire inwards (in a top-to-bottom
     # layout the outer braces stack the rows, the inner ones lay each row out).
     rows_text = []
+    needed = 0.0  # the widest row: its fields' text, each with a field's padding
     for name, size, fields, outer in rows:
         side = label("frame.outer" if outer else "frame.inner", lang)
-        rows_text.append("{" + "|".join(field(v) for v in (
-            name, label("bytes", lang, n=size), fields, side)) + "}")
+        values = (name, label("bytes", lang, n=size), fields, side)
+        rows_text.append("{" + "|".join(field(v) for v in values) + "}")
+        needed = max(needed, sum(label_width(v, SIZE["node"]) + BOX_MARGIN for v in values))
     rows_text.append("{" + field(label("payload", lang)) + "}")
-    dot.node("frame", "{" + "|".join(rows_text) + "}", fillcolor=colour("bg"))
+    dot.node("frame", "{" + "|".join(rows_text) + "}", fillcolor=colour("bg"),
+             width=inches(needed + BOX_MARGIN))
     return str(dot.source)

