@@ -1,5 +1,5 @@
 """Captures in, without root: the lab captures committed under
-tests/data/captures/ (written by ``netmodel collect`` in a lab, see
+diagrams/captures/ (written by ``netmodel collect`` in a lab, see
 tests/test_capture_lab.py) parsed, diffed and traced through."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from netmodel.views.text import format_trace
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = sorted((ROOT / "diagrams" / "clusters").glob("*.yaml"))
 SPEC = ROOT / "diagrams" / "clusters" / "two-nodes-vxlan.yaml"
-CAPTURES = ROOT / "tests" / "data" / "captures" / "two-nodes-vxlan"
+CAPTURES = ROOT / "diagrams" / "captures" / "two-nodes-vxlan"
 BROKEN = CAPTURES / "node-2-fdb-missing"
 
 
@@ -192,25 +192,6 @@ def test_an_archive_written_twice_a_second_apart_is_the_same_bytes(
     write_capture(Collected(files, ()), tmp_path / "b" / "node.tar.gz")
     assert (tmp_path / "a" / "node.tar.gz").read_bytes() \
         == (tmp_path / "b" / "node.tar.gz").read_bytes()
-
-
-@pytest.mark.parametrize("page", ["check-your-cluster.md", "check-your-cluster.zh.md"])
-def test_the_check_your_cluster_page_shows_what_netmodel_prints_now(
-        page: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page's outputs are copied, not computed at build time: each console
-    block must still be what its command prints (a trailing "  …" cuts it)."""
-    monkeypatch.chdir(ROOT)
-    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
-    blocks = re.findall(r"```console\n\$ netmodel (.*?)\n(.*?)```", text, re.S)
-    assert len(blocks) == 3
-    for command, shown in blocks:
-        main(shlex.split(command))
-        printed = capsys.readouterr().out.splitlines()
-        lines = shown.rstrip("\n").splitlines()
-        if lines[-1] == "  …":
-            lines = lines[:-1]
-            printed = printed[:len(lines)]
-        assert printed == lines, command
 
 
 def _edited(tmp_path: Path, file: str, edit: Callable[[str], str]) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from netmodel.site.fences import captured_model
 from netmodel.site.markup import FenceOptions, find_fences, read_fence
 from netmodel.spec.load import load_spec
 from netmodel.state.model import Model
@@ -116,8 +117,15 @@ def test_every_label_fits_its_box(browser: Any, base_url: str, page: str, lang: 
 # -- the step player, against the model ---------------------------------------------------
 
 @functools.cache
-def _model(spec: str) -> Model:
+def _spec_model(spec: str) -> Model:
     return Model(load_spec(ROOT / "diagrams" / spec))
+
+
+@functools.cache
+def _model(spec: str, state: tuple[tuple[str, str], ...] = ()) -> Model:
+    """A fence's model: its spec's, with the nodes its ``state`` names as captured."""
+    options = FenceOptions(spec=spec, view="path", state=state)
+    return captured_model(_spec_model(spec), options, ROOT / "diagrams")
 
 
 def _walk_fences(page: str) -> list[FenceOptions]:
@@ -184,7 +192,7 @@ def test_stepping_shows_the_traces_own_steps(browser: Any, base_url: str, page: 
     for i in sorted({0, len(fences) // 2, len(fences) - 1}):
         options = fences[i]
         assert options.request is not None
-        trace = walk(_model(options.spec), options.request).to_json(lang)
+        trace = walk(_model(options.spec, options.state), options.request).to_json(lang)
         walk_el = walks.nth(i)
         walk_el.evaluate("w => w.scrollIntoView()")
         # The variant the fence's walk took: kube-proxy's pick as the model makes it.
@@ -218,7 +226,7 @@ def test_the_reader_switches_the_endpoint(browser: Any, base_url: str) -> None:
         walks = tab.locator(".nm-walk")
         for i, options in enumerate(fences):
             assert options.request is not None
-            model = _model(options.spec)
+            model = _model(options.spec, options.state)
             first = walk(model, options.request)
             if len(first.alternatives) < 2:
                 assert walks.nth(i).locator(".nm-endpoints").count() == 0

@@ -1,10 +1,12 @@
 """``netmodel check``: CI's proof that the site's diagrams are the model's.
 
 Every spec under ``diagrams/`` loads; every ```netmodel fence under ``docs/``
-is valid; every expectation a fence states holds; and the committed snapshots
-(DOT per fence and language, with a summary of the trace) equal what the model
-draws now. A changed snapshot is reported in model terms (which hop, which
-header) rather than as a text diff. ``--update`` rewrites the snapshots.
+is valid (a table or a diff computes, its capture reads); every expectation a
+fence states holds (on the nodes as captured, for a walk with ``state``); and
+the committed snapshots (DOT per fence and language, with a summary of the
+trace) equal what the model draws now. A changed snapshot is reported in model
+terms (which hop, which header) rather than as a text diff. ``--update``
+rewrites the snapshots.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from netmodel.i18n import LANGUAGES
 from netmodel.site.fences import (
     FenceError,
     build_diagram,
+    captured_model,
     check_expectations,
+    diff_text,
     find_fences,
     read_fence,
     state_table,
@@ -204,6 +208,12 @@ def run_check(root: Path, *, update: bool = False, docs: str = "docs",
                 if options.table is not None:
                     state_table(model, options)  # computed at build time; nothing to draw
                     continue
+                if options.diff is not None:  # the same: the capture must read and diff
+                    diff_text(model, options, diagrams_dir, lang)
+                    continue
+                # A walk through captured nodes (`state`): expectations and snapshot
+                # are the walk's on the node as captured.
+                model = captured_model(model, options, diagrams_dir)
                 diagram = build_diagram(model, options, lang)
             except NetmodelError as exc:
                 text_of = " ".join(str(exc).split("\n"))

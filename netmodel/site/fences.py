@@ -11,18 +11,27 @@ functions. A fence holds YAML options::
     port: 5432            # proto, endpoint, hop, focus, reply as on the CLI
     caption: {en: A Service through the tunnel, zh: 经隧道访问服务}
     expect: DELIVERED     # checked by `netmodel check`; hops: N too
+    state: {node-2: captures/two-nodes-vxlan/node-2-fdb-missing}   # as `trace --state`
     ```
+
+or a table (``table: routes`` with ``node:``, as `netmodel state` prints it), or
+`netmodel diff`'s text (``diff: node-2`` with ``capture:``). Captures are named
+from the diagrams directory, as specs are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from netmodel.errors import InputError
+from netmodel.capture.node import Capture, load_capture
+from netmodel.compare.report import format_diff
+from netmodel.compare.run import diff_node
+from netmodel.errors import InputError, NetmodelError, SpecError
 from netmodel.i18n import disposition_text
 from netmodel.i18n.diagrams import diagram_label
+from netmodel.site.captures import resolve_capture, shown_capture
 from netmodel.site.markup import (
     APPLIES,
     DISPOSITIONS,
@@ -52,8 +61,9 @@ Walk = Callable[[Model, WalkRequest], Trace]
 # Reading fences is netmodel.site.markup's (light, for warm builds); the names
 # stay importable from here, where drawing them is.
 __all__ = ["APPLIES", "DISPOSITIONS", "OPTIONS", "TABLES", "Diagram", "Fence", "FenceError",
-           "FenceOptions", "build_diagram", "check_expectations", "find_fences", "read_fence",
-           "spec_path", "state_table", "state_text"]
+           "FenceOptions", "build_diagram", "captured_model", "check_expectations", "diff_text",
+           "fence_captures", "find_fences", "read_fence", "spec_path", "state_table",
+           "state_text"]
 
 @dataclass(frozen=True, slots=True)
 class Diagram:
@@ -107,6 +117,72 @@ def state_text(model: Model, node: str, table: str, pod: str | None = None) -> s
     if table == RESOLV_CONF:
         return pod_resolv_conf(cluster, found).text()
     return render_table(model.pod_netns(found), table)
+
+
+def diff_text(model: Model, options: FenceOptions, diagrams: Path, lang: str) -> str:
+    """The text `netmodel diff` prints, for a ``diff`` fence: the same function,
+    the capture named from the project's root (``diagrams/captures/…``), as the
+    command a user types there names it."""
+    ((option, node, name),) = options.captures
+    path, shown = _capture_at(model, options, option, node, name, diagrams)
+    try:
+        result = diff_node(model.cluster, node, path)
+    except NetmodelError as exc:
+        raise _capture_error(options, option, exc, path, shown) from None
+    return format_diff(_named(result.capture, shown), list(result.differences),
+                       result.impact, lang)
+
+
+def fence_captures(model: Model, options: FenceOptions, diagrams: Path) -> dict[str, Capture]:
+    """Each node's capture a walk fence's ``state`` names, read as
+    `netmodel trace --state NODE=CAPTURE` reads it."""
+    out: dict[str, Capture] = {}
+    for option, node, name in options.captures:
+        path, shown = _capture_at(model, options, option, node, name, diagrams)
+        try:
+            out[node] = _named(load_capture(path, model.cluster, node, model), shown)
+        except NetmodelError as exc:
+            raise _capture_error(options, option, exc, path, shown) from None
+    return out
+
+
+def captured_model(model: Model, options: FenceOptions, diagrams: Path) -> Model:
+    """``model``, with the nodes of the fence's ``state`` as captured."""
+    if not options.state:
+        return model
+    captures = fence_captures(model, options, diagrams)
+    return model.with_overrides({node: capture.state for node, capture in captures.items()})
+
+
+def _capture_at(model: Model, options: FenceOptions, option: str, node: str, name: str,
+                diagrams: Path) -> tuple[Path, str]:
+    """The capture's path (in ``diagrams``) and its name on the page, its node
+    checked against the spec: errors at the line of the option that names it."""
+    line = options.line_of("diff" if option == "capture" else option)
+    cluster = model.cluster
+    if node not in cluster.nodes_by_name:
+        names = ", ".join(sorted(cluster.nodes_by_name)[:5])
+        raise FenceError(options.where, line, f"node {node!r}: no such node in "
+                         f"{cluster.source} (expected one of {names})")
+    try:
+        path = resolve_capture(diagrams.resolve(), name)
+    except NetmodelError as exc:
+        raise FenceError(options.where, options.line_of(option), str(exc)) from None
+    return path, shown_capture(path, diagrams.resolve())
+
+
+def _named(capture: Capture, shown: str) -> Capture:
+    return replace(capture, state=replace(capture.state, source=shown))
+
+
+def _capture_error(options: FenceOptions, option: str, exc: NetmodelError, path: Path,
+                   shown: str) -> FenceError:
+    """A capture that does not read, at the option's line; a file of it named
+    from the project's root, not by this machine's absolute path."""
+    if isinstance(exc, SpecError) and (exc.file == str(path)
+                                       or exc.file.startswith(f"{path}/")):
+        exc = SpecError(shown + exc.file[len(str(path)):], exc.line, exc.field, exc.problem)
+    return FenceError(options.where, options.line_of(option), " ".join(str(exc).split("\n")))
 
 
 def build_diagram(model: Model, options: FenceOptions, lang: str,

@@ -24,7 +24,8 @@ __all__ = ["APPLIES", "DISPOSITIONS", "OPTIONS", "REFERENCE", "RESOLV_CONF", "TA
            "FenceError", "FenceOptions", "find_fences", "find_references", "read_fence"]
 
 OPTIONS = ("spec", "view", "from", "to", "port", "proto", "endpoint", "hop", "focus",
-           "caption", "reply", "expect", "hops", "table", "node", "pod")
+           "caption", "reply", "expect", "hops", "table", "node", "pod", "diff", "capture",
+           "state")
 # resolv.conf: not a netns table but the file kubelet computes (state/resolv_conf.py).
 RESOLV_CONF = "resolv.conf"
 TABLES = ("links", "addrs", "routes", "neigh", "fdb", "iptables", "kube-proxy", RESOLV_CONF)
@@ -78,6 +79,11 @@ class FenceOptions:
     table: str | None = None  # a state table instead of a diagram
     node: str | None = None
     pod: str | None = None
+    diff: str | None = None  # `netmodel diff`'s text for this node instead of a diagram
+    capture: str | None = None  # the diff's capture, a path in the diagrams directory
+    # A walk through nodes as captured (`trace --state NODE=CAPTURE`): (node, capture
+    # path in the diagrams directory), sorted by node.
+    state: tuple[tuple[str, str], ...] = ()
     # Where the fence is, for errors: not part of what it draws (the cache keys on
     # repr), so moving a fence on its page changes nothing else. "" off a page.
     where: str = field(default="", compare=False, repr=False)
@@ -87,6 +93,14 @@ class FenceOptions:
         """The page line of ``option``, or of the fence when it is not written."""
         lines = dict(self.lines)
         return lines.get(option or "", lines.get("", 0))
+
+    @property
+    def captures(self) -> tuple[tuple[str, str, str], ...]:
+        """(option, node, capture path in the diagrams directory) of every capture
+        the fence reads: its diff's, or each node's of its ``state``."""
+        if self.diff is not None and self.capture is not None:
+            return (("capture", self.diff, self.capture),)
+        return tuple(("state", node, name) for node, name in self.state)
 
     def located(self, error: InputError) -> NetmodelError:
         """``error`` at the page line of the option it names (the fence's if none)."""
@@ -108,7 +122,7 @@ def _dedent(body: str, indent: str) -> str:
 # What each view draws from, besides spec, view and caption. An option a view
 # does not use is refused rather than ignored: `hop: 3` on a path view, say,
 # would otherwise look as if it did something.
-_WALK = frozenset({"from", "to", "port", "proto", "endpoint", "expect", "hops"})
+_WALK = frozenset({"from", "to", "port", "proto", "endpoint", "expect", "hops", "state"})
 APPLIES: dict[str, frozenset[str]] = {
     "topology": frozenset({"focus"}),
     "path": _WALK | {"reply"},
@@ -148,8 +162,10 @@ def read_fence(fence: Fence, where: str) -> FenceOptions:
     lines = (("", fence.line), *((str(k), fence.option_line(str(k))) for k in raw))
     if "table" in raw:
         return replace(_table_options(raw, bad), where=where, lines=lines)
+    if "diff" in raw:
+        return replace(_diff_options(raw, bad), where=where, lines=lines)
     if "view" not in raw:
-        raise whole("missing 'view' (or 'table')")
+        raise whole("missing 'view' (or 'table', or 'diff')")
     view = str(raw["view"])
     if view not in VIEWS:
         raise bad("view", f"unknown view (expected one of {', '.join(VIEWS)})")
@@ -190,7 +206,8 @@ def read_fence(fence: Fence, where: str) -> FenceOptions:
         spec=str(raw["spec"]), view=view, request=request, hop=number("hop"),
         focus=_opt(raw, "focus"), reply=raw.get("reply"),
         caption={str(k): str(v) for k, v in caption.items()},
-        expect=_opt(raw, "expect"), hops=number("hops"), where=where, lines=lines)
+        expect=_opt(raw, "expect"), hops=number("hops"), state=_state(raw, bad), where=where,
+        lines=lines)
 
 
 def _table_options(raw: dict[str, Any], bad: Callable[[str, str], FenceError]
@@ -205,6 +222,36 @@ def _table_options(raw: dict[str, Any], bad: Callable[[str, str], FenceError]
         raise bad(extra[0], "does not apply to a table (it takes node, pod, caption)")
     return FenceOptions(spec=str(raw["spec"]), view="table", table=table,
                         node=str(raw["node"]), pod=_opt(raw, "pod"))
+
+
+def _diff_options(raw: dict[str, Any], bad: Callable[[str, str], FenceError]
+                  ) -> FenceOptions:
+    if not isinstance(raw["diff"], str):
+        raise bad("diff", "expected the name of the node the capture was taken on")
+    if "capture" not in raw:
+        raise bad("diff", "a diff needs 'capture' (netmodel collect's directory or .tar.gz, "
+                          "in the diagrams directory)")
+    if not isinstance(raw["capture"], str) or not raw["capture"]:
+        raise bad("capture", "expected a path in the diagrams directory")
+    extra = sorted(set(raw) - {"spec", "diff", "capture"})
+    if extra:
+        raise bad(extra[0], "does not apply to a diff (it takes capture)")
+    return FenceOptions(spec=str(raw["spec"]), view="diff", diff=raw["diff"],
+                        capture=raw["capture"])
+
+
+def _state(raw: dict[str, Any], bad: Callable[[str, str], FenceError]
+           ) -> tuple[tuple[str, str], ...]:
+    """``state: {node-2: captures/…}``: the nodes a walk crosses as captured."""
+    if "state" not in raw:
+        return ()
+    given = raw["state"]
+    if (not isinstance(given, dict) or not given
+            or not all(isinstance(k, str) and isinstance(v, str) and v
+                       for k, v in given.items())):
+        raise bad("state", "expected {NODE: capture, …}, each capture a path in the "
+                           "diagrams directory (netmodel collect's directory or .tar.gz)")
+    return tuple(sorted(given.items()))
 
 
 def _opt(raw: dict[str, Any], key: str) -> str | None:

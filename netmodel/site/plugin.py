@@ -172,6 +172,10 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self._page_assets: tuple[str, str] | None = None  # (style, script), per build
         # Set once the cache could not be written: said once, then built without it.
         self._unwritable = False
+        # (spec, the fence's state) -> (the captures' digests, the spec's Model, that
+        # Model with the nodes as captured): both languages' figures walk one Model.
+        self._captured: dict[tuple[str, tuple[tuple[str, str], ...]],
+                             tuple[tuple[str | None, ...], Model, Model]] = {}
 
     @functools.cached_property
     def _walk(self) -> functools._lru_cache_wrapper[Trace]:
@@ -402,8 +406,11 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             except NetmodelError as exc:
                 raise FenceError(where, options.line_of("spec"), str(exc)) from None
             self.uses.setdefault(str(spec), set()).add(page.file.abs_dest_path)
+            self._use_captures(options, page.file.abs_dest_path)
             if options.table is not None:
                 return self._table(fence, options)
+            if options.diff is not None:
+                return self._diff(fence, options, lang)
             figure, print_ = self._diagram(spec, options, lang)
         except NetmodelError as exc:
             # A user's mistake, not a bug: one warning line through the plugin's
@@ -419,7 +426,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         prefix = "".join(ch if ch.isalnum() else "-" for ch in f"nm-{page_id}-{number}")
         figure = figure.replace(_PREFIX, prefix)
         caption = options.caption.get(lang)
-        replay = self._replay_note(options.spec, print_, lang)
+        # A walk through a captured node: the lab replays the model's, not this one.
+        replay = "" if options.state else self._replay_note(options.spec, print_, lang)
         tail = (f"<figcaption>{html.escape(caption or '')}{replay}</figcaption>"
                 if caption or replay else "")
         # Markdown, the table of contents and the search index see a placeholder
@@ -488,6 +496,52 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
         return f"{fence.indent}```text\n{body}{fence.indent}```"
 
+    def _diff(self, fence: Any, options: FenceOptions, lang: str) -> str:
+        """`netmodel diff`'s text as a code block, cached as a table is, keyed by
+        the capture's files too: an edited capture computes it again."""
+        digest = self._digest(self._spec(options.spec))
+        key = hashlib.sha256(json.dumps(
+            ["diff", digest, self._capture_digests(options), repr(options), lang,
+             self.source]).encode()).hexdigest()
+        name = f"{key}.diff.txt"
+        text = self._read_cached(name) if digest is not None else None
+        if text is None:
+            from netmodel.site.fences import diff_text
+
+            text = diff_text(self._fence_model(options), options, self.diagrams, lang)
+            self._store(name, text)
+        body = "".join(f"{fence.indent}{line}\n" for line in text.splitlines())
+        return f"{fence.indent}```text\n{body}{fence.indent}```"
+
+    def _capture_paths(self, options: FenceOptions) -> list[Path]:
+        """The captures the fence reads, in the diagrams directory (one outside it is
+        refused at its option's line)."""
+        from netmodel.site.captures import resolve_capture
+        from netmodel.site.markup import FenceError
+
+        out = []
+        for option, _, name in options.captures:
+            try:
+                out.append(resolve_capture(self.diagrams, name))
+            except NetmodelError as exc:
+                raise FenceError(options.where, options.line_of(option), str(exc)) from None
+        return out
+
+    def _capture_digests(self, options: FenceOptions) -> tuple[str | None, ...]:
+        from netmodel.site.captures import capture_digest
+
+        return tuple(capture_digest(path) for path in self._capture_paths(options))
+
+    def _use_captures(self, options: FenceOptions, page: str) -> None:
+        """For --dirty: a capture's files count as the page's specs do, so editing
+        one rebuilds the page."""
+        from netmodel.site.captures import capture_files
+
+        for path in self._capture_paths(options):
+            for file in capture_files(path):
+                self.uses.setdefault(str(file), set()).add(page)
+                self.spec_digests[str(file)] = self._digest(file) or ""
+
     def _replay_note(self, spec: str, print_: str, lang: str) -> str:
         """Whether the kernel lab replayed this walk as the model draws it now
         (its fingerprint is in ``diagrams/replays/<spec>.json``)."""
@@ -511,9 +565,22 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         from netmodel.site.markup import FenceError
 
         try:
-            return self._model(options.spec)
+            model = self._model(options.spec)
         except NetmodelError as exc:
             raise FenceError(options.where, options.line_of("spec"), str(exc)) from None
+        if not options.state:
+            return model
+        # With ``state``: the model with those nodes as captured, made once for
+        # both languages and again when the spec or a capture changes.
+        from netmodel.site.fences import captured_model
+
+        digests = self._capture_digests(options)
+        known = self._captured.get((options.spec, options.state))
+        if known is not None and known[0] == digests and known[1] is model:
+            return known[2]
+        captured = captured_model(model, options, self.diagrams)
+        self._captured[options.spec, options.state] = (digests, model, captured)
+        return captured
 
     def _diagram(self, spec: Path, options: FenceOptions, lang: str) -> tuple[str, str]:
         """The figure's inline SVG with ``_PREFIX`` for its ids, from the cache if
@@ -528,7 +595,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         self.spec_digests[str(spec)] = digest
         key = hashlib.sha256(json.dumps(
             [digest, repr(options), lang, _engine_version(self.config.engine), self.source,
-             self.config.reply], sort_keys=True).encode()).hexdigest()
+             self.config.reply, *self._capture_digests(options)],
+            sort_keys=True).encode()).hexdigest()
         # read, not exists() then read: a warm build makes half the system calls
         figure_entry, print_entry = f"{key}.svg", f"{key}.fingerprint"
         cached_figure = self._read_cached(figure_entry)
