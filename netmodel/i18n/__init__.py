@@ -43,7 +43,7 @@ LANGUAGES = ("en", "zh")
 
 # Chinese sets a space between Han and Latin text, never between two Han
 # characters. A template spaces its placeholders for Latin values ("{who} 的路由表"
-# with "node-1"); when the value is Han ("底层网络的路由器") the space goes.
+# with "node-1"); when the value is Han ("底层路由器") the space goes.
 _HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff）」]) (?=[\u4e00-\u9fff（「])")
 
 

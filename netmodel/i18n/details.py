@@ -224,7 +224,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "nf.masq": {
         "en": "nat POSTROUTING: {tested} rules tested; {chain} MASQUERADE: source becomes {src}, "
               "the address of {dev} (source port kept here; --random-fully may change it)",
-        "zh": "nat 表 POSTROUTING 链：检查了 {tested} 条规则；{chain} 做 MASQUERADE：源地址改为 "
+        "zh": "nat 表 POSTROUTING 链：检查了 {tested} 条规则；{chain} 做地址伪装（MASQUERADE）：源地址改为 "
               "{dev} 的地址 {src}（这里保留源端口；--random-fully 可能改变它）"},
     "ct.new": {
         "en": "conntrack entry: {entry}",
@@ -232,14 +232,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "ct.reply": {
         "en": "conntrack: a reply of [{entry}]; destination restored to {dst} (un-SNAT), no rule "
               "walked",
-        "zh": "conntrack：这是 [{entry}] 的回包；目的地址恢复为 {dst}（反向 SNAT），不再查规则"},
+        "zh": "conntrack：这是 [{entry}] 的回包；目的地址恢复为 {dst}（撤销 SNAT），不再查规则"},
     "ct.reply.plain": {
         "en": "conntrack: a reply of [{entry}]; no rule walked",
         "zh": "conntrack：这是 [{entry}] 的回包；不再查规则"},
     "ct.undnat": {
         "en": "conntrack: source restored to {src}:{port} (un-DNAT): the client sees the "
               "address it connected to",
-        "zh": "conntrack：源地址恢复为 {src}:{port}（反向 DNAT）：客户端看到的仍是它连接的地址"},
+        "zh": "conntrack：源地址恢复为 {src}:{port}（撤销 DNAT）：客户端看到的仍是它连接的地址"},
     "route.reroute": {
         "en": "routing again after DNAT: {dst} is now the destination",
         "zh": "DNAT 之后重新查路由：目的地址已变为 {dst}"},

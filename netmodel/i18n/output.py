@@ -3,7 +3,7 @@
 
 Step details (what the kernel did) are :data:`netmodel.i18n.CATALOG`'s; these are
 the frame around them. Chinese follows kubernetes.io/zh-cn and the catalog:
-网络命名空间, 封装/解封装, 转发, 端点, 概率, 反向 SNAT/DNAT.
+网络命名空间, 封装/解封装, 转发, 端点, 概率, 撤销 SNAT/DNAT.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ WORDS: dict[str, dict[str, str]] = {
     "brief.masq": {"en": "SNAT (MASQUERADE) {before} → {after}",
                    "zh": "SNAT（MASQUERADE）{before} → {after}"},
     "brief.unsnat": {"en": "conntrack restores the destination {dst} (un-SNAT)",
-                     "zh": "conntrack 把目的地址恢复为 {dst}（反向 SNAT）"},
+                     "zh": "conntrack 把目的地址恢复为 {dst}（撤销 SNAT）"},
     "brief.undnat": {"en": "conntrack restores the source {src} (un-DNAT)",
-                     "zh": "conntrack 把源地址恢复为 {src}（反向 DNAT）"},
+                     "zh": "conntrack 把源地址恢复为 {src}（撤销 DNAT）"},
     "brief.vxlan.encap": {"en": "VXLAN encapsulation to {dst} (VNI {vni})",
                           "zh": "VXLAN 封装，发往 {dst}（VNI {vni}）"},
     "brief.vxlan.decap": {"en": "VXLAN decapsulation", "zh": "VXLAN 解封装"},
