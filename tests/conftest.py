@@ -135,10 +135,13 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(base_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, one for the session: Playwright's sync API allows one
+    running instance of it per thread, so every browser test shares this one."""
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as play:
         instance = play.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield instance
         instance.close()

@@ -10,8 +10,6 @@ labels crossing no cluster's border.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +25,6 @@ from netmodel.views.render import ENGINES, engine_version, inline_svg, render_sv
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SPECS = Path(__file__).resolve().parent.parent / "diagrams" / "clusters"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _figures(lang: str) -> list[tuple[str, str]]:
@@ -63,17 +58,6 @@ def _figures(lang: str) -> list[tuple[str, str]]:
     out.append(("chains-reject", chains(walk_between(rejected, "pod/client", "svc/api-v2"),
                                         lang=lang)))
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as play:
-        instance = play.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield instance
-        instance.close()
 
 
 # For each figure: every text not inside its node or cluster, and every edge label

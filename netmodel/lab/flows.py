@@ -71,7 +71,9 @@ def site_flows(spec: Path, docs: Path, diagrams: Path) -> list[LabFlow]:
         where = page.as_posix()
         for fence in find_fences(page.read_text(encoding="utf-8")):
             options = read_fence(fence, where)
-            if options.request is None:
+            # A walk through a captured node (`state:`) is that capture's, not the
+            # model's: the lab, which builds the model's cluster, cannot replay it.
+            if options.request is None or options.state:
                 continue
             if (diagrams / options.spec).resolve() != spec.resolve():
                 continue
