@@ -224,8 +224,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "nf.masq": {
         "en": "nat POSTROUTING: {tested} rules tested; {chain} MASQUERADE: source becomes {src}, "
               "the address of {dev} (source port kept here; --random-fully may change it)",
-        "zh": "nat 表 POSTROUTING 链：检查了 {tested} 条规则；{chain} 做地址伪装（MASQUERADE）：源地址改为 "
-              "{dev} 的地址 {src}（这里保留源端口；--random-fully 可能改变它）"},
+        "zh": "nat 表 POSTROUTING 链：检查了 {tested} 条规则；{chain} 做地址伪装（MASQUERADE）："
+              "源地址改为 {dev} 的地址 {src}（这里保留源端口；--random-fully 可能改变它）"},
     "ct.new": {
         "en": "conntrack entry: {entry}",
         "zh": "conntrack 表项：{entry}"},
