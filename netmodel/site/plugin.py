@@ -67,7 +67,10 @@ def _page_assets() -> str:
 
     css = (_ASSETS / "figures.css").read_text(encoding="utf-8")
     js = (_ASSETS / "walk_player.js").read_text(encoding="utf-8")
-    return (f"<style>{_squeeze(css)}{palette_css('.netmodel-diagram')}</style>\0"
+    from netmodel.site.page_svg import font_css
+
+    return (f"<style>{_squeeze(css)}{palette_css('.netmodel-diagram')}"
+            f"{font_css('.netmodel-diagram')}</style>\0"
             f"<script>{_squeeze(js)}</script>")
 
 
