@@ -63,7 +63,9 @@ for page in sorted((root / "docs").rglob("*.md")):
     lang = "zh" if page.name.endswith(".zh.md") else "en"
     for fence in find_fences(page.read_text()):
         options = read_fence(fence, page.name)
-        if options.table is not None:  # state tables are text: nothing to render
+        if options.table is not None or options.diff is not None:  # text: nothing to render
+            continue
+        if options.state:  # a walk through a captured node: the plugin's own path
             continue
         spec = root / "diagrams" / options.spec
         model = models.setdefault(spec, Model(load_spec(spec)))

@@ -456,7 +456,8 @@ print("ok")
 
 # -- the disk cache is checked, not trusted ------------------------------------------
 
-ENTRIES = ("*.svg", "*.fingerprint", "*.table.txt", "*.values.json", "*.assets.html")
+ENTRIES = ("*.svg", "*.fingerprint", "*.table.txt", "*.values.json", "*.assets.html",
+           "*.page.json")
 HEADER = re.compile(r"netmodel-cache v1 (\S+) [0-9a-f]{64}\n")
 
 
@@ -489,7 +490,7 @@ def test_a_corrupt_cache_entry_is_computed_again(tmp_path: Path, corrupt: object
     cold = [page.read_text() for page in pages]
     entries = _entries(site)
     assert {p.name.split(".", 1)[1] for p in entries} == {
-        "svg", "fingerprint", "table.txt", "values.json", "assets.html"}
+        "svg", "fingerprint", "table.txt", "values.json", "assets.html", "page.json"}
     contents = [p.read_bytes() for p in entries]
     for number, entry in enumerate(entries):
         entry.write_bytes(corrupt(contents[number], contents[number - 1]))
@@ -698,3 +699,38 @@ def test_a_spec_with_a_byte_order_mark_draws_as_in_the_cli(tmp_path: Path) -> No
     result = build(site)
     assert result.returncode == 0, result.stderr
     assert _warnings(result.stderr) == []
+
+
+# -- the whole-page cache entry ----------------------------------------------------------
+
+def test_a_page_that_warns_warns_at_every_build(tmp_path: Path) -> None:
+    """A page is one cache entry only when it built clean: a mistake on it is
+    reported by every build, not only by the first."""
+    site = make_site(tmp_path)
+    page = site / "docs" / "index.md"
+    page.write_text(page.read_text().replace("to: pod/db-1", "to: pod/nope"))
+    for _ in range(2):
+        result = build(site, strict=False)
+        assert result.returncode == 0, result.stderr
+        warned = _warnings(result.stderr)
+        assert len(warned) == 1 and "pod/nope" in warned[0], result.stderr
+
+
+def test_a_new_replay_record_shows_on_the_next_warm_build(tmp_path: Path) -> None:
+    """The page's entry is keyed by what it draws from, replay records included."""
+    from netmodel.site.replays import REPLAYS
+
+    site = make_site(tmp_path)
+    assert build(site).returncode == 0
+    english = site / "site" / "index.html"
+    assert "netmodel lab --verify" not in english.read_text()
+    records = site / "diagrams" / REPLAYS
+    records.mkdir()
+    (records / "c.json").write_text(json.dumps(
+        {"spec": "c.yaml", "kernel": "Linux 6.18", "flows": 0, "matched": 0,
+         "fingerprints": []}))
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    assert "diagrams: 0 rendered, 1 from the cache" in result.stderr  # the figure is not redrawn
+    # ...but the page is: the walk is not among the record's fingerprints
+    assert "netmodel lab --verify --record" in english.read_text()

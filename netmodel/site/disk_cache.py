@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["PACKAGE", "checked", "entry", "file_digest", "source_digest"]
+__all__ = ["PACKAGE", "checked", "entry", "file_digest", "source_digest", "tree_digest"]
 
 # The whole netmodel package (this module is in its site/ stage): any model edit
 # must invalidate the cache, and mkdocs serve must watch all of it.
@@ -30,6 +30,25 @@ def source_digest() -> str:
         digest.update(file.relative_to(PACKAGE).as_posix().encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def tree_digest(root: Path, skip: tuple[str, ...] = ()) -> str:
+    """Every regular file under ``root`` (not under its subdirectories ``skip``),
+    names and contents: what a page can draw from (specs, captures, replay
+    records). A missing root is the empty tree."""
+    digest = hashlib.sha256()
+    if not root.is_dir():
+        return digest.hexdigest()
+    for file in sorted(root.rglob("*")):
+        relative = file.relative_to(root)
+        if relative.parts[0] in skip or not file.is_file():  # a FIFO is never opened
+            continue
+        digest.update(relative.as_posix().encode() + b"\0")
+        try:
+            digest.update(file.read_bytes())
+        except OSError:  # unreadable: the fences that use it say so, every build
+            digest.update(b"\0unreadable")
+    return digest.hexdigest()
 
 
 def file_digest(spec: Path) -> str | None:

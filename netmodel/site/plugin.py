@@ -34,7 +34,14 @@ from netmodel.errors import NetmodelError
 from netmodel.files import write_whole
 from netmodel.i18n import LANGUAGES
 from netmodel.i18n.site import site_word
-from netmodel.site.disk_cache import PACKAGE, checked, entry, file_digest, source_digest
+from netmodel.site.disk_cache import (
+    PACKAGE,
+    checked,
+    entry,
+    file_digest,
+    source_digest,
+    tree_digest,
+)
 from netmodel.site.live_code import refresh_model_code
 from netmodel.site.replays import REPLAYS
 
@@ -173,6 +180,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         # spec name -> (kernel, fingerprints the lab matched), read once per build
         self._replays: dict[str, tuple[str, set[str]]] | None = None
         self._page_assets: tuple[str, str] | None = None  # (style, script), per build
+        self._warnings = 0  # a page's fences and values that warned: it is not cached
+        self._inputs = ""  # every spec, capture and replay record (on_pre_build)
         # Set once the cache could not be written: said once, then built without it.
         self._unwritable = False
         # (spec, the fence's state) -> (the captures' digests, the spec's Model, that
@@ -215,6 +224,8 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
         What was used where is kept on disk: `mkdocs serve` reloads the config,
         and with it this plugin, on every rebuild."""
         self._replays = None  # a new record (netmodel lab --record) shows on the next build
+        # What a page can draw from: the key of its whole-page cache entry.
+        self._inputs = tree_digest(self.diagrams, skip=("snapshots",))
         self._paths.clear()  # read the specs afresh: they may have changed since
         self._digests.clear()
         # Recorded per output directory: a build into site6, or `mkdocs serve` into a
@@ -267,10 +278,53 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
+        """The page with its values and figures in; a page built before with the
+        same Markdown, specs, captures and code is one cache entry read (no fence
+        parsed). A page that warned is computed every build, so it warns again."""
+        dest = page.file.abs_dest_path
+        self._offset = _front_matter_lines(page)
+        key = hashlib.sha256(json.dumps(
+            ["page", markdown, page_language(page, config), page.file.src_uri, self._offset,
+             str(page.meta.get("netmodel_spec", "")), self.source, self._inputs,
+             _engine_version(self.config.engine), self.config.reply]).encode()).hexdigest()
+        name = f"{key}.page.json"
+        known = self._cached_page(name)
+        if known is not None:
+            text, figures, specs, fences = known
+            if figures:
+                self._figures[dest] = figures
+            for spec, digest in specs.items():
+                self.uses.setdefault(spec, set()).add(dest)
+                self.spec_digests[spec] = digest
+            self.cached += fences
+            return text
+        warned, cached, rendered = self._warnings, self.cached, self.rendered
+        text = self._page(markdown, page, config)
+        if self._warnings == warned:
+            specs = {spec: self.spec_digests.get(spec, "") for spec, pages in self.uses.items()
+                     if dest in pages}
+            self._store(name, json.dumps({
+                "markdown": text, "figures": self._figures.get(dest, {}), "specs": specs,
+                "fences": (self.cached - cached) + (self.rendered - rendered)},
+                ensure_ascii=False, sort_keys=True))
+        return text
+
+    def _cached_page(self, name: str) -> tuple[str, dict[str, str], dict[str, str], int] | None:
+        text = self._read_cached(name)
+        if text is None:
+            return None
+        try:
+            data = json.loads(text)
+            out = (str(data["markdown"]), {str(k): str(v) for k, v in data["figures"].items()},
+                   {str(k): str(v) for k, v in data["specs"].items()}, int(data["fences"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return out
+
+    def _page(self, markdown: str, page: Page, config: MkDocsConfig) -> str:
         # MkDocs hands over the body without its front matter: report lines of the file.
         from netmodel.site.markup import find_fences
 
-        self._offset = _front_matter_lines(page)
         markdown = self._values(markdown, page)
         fences = find_fences(markdown)
         if not fences:
@@ -304,6 +358,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
                 out.append(html.escape(self._answer(str(name), query)))
             except NetmodelError as exc:
                 log.warning(f"{where}:{line + self._offset}: {exc}")
+                self._warnings += 1
                 out.append(f"<code>{{{{nm {html.escape(query)}}}}}</code>")
             cursor = end
         out.append(markdown[cursor:])
@@ -423,6 +478,7 @@ class NetmodelPlugin(BasePlugin[NetmodelConfig]):  # type: ignore[no-untyped-cal
             message = str(exc) if isinstance(exc, FenceError) else f"{where}:{fence.line}: {exc}"
             message = " ".join(message.split("\n"))
             log.warning(message)
+            self._warnings += 1
             return (f'{fence.indent}<div class="netmodel-error"><code>'
                     f"{html.escape(message)}</code></div>")
         page_id = Path(page.file.src_uri).with_suffix("").as_posix()
