@@ -15,26 +15,21 @@ import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from netmodel.trace.request import WalkRequest
+from typing import Any
 
 from netmodel.errors import InputError
 from netmodel.i18n import disposition_text
 from netmodel.i18n.diagrams import diagram_label
-from netmodel.i18n.output import word
 from netmodel.i18n.site import site_word
+from netmodel.site.fences import Walk
 from netmodel.site.markup import FenceOptions
 from netmodel.site.page_svg import page_svg
 from netmodel.state.model import Model
-from netmodel.trace.hops import Step, Trace
+from netmodel.trace.hops import Hop, Step, Trace
 from netmodel.trace.packet import Packet
 from netmodel.views.path import path, step_devices
 from netmodel.views.render import inline_svg
-
-# How the figure gets its traces: netmodel.trace.walks.walk, or a memoised one.
-Walk = Callable[[Model, "WalkRequest"], Trace]
+from netmodel.views.text import disposition_line, hop_heading
 
 __all__ = ["LEGS", "Leg", "Variant", "build_walk", "changed_fields", "legs_of", "variants_of",
            "walk_figure"]
@@ -102,19 +97,11 @@ def _change_text(field: str, old: dict[str, Any], new: dict[str, Any]) -> str:
     return f"{field} {'—' if before is None else before} → {'—' if after is None else after}"
 
 
-def _steps(trace: Trace) -> list[tuple[int, Step, str]]:
-    """(number, step, the heading of its hop) for each step, numbered as
-    ``netmodel trace`` numbers them."""
-    out: list[tuple[int, Step, str]] = []
-    for hop in trace.hops:
-        for step in hop.steps:
-            out.append((len(out) + 1, step, f"{hop.node}|{hop.netns_id.kind}|{hop.netns_id.name}"))
-    return out
-
-
-def _where(heading: str, lang: str) -> str:
-    node, kind, name = heading.split("|", 2)
-    return word(f"hop.{kind}", lang, node=node, name=name)
+def _steps(trace: Trace) -> list[tuple[int, Step, Hop]]:
+    """(number, step, its hop) for each step, numbered as ``netmodel trace``
+    numbers them."""
+    return [(number, step, hop) for number, (hop, step) in enumerate(
+        ((hop, step) for hop in trace.hops for step in hop.steps), start=1)]
 
 
 def _view(trace: Trace, anchor: str, lang: str) -> tuple[str, dict[str, Any]]:
@@ -125,8 +112,8 @@ def _view(trace: Trace, anchor: str, lang: str) -> tuple[str, dict[str, Any]]:
     boxes = step_devices(trace)
     items, records = [], []
     previous: Packet | None = None
-    last_heading = ""
-    for (number, step, heading), box in zip(_steps(trace), boxes, strict=True):
+    last_hop: Hop | None = None
+    for (number, step, hop), box in zip(_steps(trace), boxes, strict=True):
         as_json = step.packet.to_json()
         key = json.dumps(as_json, sort_keys=True)
         if key not in index:
@@ -134,15 +121,14 @@ def _view(trace: Trace, anchor: str, lang: str) -> tuple[str, dict[str, Any]]:
             packets.append(as_json)
         changed = changed_fields(previous, step.packet)
         old = previous.to_json() if previous is not None else as_json
-        where = _where(heading, lang)
         # The player reads the device, the action, the detail and the deciding rule
         # from the step's list item: the data holds only what the list does not.
         if box is not None and box not in box_index:
             box_index[box] = len(box_index)
         records.append([-1 if box is None else box_index[box], index[key], changed])
-        hop_head = (f'<span class="nm-hop">{html.escape(where)}</span>'
-                    if heading != last_heading else "")
-        last_heading = heading
+        hop_head = (f'<span class="nm-hop">{html.escape(hop_heading(hop, lang))}</span>'
+                    if hop is not last_hop else "")
+        last_hop = hop
         changes = "".join(f'<span class="nm-c">{html.escape(_change_text(f, old, as_json))}'
                           "</span>" for f in changed)
         decided = ""
@@ -157,8 +143,7 @@ def _view(trace: Trace, anchor: str, lang: str) -> tuple[str, dict[str, Any]]:
             f'<span class="nm-w">{html.escape(step.detail.render(lang))}</span>'
             f"{decided}{changes}</li>")
         previous = step.packet
-    end = html.escape(site_word("ends", lang, disposition=(
-        f"{trace.disposition} ({disposition_text(trace.disposition, lang)})")))
+    end = html.escape(site_word("ends", lang, disposition=disposition_line(trace, lang)))
     # tabindex: the list scrolls, and a keyboard must be able to scroll it too.
     body = (f'<ol class="nm-steps" tabindex="0" '
             f'aria-label="{html.escape(site_word("steps", lang))}">'
@@ -217,14 +202,14 @@ def walk_figure(variants: list[Variant], shown: int, *, reply: bool, lang: str, 
               f'aria-label="{html.escape(site_word("step.next", lang))}">→</button>'
               f'<div class="nm-panel" aria-live="polite" aria-atomic="true">'
               f'{html.escape(site_word("player", lang))}</div></div>')
-    return (f'<div class="nm-walk" id="{prefix}" data-shown="{shown}" tabindex="0" '
+    return (f'<div class="nm-walk" id="{prefix}" tabindex="0" '
             f'aria-label="{html.escape(site_word("player", lang))}">'
             f'{"".join(controls)}{player}{"".join(blocks)}'
             f'<script type="application/json" class="nm-data">{payload}</script></div>')
 
 
 def _odds(probability: float) -> str:
-    # kube-proxy's own precision (%0.10f in its statistic rules), trailing zeros cut
+    # four places, as `netmodel trace` prints an endpoint's odds, trailing zeros cut
     return f"{probability:.4f}".rstrip("0").rstrip(".") if probability < 1 else "1"
 
 

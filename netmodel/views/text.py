@@ -17,7 +17,7 @@ from netmodel.spec.protocol import IpProto
 from netmodel.trace.hops import Action, Hop, Trace
 from netmodel.trace.packet import Packet
 
-__all__ = ["format_brief", "format_trace"]
+__all__ = ["disposition_line", "format_brief", "format_trace", "hop_heading"]
 
 _Body = Callable[[Trace, str], list[str]]  # one leg's lines
 
@@ -51,13 +51,14 @@ def _legs(trace: Trace, lang: str, body: _Body) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _disposition(trace: Trace, lang: str) -> str:
+def disposition_line(trace: Trace, lang: str) -> str:
+    """``DELIVERED (delivered)``: the disposition and its words in ``lang``."""
     return f"{trace.disposition} ({disposition_text(trace.disposition, lang)})"
 
 
 def _body(trace: Trace, lang: str) -> list[str]:
     colon = word(":", lang)
-    lines = [_disposition(trace, lang),
+    lines = [disposition_line(trace, lang),
              f"  {word('reason', lang)}{colon}{trace.reason.render(lang)}"]
     if trace.rules_tested:
         lines.append(f"  {word('tested', lang)}{colon}{trace.rules_tested}")
@@ -68,7 +69,7 @@ def _body(trace: Trace, lang: str) -> list[str]:
     number = 0
     previous: Packet | None = None
     for index, hop in enumerate(trace.hops, start=1):
-        lines.append(f"  [{index}] {_where(hop, lang)}")
+        lines.append(f"  [{index}] {hop_heading(hop, lang)}")
         for step in hop.steps:
             number += 1
             device = step.device or "-"
@@ -91,9 +92,9 @@ def _brief_body(trace: Trace, lang: str) -> list[str]:
         devices = list(dict.fromkeys(s.device for s in hop.steps if s.device is not None))
         actions = _key_actions(hop, before, trace, lang)
         before = hop.steps[-1].packet
-        lines.append(f"  [{index}] {_where(hop, lang)} · "
+        lines.append(f"  [{index}] {hop_heading(hop, lang)} · "
                      f"{' → '.join(devices) or '-'} · {word('brief.join', lang).join(actions)}")
-    lines.append(f"{_disposition(trace, lang)}{word(':', lang)}{trace.reason.render(lang)}")
+    lines.append(f"{disposition_line(trace, lang)}{word(':', lang)}{trace.reason.render(lang)}")
     return lines
 
 
@@ -147,7 +148,7 @@ def _src(pkt: Packet) -> str:
     return str(pkt.ip.src) if pkt.l4.proto is IpProto.ICMP else f"{pkt.ip.src}:{pkt.l4.sport}"
 
 
-def _where(hop: Hop, lang: str) -> str:
+def hop_heading(hop: Hop, lang: str) -> str:
     """A hop's heading, from its netns's identity (not its label, which is
     English): the node and the netns, or the underlay and the internet."""
     return word(f"hop.{hop.netns_id.kind}", lang, node=hop.node, name=hop.netns_id.name)
