@@ -23,16 +23,7 @@ import pytest
 import yaml
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-# Pages being rewritten on another branch, which brings them to these terms and
-# links: expected to fail until then, strictly, so the mark goes once they pass.
-_REWRITTEN_ELSEWHERE: dict[str, str] = {}
-PAGES = sorted(DOCS.glob("*.zh.md"))
-
-
-def _pages(pending: dict[str, str]) -> list[object]:
-    return [pytest.param(page, id=page.name, marks=pytest.mark.xfail(
-                strict=True, reason=pending[page.name]))
-            if page.name in pending else pytest.param(page, id=page.name) for page in PAGES]
+PAGES = [pytest.param(page, id=page.name) for page in sorted(DOCS.glob("*.zh.md"))]
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -88,10 +79,6 @@ def _line(number: int, raw: str) -> Line:
     text = re.sub(r"\*\*|(?<![A-Za-z0-9*])\*(?=\S)|(?<=\S)\*(?![A-Za-z0-9*])", "", text)  # emphasis
     text = re.sub(r"^\s*(?:[-*+]|\d+\.|#+|!!!\s+\w+|===)\s*", "", text)  # list, heading…
     return Line(number, text, links)
-
-
-def _page_lines(page: Path) -> list[Line]:
-    return _prose_lines(page.read_text(encoding="utf-8"))
 
 
 # A lookahead, so that overlapping pairs (Han, code, Han) are each found.
@@ -162,17 +149,17 @@ def link_problems(markdown: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("page", _pages({}))
+@pytest.mark.parametrize("page", PAGES)
 def test_han_and_latin_are_separated_by_a_space(page: Path) -> None:
     assert spacing_problems(page.read_text(encoding="utf-8")) == []
 
 
-@pytest.mark.parametrize("page", _pages(_REWRITTEN_ELSEWHERE))
+@pytest.mark.parametrize("page", PAGES)
 def test_one_term_per_concept(page: Path) -> None:
     assert term_problems(page.read_text(encoding="utf-8")) == []
 
 
-@pytest.mark.parametrize("page", _pages(_REWRITTEN_ELSEWHERE))
+@pytest.mark.parametrize("page", PAGES)
 def test_kubernetes_io_is_linked_in_chinese(page: Path) -> None:
     assert link_problems(page.read_text(encoding="utf-8")) == []
 

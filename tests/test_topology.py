@@ -17,7 +17,7 @@ from netmodel.state.underlay import same_l2, underlay_graph
 from netmodel.views import topology
 from netmodel.views.measure import label_width
 from netmodel.views.render import render_svg
-from netmodel.views.style import SIZE, safe_id, text
+from netmodel.views.style import SIZE, colour, safe_id, text
 
 from .conftest import two_nodes, two_segments
 
@@ -87,7 +87,7 @@ def test_focusing_on_a_hostnetwork_pod_highlights_its_note() -> None:
     model = Model(two_nodes("vxlan"))
     dot = topology(model, focus="pod/monitoring/exporter")
     line = next(row for row in dot.splitlines() if 'class="nm-hostnetwork"' in row)
-    assert 'penwidth=2' in line and 'color="#050505"' in line  # the accent colour
+    assert 'penwidth=2' in line and f'color="{colour("accent")}"' in line
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -44,11 +44,9 @@ _LABELS: dict[str, dict[str, str]] = {
                        "zh": "UDP 封装，端口 {port}\n{src} → {dst}"},
     "path.decap.vxlan": {"en": "VXLAN decap", "zh": "VXLAN 解封装"},
     "path.decap.udp": {"en": "UDP decap", "zh": "UDP 解封装"},
-    "topology.title": {"en": "Cluster {name}: {backend}, {nodes} nodes",
-                       "zh": "集群 {name}：{backend}，{nodes} 个节点"},
     # A topology figure's <title> on a page (its caption is the page's own words).
     "figure.topology": {"en": "{name}: {backend}, {nodes} nodes",
-                        "zh": "{name}: {backend}, {nodes} 个节点"},
+                        "zh": "{name}：{backend}，{nodes} 个节点"},
     "chains.title": {"en": "iptables walk of {flow}", "zh": "{flow} 的 iptables 规则遍历"},
 }
 

@@ -27,20 +27,18 @@ from netmodel.site.page_svg import page_svg
 from netmodel.state.model import Model
 from netmodel.trace.hops import Hop, Step, Trace
 from netmodel.trace.packet import Packet
-from netmodel.views.path import path, step_devices
+from netmodel.views.path import LEGS, path, step_devices
 from netmodel.views.render import inline_svg
 from netmodel.views.text import disposition_line, hop_heading
 
-__all__ = ["LEGS", "Leg", "Variant", "build_walk", "changed_fields", "legs_of", "variants_of",
+__all__ = ["Variant", "WalkLeg", "build_walk", "changed_fields", "legs_of", "variants_of",
            "walk_figure"]
 
-# The legs a walk can have, in the order their tabs appear.
-LEGS = ("request", "reply", "next", "next-reply")
-
-
 @dataclass(frozen=True, slots=True)
-class Leg:
-    name: str  # one of LEGS
+class WalkLeg:
+    """One figure of a walk: its leg (one of views.path's LEGS, in tab order)."""
+
+    name: str
     trace: Trace
 
 
@@ -53,15 +51,15 @@ class Variant:
     trace: Trace
 
 
-def legs_of(trace: Trace, *, reply: bool) -> tuple[Leg, ...]:
+def legs_of(trace: Trace, *, reply: bool) -> tuple[WalkLeg, ...]:
     """The legs drawn for ``trace``: each its own figure, never drawn over another."""
-    out = [Leg("request", trace)]
+    out = [WalkLeg("request", trace)]
     if reply and trace.reply is not None:
-        out.append(Leg("reply", trace.reply))
+        out.append(WalkLeg("reply", trace.reply))
     if trace.next is not None:
-        out.append(Leg("next", trace.next))
+        out.append(WalkLeg("next", trace.next))
         if reply and trace.next.reply is not None:
-            out.append(Leg("next-reply", trace.next.reply))
+            out.append(WalkLeg("next-reply", trace.next.reply))
     return tuple(out)
 
 

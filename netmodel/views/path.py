@@ -47,8 +47,7 @@ from netmodel.views.style import GRAPH, SIZE, colour, left_text, safe_id, text
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["LEGS", "Leg", "change", "device_key", "netns_label", "path", "step_devices",
-           "waypoints"]
+__all__ = ["LEGS", "Leg", "device_key", "netns_label", "path", "step_devices", "waypoints"]
 
 Leg = Literal["request", "reply"]  # what a leg's NAT labels say: NAT, or its undoing
 # The legs a figure draws, as the site names them: a walk's request and reply,
@@ -59,7 +58,6 @@ LEGS = ("request", "reply", "next", "next-reply")
 @dataclass(frozen=True, slots=True)
 class Waypoint:
     node: str
-    netns: str  # the hop's label: "host", "pod default/web-1", "router", "external …"
     netns_id: NetnsId
     device: str
     step: int  # 1-based number of the first step here
@@ -77,7 +75,7 @@ def waypoints(trace: Trace) -> list[Waypoint]:
                 continue
             if out and (out[-1].netns_id, out[-1].device) == (hop.netns_id, step.device):
                 continue
-            out.append(Waypoint(hop.node, hop.netns, hop.netns_id, step.device, number,
+            out.append(Waypoint(hop.node, hop.netns_id, step.device, number,
                                 step.packet))
     return out
 
