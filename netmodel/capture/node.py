@@ -27,7 +27,7 @@ from netmodel.capture.links import parse_links
 from netmodel.capture.neigh import parse_neigh
 from netmodel.capture.nic import nic_name, rename_device
 from netmodel.capture.routes import parse_routes
-from netmodel.capture.rules import parse_ip_rules
+from netmodel.capture.ip_rules import parse_ip_rules
 from netmodel.errors import InputError
 from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Cluster
@@ -65,7 +65,6 @@ class Capture:
     sysctls: dict[str, str]  # the ones captured: net.ipv4.ip_forward…
     ip_rules: tuple[str, ...]  # policy routing rules beyond the kernel's defaults
     ignored: Ignored
-    filled: tuple[FdbEntry, ...]  # learnt pod MACs added for tracing (not compared)
     renamed_nic: tuple[str, str] | None = None  # (the node's name, the model's) if renamed
 
 
@@ -112,8 +111,7 @@ def load_capture(path: str | Path, cluster: Cluster, node: str,
     netns = _adopt_origins(modelled, replace(raw, links=links, fdb=raw.fdb + learnt))
     ignored = Ignored(routes.other_tables, neighbors.learnt, rules.other_tables, conntrack)
     return Capture(node, NodeState(netns, rules.ruleset, files.source), veths, rules.policies,
-                   rules.lines, model_rules, model_lines, sysctls, ip_rules, ignored, learnt,
-                   renamed)
+                   rules.lines, model_rules, model_lines, sysctls, ip_rules, ignored, renamed)
 
 
 _SYSCTLS = {"ip_forward": "net.ipv4.ip_forward",

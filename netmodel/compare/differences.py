@@ -279,7 +279,7 @@ def _rules(model: Ruleset, capture: Capture,
     for (table, chain), policy in sorted(policies.items()):
         if policy != "ACCEPT":
             out.append(Difference("policy", Change.CHANGED, f"-t {table} -P {chain} ACCEPT",
-                                  "kube-proxy" if table == "nat" else "provisioning",
+                                  "kube-proxy" if table == "nat" else Origin.PROVISIONING,
                                   f"policy {policy}",
                                   frozenset({("chain", table, chain)}), chain=(table, chain)))
     declared_mine, declared_theirs = set(model.chains), set(captured.chains)

@@ -16,8 +16,6 @@ __all__ = ["format_diff"]
 def _who(difference: Difference, lang: str) -> str:
     if isinstance(difference.who, Origin):
         return origin_text(difference.who.value, lang).strip()
-    if difference.who == "provisioning":
-        return compare_word("who.provisioning", lang)
     return difference.who
 
 

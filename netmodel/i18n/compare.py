@@ -81,7 +81,6 @@ COMPARE: dict[str, dict[str, str]] = {
     "ignored.nic": {"en": "the NIC's name ({real}, compared as the model's {model})",
                     "zh": "网卡名称（{real}，按模型中的 {model} 比较）"},
     "list": {"en": ", ", "zh": "、"},
-    "who.provisioning": {"en": "the host's network setup", "zh": "主机自身的网络配置"},
 }
 
 

@@ -15,11 +15,11 @@ from netmodel.kubeimport.documents import KubeObject
 from netmodel.kubeimport.fields import Fields, Path
 from netmodel.kubeimport.notes import Notes
 from netmodel.kubeimport.values import ImportedService, ImportedServicePort
+from netmodel.spec.load_services import DEFAULT_AFFINITY_TIMEOUT
 
 __all__ = ["read_service"]
 
 _MODELLED = ("ClusterIP", "NodePort", "LoadBalancer")
-DEFAULT_AFFINITY_TIMEOUT = 10800  # the API's default ClientIP timeoutSeconds (3 h)
 
 
 def read_service(obj: KubeObject, notes: Notes) -> ImportedService | None:
