@@ -383,3 +383,33 @@ def test_a_route_from_another_namespace_is_not_attached() -> None:
     assert "from: Same" in fields["httpRoutes[0].parentRefs[0].namespace"]
     assert "attached to nothing" in fields["httpRoutes[0]"]
     assert cluster.http_routes[0].parents == ()
+
+
+def test_a_proxy_service_whose_endpoint_is_no_pod_is_one_line_and_exit_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An Ingress controller's Service may list its endpoints by hand (a node's
+    address here): there is then no proxy pod to make the second connection."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("""\
+nodes: [{name: n1, ip: 192.168.56.11}]
+pods:
+  - {name: client, node: n1}
+  - {name: web-1, node: n1, labels: {app: web}, containers: [{name: c, ports: [{containerPort: 80}]}]}
+services:
+  - {name: web, selector: {app: web}, ports: [{port: 80}]}
+  - name: edge
+    ports: [{port: 80, endpoints: [{ip: 192.168.56.11, nodeName: n1, port: 80}]}]
+ingresses:
+  - name: shop
+    controller: {service: edge}
+    rules:
+      - host: a.example
+        http:
+          paths:
+            - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+""")
+    status = main(["trace", str(spec), "pod/client", "ingress/a.example/"])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "default/edge leads to 192.168.56.11, which is no pod" in err

@@ -21,13 +21,13 @@ from typing import TypeVar
 from netmodel.capture.addrs import parse_addrs
 from netmodel.capture.entries import CaptureError
 from netmodel.capture.fdb import parse_fdb
+from netmodel.capture.ip_rules import parse_ip_rules
 from netmodel.capture.iptables import parse_iptables
 from netmodel.capture.layout import read_capture
 from netmodel.capture.links import parse_links
 from netmodel.capture.neigh import parse_neigh
 from netmodel.capture.nic import nic_name, rename_device
 from netmodel.capture.routes import parse_routes
-from netmodel.capture.ip_rules import parse_ip_rules
 from netmodel.errors import InputError
 from netmodel.spec.addressing import veth_name
 from netmodel.spec.cluster import Cluster

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from netmodel.errors import EndpointError, InputError, echo
+from netmodel.errors import EndpointError, echo
 from netmodel.i18n import detail
 from netmodel.spec.gateway import (
     Gateway,
@@ -28,7 +28,7 @@ from netmodel.spec.protocol import IpProto
 from netmodel.state.model import Model
 from netmodel.trace.endpoints import Destination, parse_source
 from netmodel.trace.hops import Disposition, Trace
-from netmodel.trace.proxy import Upstream, front_door, proxy_connection
+from netmodel.trace.proxy import Upstream, front_door, proxy_connection, proxy_pod_of
 from netmodel.trace.tracer import trace
 
 __all__ = ["RouteMatch", "find_gateway", "match_route", "select_listener", "trace_gateway"]
@@ -153,11 +153,7 @@ def trace_gateway(model: Model, source: str, text: str, *, port: int | None = No
                   port=dport, proto=IpProto.TCP, endpoint=endpoint)
     if first.disposition is not Disposition.DELIVERED:
         return first
-    proxy_pod = model.pod_by_ip(first.final_packet.ip.dst)
-    if proxy_pod is None:
-        raise InputError("to", text, f"the gateway's service {service.key} leads to "
-                         f"{first.final_packet.ip.dst}, which is no pod (expected the "
-                         "proxy's pods behind it)")
+    proxy_pod = proxy_pod_of(model, first, service, text)
     upstreams = tuple(
         Upstream(svc, next(p for p in svc.ports if p.port == ref.port), ref.weight)
         for ref in found.rule.backends for svc in (model.cluster.service(ref.service),))

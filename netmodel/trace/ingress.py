@@ -20,10 +20,10 @@ from netmodel.spec.services import Ingress, IngressPath, Service, ServicePort
 from netmodel.state.model import Model
 from netmodel.trace.endpoints import Destination, parse_source
 from netmodel.trace.hops import Disposition, Trace
-from netmodel.trace.proxy import PROXY_SPORT, Upstream, front_door, proxy_connection
+from netmodel.trace.proxy import Upstream, front_door, proxy_connection, proxy_pod_of
 from netmodel.trace.tracer import trace
 
-__all__ = ["PROXY_SPORT", "match_path", "trace_ingress"]
+__all__ = ["match_path", "trace_ingress"]
 
 
 def match_path(model: Model, host: str, path: str) -> tuple[Ingress, IngressPath]:
@@ -63,8 +63,7 @@ def trace_ingress(model: Model, source: str, host: str, path: str = "/", *,
         return first
     backend = model.cluster.service(rule.service)
     target = _backend_port(backend, rule.port)
-    proxy_pod = model.pod_by_ip(first.final_packet.ip.dst)
-    assert proxy_pod is not None, "an Ingress controller runs in a pod"
+    proxy_pod = proxy_pod_of(model, first, controller, f"ingress/{host}{path}")
     second = proxy_connection(model, proxy_pod, (Upstream(backend, target),),
                               cluster_ip=ingress.service_upstream)
     args = dict(pod=proxy_pod.key, host=host or "*", path=path,

@@ -21,10 +21,10 @@ goes is the proxy's choice, not kube-proxy's:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 
-from netmodel.errors import EndpointError
+from netmodel.errors import EndpointError, InputError
 from netmodel.spec.cluster import Pod
 from netmodel.spec.protocol import IpProto
 from netmodel.spec.services import Endpoint, Service, ServicePort, ServiceType
@@ -35,8 +35,16 @@ from netmodel.trace.hops import Trace
 from netmodel.trace.request import DEFAULT_SPORT, WalkRequest
 from netmodel.trace.tracer import trace, trace_request
 
-__all__ = ["PROXY_ERRORS", "PROXY_SPORT", "Upstream", "choices", "every_proxy_connection",
-           "front_door", "proxy_connection"]
+__all__ = [
+    "PROXY_ERRORS",
+    "PROXY_SPORT",
+    "Upstream",
+    "choices",
+    "every_proxy_connection",
+    "front_door",
+    "proxy_connection",
+    "proxy_pod_of",
+]
 
 PROXY_SPORT = DEFAULT_SPORT + 1  # the proxy's own ephemeral port for the new connection
 # A first connection whose reason is one of these reached the proxy, which then
@@ -107,10 +115,19 @@ def proxy_connection(model: Model, proxy: Pod, upstreams: tuple[Upstream, ...], 
     chosen, probability = picks[0]
     proto = next(u.port.protocol.ip for u in upstreams if chosen in u.port.endpoints)
     second = _to_endpoint(model, src, chosen, proto)
-    return Trace(second.flow, second.disposition, second.reason, second.hops, second.reply,
-                 rules_tested=second.rules_tested, probability=probability,
-                 conntrack=second.conntrack,
-                 alternatives=tuple((str(e), p) for e, p in picks) if len(picks) > 1 else ())
+    return replace(second, probability=probability,
+                   alternatives=tuple((str(e), p) for e, p in picks) if len(picks) > 1 else ())
+
+
+def proxy_pod_of(model: Model, first: Trace, service: Service, text: str) -> Pod:
+    """The proxy's pod that the client's connection reached through ``service``
+    (an Ingress controller's, a Gateway's). A Service whose endpoints are no
+    pod (a node's address written in the spec) has no proxy to connect on."""
+    pod = model.pod_by_ip(first.final_packet.ip.dst)
+    if pod is None:
+        raise InputError("to", text, f"{service.key} leads to {first.final_packet.ip.dst}, "
+                         "which is no pod (expected the proxy's pods behind it)")
+    return pod
 
 
 def _to_endpoint(model: Model, src: Source, endpoint: Endpoint, proto: IpProto) -> Trace:
