@@ -394,7 +394,8 @@ def test_a_proxy_service_whose_endpoint_is_no_pod_is_one_line_and_exit_2(
 nodes: [{name: n1, ip: 192.168.56.11}]
 pods:
   - {name: client, node: n1}
-  - {name: web-1, node: n1, labels: {app: web}, containers: [{name: c, ports: [{containerPort: 80}]}]}
+  - {name: web-1, node: n1, labels: {app: web},
+     containers: [{name: c, ports: [{containerPort: 80}]}]}
 services:
   - {name: web, selector: {app: web}, ports: [{port: 80}]}
   - name: edge

@@ -152,6 +152,18 @@ def test_ingress_backend_must_exist() -> None:
              "port: {number: 80}}}}]}\n")
 
 
+def test_the_same_ingress_twice_is_refused() -> None:
+    # The API server answers AlreadyExists for a second default/i, as for a Service.
+    ingress = ("  - name: i\n    controller: {service: ctl}\n    rules:\n"
+               "      - http: {paths: [{path: /, backend: {service: {name: ctl, "
+               "port: {number: 80}}}}]}\n")
+    with pytest.raises(SpecError) as caught:
+        load("  - {name: ctl, type: NodePort, selector: {app: web}, ports: [{port: 80}]}\n",
+             "ingresses:\n" + ingress * 2)
+    assert caught.value.field == "ingresses[1].name"
+    assert "duplicate ingress 'default/i' (first at ingresses[0])" in str(caught.value)
+
+
 # -- a port's own endpoints (what `netmodel import` writes from EndpointSlices) ----
 
 def test_port_endpoints_replace_what_the_selector_picks() -> None:

@@ -387,6 +387,7 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
     fields = Fields(doc)
     by_key = {s.key: s for s in services}
     out = []
+    seen: dict[str, int] = {}
     for i, item in enumerate(raw):
         path: Path = ("ingresses", i)
         conf = fields.mapping(item, path, ("name", "namespace", "annotations", "controller",
@@ -396,6 +397,11 @@ def load_ingresses(doc: SourceDoc, raw: list[Any], services: tuple[Service, ...]
         name = fields.k8s_name(conf["name"], (*path, "name"), NameKind.INGRESS)
         namespace = fields.k8s_name(conf.get("namespace", DEFAULT_NAMESPACE), (*path, "namespace"),
                                     NameKind.NAMESPACE)
+        key = f"{namespace}/{name}"
+        if key in seen:  # the API server's AlreadyExists, as for Services
+            raise fields.fail((*path, "name"), f"duplicate ingress {shown(key)} "
+                              f"(first at ingresses[{seen[key]}])")
+        seen[key] = i
         controller_conf = fields.mapping(conf.get("controller"), (*path, "controller"),
                                          ("service",))
         controller = _service_reference(fields, controller_conf.get("service"),
