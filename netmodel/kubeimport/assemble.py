@@ -32,13 +32,9 @@ from netmodel.kubeimport.values import (
     ImportedPod,
     ImportedService,
 )
-from netmodel.spec.cluster import Backend
+from netmodel.spec.cluster import DEFAULT_SERVICE_CIDR, Backend
 from netmodel.spec.dns import DEFAULT_DNS_INDEX
-from netmodel.spec.load import (
-    DEFAULT_CLUSTER_CIDR,
-    DEFAULT_NODE_PORT_RANGE,
-    DEFAULT_SERVICE_CIDR,
-)
+from netmodel.spec.load import DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_PORT_RANGE
 
 __all__ = ["ImportOptions", "ImportedCluster", "assemble"]
 

@@ -29,10 +29,9 @@ from netmodel.spec.keys import DEFAULT_NAMESPACE
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import Endpoint, Service, ServicePort, ServiceType
 
-__all__ = ["KUBERNETES_SERVICE", "SECURE_PORT", "SERVICE_PORT", "api_server_ip",
+__all__ = ["SECURE_PORT", "SERVICE_PORT", "api_server_ip",
            "kubernetes_service"]
 
-KUBERNETES_SERVICE = f"{DEFAULT_NAMESPACE}/kubernetes"
 SERVICE_PORT = 443  # the Service's port: fixed in the controller's config (pkg/controlplane)
 SECURE_PORT = 6443  # kube-apiserver's --secure-port default, and kubeadm's bindPort
 

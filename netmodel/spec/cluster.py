@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Network
 
-from netmodel.spec.dns import ClusterDNS, DNSPolicy, PodDNSConfig, ResolvConf
+from netmodel.spec.dns import DEFAULT_DNS_INDEX, ClusterDNS, DNSPolicy, PodDNSConfig, ResolvConf
 from netmodel.spec.gateway import Gateway, HTTPRoute
 from netmodel.spec.protocol import Protocol
 from netmodel.spec.services import Ingress, Service
@@ -53,7 +53,9 @@ class Backend(StrEnum):
 _OVERHEAD = {Backend.VXLAN: 50, Backend.UDP: 28, Backend.HOST_GW: 0}
 # Defaults for values built by hand (tests); the loader always sets both.
 _NO_RESOLV_CONF = ResolvConf()
-_KUBEADM_DNS = ClusterDNS(IPv4Address("10.96.0.10"))
+# kubeadm's default serviceSubnet (the kube-apiserver's --service-cluster-ip-range).
+DEFAULT_SERVICE_CIDR = "10.96.0.0/12"
+_KUBEADM_DNS = ClusterDNS(IPv4Network(DEFAULT_SERVICE_CIDR).network_address + DEFAULT_DNS_INDEX)
 
 
 class NodeRole(StrEnum):

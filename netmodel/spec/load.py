@@ -25,6 +25,7 @@ from netmodel.errors import SpecError
 from netmodel.spec.addressing import derive_mac
 from netmodel.spec.apiserver import kubernetes_service
 from netmodel.spec.cluster import (
+    DEFAULT_SERVICE_CIDR,
     Backend,
     Cluster,
     Container,
@@ -49,7 +50,6 @@ from netmodel.spec.yamlsource import Path, format_path, parse_yaml
 __all__ = ["load_spec", "parse_spec"]
 
 DEFAULT_CLUSTER_CIDR = "10.244.0.0/16"
-DEFAULT_SERVICE_CIDR = "10.96.0.0/12"
 DEFAULT_NODE_PORT_RANGE = "30000-32767"
 DEFAULT_UNDERLAY_CIDR = "192.168.56.0/24"
 DEFAULT_MTU = 1500
