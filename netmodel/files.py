@@ -11,13 +11,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["write_whole"]
+__all__ = ["write_whole", "write_whole_bytes"]
 
 
 def write_whole(target: Path, text: str, encoding: str = "utf-8") -> None:
+    write_whole_bytes(target, text.encode(encoding))
+
+
+def write_whole_bytes(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding=encoding)
+        temporary.write_bytes(data)
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from netmodel.capture.layout import COMMANDS, FILES, MANIFEST, OPTIONAL
 from netmodel.errors import NetmodelError
+from netmodel.files import write_whole, write_whole_bytes
 
 __all__ = ["CollectError", "Collected", "collect", "write_capture"]
 
@@ -106,9 +107,9 @@ def write_capture(collected: Collected, target: Path) -> None:
     archive's members have fixed owners and times, so only the manifest varies."""
     if target.name.endswith((".tar.gz", ".tgz")):
         stem = target.name.removesuffix(".tar.gz").removesuffix(".tgz") or "capture"
-        partial = target.with_name(target.name + ".partial")
+        raw = io.BytesIO()
         # gzip's header holds a time and a file name: none, so equal files make equal archives.
-        with open(partial, "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as gz, \
+        with gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as gz, \
                 tarfile.open(fileobj=gz, mode="w") as archive:
             for name in sorted(collected.files):
                 data = collected.files[name].encode()
@@ -116,10 +117,8 @@ def write_capture(collected: Collected, target: Path) -> None:
                 info.size = len(data)
                 info.mode = 0o644
                 archive.addfile(info, io.BytesIO(data))
-        partial.replace(target)
+        write_whole_bytes(target, raw.getvalue())
         return
     target.mkdir(parents=True, exist_ok=True)
     for name, content in sorted(collected.files.items()):
-        partial = target / (name + ".partial")
-        partial.write_text(content, encoding="utf-8")
-        partial.replace(target / name)
+        write_whole(target / name, content)
