@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from netmodel.spec.services import path_prefix_matches
+
 __all__ = [
     "BackendRef",
     "Gateway",
@@ -118,8 +120,7 @@ class PathMatch:
         httproute_types.go)."""
         if self.type is PathMatchType.EXACT:
             return path == self.value
-        prefix = self.value.rstrip("/")
-        return prefix == "" or path == prefix or path.startswith(prefix + "/")
+        return path_prefix_matches(self.value, path)
 
     @property
     def prefix_length(self) -> int:

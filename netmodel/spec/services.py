@@ -21,7 +21,16 @@ __all__ = [
     "ServicePort",
     "ServiceType",
     "TrafficPolicy",
+    "path_prefix_matches",
 ]
+
+
+def path_prefix_matches(prefix: str, path: str) -> bool:
+    """A path prefix as both Ingress (``Prefix``) and Gateway API (``PathPrefix``)
+    define it: element by element, a trailing '/' ignored, so ``/foo`` matches
+    ``/foo`` and ``/foo/bar``, not ``/foobar``."""
+    prefix = prefix.rstrip("/")
+    return prefix == "" or path == prefix or path.startswith(prefix + "/")
 
 
 class ServiceType(StrEnum):
@@ -106,9 +115,7 @@ class IngressPath:
             return False
         if self.path_type == "Exact":
             return path == self.path
-        # Prefix matching is by path element: /foo matches /foo and /foo/bar, not /foobar.
-        prefix = self.path.rstrip("/")
-        return path == prefix or path.startswith(prefix + "/") or prefix == ""
+        return path_prefix_matches(self.path, path)
 
 
 @dataclass(frozen=True, slots=True)
