@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from ipaddress import IPv4Address
 
-from netmodel.errors import EndpointError, InputError, echo
+from netmodel.errors import EndpointError, InputError
 from netmodel.spec.cluster import Cluster, Pod
 from netmodel.spec.dns import KUBE_DNS, ResolvConf
-from netmodel.spec.keys import object_key
 from netmodel.state.resolv_conf import pod_resolv_conf
 from netmodel.state.resolver import search_names
+from netmodel.trace.endpoints import pod_named
 
 __all__ = ["Answer", "AnswerKind", "Lookup", "Query", "lookup", "lookup_from"]
 
@@ -129,13 +129,7 @@ def lookup_from(cluster: Cluster, source: str, name: str) -> Lookup:
     if kind != "pod" or not rest:
         raise EndpointError(source, "expected pod/NAME or pod/NS/NAME (the pod whose "
                             "resolver asks)", "from")
-    key = object_key(rest)
-    pod = cluster.pods_by_key.get(key)
-    if pod is None:
-        known = sorted(cluster.pods_by_key)
-        hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise EndpointError(source, f"no pod {echo(key)} in the spec (pods: "
-                            f"{hint or 'none'})", "from")
+    pod = pod_named(cluster, source, rest, "from")
     why = _bad_name(name)
     if why is not None:
         raise InputError("name", name, why)

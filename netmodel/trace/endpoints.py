@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, ip_address
 
 from netmodel.errors import EndpointError, echo, quoted
-from netmodel.spec.cluster import Pod
+from netmodel.spec.cluster import Cluster, Pod
 from netmodel.spec.keys import object_key
 from netmodel.spec.services import Service
 from netmodel.state.model import Model
@@ -72,7 +72,7 @@ def parse_destination(model: Model, text: str) -> Destination:
 def _source(model: Model, text: str) -> Source:
     kind, rest = _split(text, _SOURCES)
     if kind == "pod":
-        pod = _pod(model, text, rest)
+        pod = pod_named(model.cluster, text, rest)
         netns = model.pod_netns(pod).id
         return Source(text, netns, None, pod)
     if kind == "node":
@@ -95,7 +95,7 @@ def _source(model: Model, text: str) -> Source:
 def _destination(model: Model, text: str) -> Destination:
     kind, rest = _split(text, _DESTINATIONS)
     if kind == "pod":
-        pod = _pod(model, text, rest)
+        pod = pod_named(model.cluster, text, rest)
         return Destination(text, pod.ip, pod)
     if kind == "node":
         return Destination(text, _node(model, text, rest))
@@ -130,15 +130,17 @@ def _unknown(text: str, kind: str, forms: str) -> EndpointError:
     return EndpointError(text, f"unknown endpoint kind {quoted(kind)} (expected {forms})")
 
 
-def _pod(model: Model, text: str, rest: str) -> Pod:
+def pod_named(cluster: Cluster, text: str, rest: str, option: str | None = None) -> Pod:
+    """The pod ``rest`` (``NAME`` or ``NS/NAME``) of endpoint ``text``; one that
+    is not in the spec is an EndpointError naming a few that are."""
     key = object_key(rest)
     try:
-        return model.cluster.pod(key)
+        return cluster.pod(key)
     except KeyError:
-        known = sorted(model.cluster.pods_by_key)
+        known = sorted(cluster.pods_by_key)
         hint = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        raise EndpointError(text, f"no pod {echo(key)} in the spec (pods: {hint or 'none'})"
-                            ) from None
+        raise EndpointError(text, f"no pod {echo(key)} in the spec (pods: {hint or 'none'})",
+                            option) from None
 
 
 def _node(model: Model, text: str, name: str) -> IPv4Address:
