@@ -21,7 +21,7 @@ from netmodel.state.model import Model
 from netmodel.state.netns_id import NetnsId
 from netmodel.state.node_state import UPLINK_ADDRESS
 
-__all__ = ["Destination", "Source", "parse_destination", "parse_source"]
+__all__ = ["Destination", "Source", "parse_destination", "parse_source", "pod_named"]
 
 _SOURCES = "pod/NAME, pod/NS/NAME, node/NAME, ip/ADDR or external/ADDR"
 # ingress/HOST/PATH and gateway/NAME/HOST/PATH are destinations too, but walks.py
